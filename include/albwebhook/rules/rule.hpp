@@ -1,0 +1,85 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "albwebhook/admission/types.hpp"
+#include "albwebhook/policy/policy.hpp"
+
+namespace albwebhook::rules {
+
+enum class Severity { kDeny, kWarn };
+
+/// One problem found in an object.
+struct Finding {
+  std::string check;    // check name or policy key path ("listen-ports", "ingress.rules.internetFacing")
+  std::string message;  // complete user-facing text (LBC's exact text for parity checks)
+  Severity severity = Severity::kDeny;
+
+  bool operator==(const Finding&) const = default;
+};
+
+/// What a rule set says about one object.
+struct Verdict {
+  /// false: the object is not ours (another IngressClass...). The request is allowed untouched:
+  /// no patch, no warnings, not counted as a failure.
+  bool in_scope = true;
+  std::vector<Finding> findings;
+
+  void Deny(std::string check, std::string message) {
+    findings.push_back({std::move(check), std::move(message), Severity::kDeny});
+  }
+  void Warn(std::string check, std::string message) {
+    findings.push_back({std::move(check), std::move(message), Severity::kWarn});
+  }
+  /// Adds a finding whose severity comes from a policy rule mode (kOff adds nothing).
+  void Report(policy::Mode mode, std::string check, std::string message) {
+    if (mode == policy::Mode::kDeny) {
+      Deny(std::move(check), std::move(message));
+    } else if (mode == policy::Mode::kWarn) {
+      Warn(std::move(check), std::move(message));
+    }
+  }
+  bool HasDenials() const {
+    for (const auto& f : findings) {
+      if (f.severity == Severity::kDeny) return true;
+    }
+    return false;
+  }
+};
+
+/// What a rule set knows about the request besides the objects.
+struct Context {
+  admission::Operation operation = admission::Operation::kCreate;
+  std::string_view ns;    // request.namespace
+  std::string_view name;  // request.name (may be empty on CREATE with generateName)
+  const policy::Policy& policy;
+};
+
+/// Validates one kind of object. Implementations are pure (no I/O, no metrics, no logging) and
+/// must never throw on any JSON input: wrong types anywhere are findings or ignored.
+/// Thread-safe: called concurrently from all worker threads.
+class Validator {
+ public:
+  virtual ~Validator() = default;
+  /// `object`: the new object (CREATE, UPDATE). `old_object`: JSON null on CREATE.
+  /// Ratcheting (pre-existing violations become warnings on UPDATE) and the deletionTimestamp
+  /// exemption are applied by the admission adapter, not here.
+  virtual Verdict Validate(const Context& ctx, const nlohmann::json& object,
+                           const nlohmann::json& old_object) const = 0;
+};
+
+/// Applies defaults to one kind of object. Same purity and thread-safety rules as Validator.
+class Mutator {
+ public:
+  virtual ~Mutator() = default;
+  /// Mutates `object` (a private copy of the request's object) in place; the adapter turns the
+  /// difference into a JSON patch. Must be idempotent: a second call on its own output changes nothing.
+  /// Never overwrites a value the user set. Deny findings deny the request.
+  virtual Verdict Mutate(const Context& ctx, nlohmann::json& object,
+                         const nlohmann::json& old_object) const = 0;
+};
+
+}  // namespace albwebhook::rules
