@@ -29,21 +29,31 @@ struct Rule {
 
   /// Mode in force for an object in namespace `ns` (kOff when out of the rule's namespaces).
   Mode ModeFor(std::string_view ns) const;
+
+  bool operator==(const Rule&) const = default;
 };
 
 struct InternetFacingRule : Rule {
   std::vector<std::string> allowed_namespaces;  // globs
+
+  bool operator==(const InternetFacingRule&) const = default;
 };
 struct AllowListRule : Rule {
   std::vector<std::string> allowed;
+
+  bool operator==(const AllowListRule&) const = default;
 };
 struct RequiredTagsRule : Rule {
   std::vector<std::string> keys;
+
+  bool operator==(const RequiredTagsRule&) const = default;
 };
 enum class UnlistedGroups { kNamespacePrefixed, kAllow, kDeny };
 struct GroupOwnershipRule : Rule {
   std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // group.name -> namespace globs
   UnlistedGroups unlisted = UnlistedGroups::kNamespacePrefixed;
+
+  bool operator==(const GroupOwnershipRule&) const = default;
 };
 
 struct IngressDefaults {
@@ -52,6 +62,8 @@ struct IngressDefaults {
   StringMap load_balancer_attributes; // merged into alb.ingress.kubernetes.io/load-balancer-attributes
   bool ssl_redirect = false;
   bool migrate_class_annotation = true;
+
+  bool operator==(const IngressDefaults&) const = default;
 };
 
 struct IngressRules {
@@ -63,6 +75,8 @@ struct IngressRules {
   RequiredTagsRule required_tags;
   Rule unknown_annotations{Mode::kWarn, {}, {}};
   GroupOwnershipRule group_ownership;
+
+  bool operator==(const IngressRules&) const = default;
 };
 
 struct IngressPolicy {
@@ -72,29 +86,39 @@ struct IngressPolicy {
   bool disable_ingress_group_name_annotation = false;
   IngressDefaults defaults;
   IngressRules rules;
+
+  bool operator==(const IngressPolicy&) const = default;
 };
 
 struct TargetGroupBindingDefaults {
   std::string target_type;      // "" = no default
   std::string ip_address_type;  // "" = no default
   std::string vpc_id;           // "" = no default; "cluster" = cluster_vpc_id
+
+  bool operator==(const TargetGroupBindingDefaults&) const = default;
 };
 
 struct TargetGroupBindingRules {
   AllowListRule allowed_accounts;
   AllowListRule allowed_regions;
+
+  bool operator==(const TargetGroupBindingRules&) const = default;
 };
 
 struct TargetGroupBindingPolicy {
   std::string cluster_vpc_id;
   TargetGroupBindingDefaults defaults;
   TargetGroupBindingRules rules;
+
+  bool operator==(const TargetGroupBindingPolicy&) const = default;
 };
 
 /// The whole policy file (PRODUCT.md "Policy file"). A default-constructed Policy is the embedded default.
 struct Policy {
   IngressPolicy ingress;
   TargetGroupBindingPolicy target_group_binding;
+
+  bool operator==(const Policy&) const = default;
 };
 
 /// The embedded default policy file text: every key at its default.
@@ -106,5 +130,39 @@ Result<Policy> ParsePolicy(std::string_view yaml_text);
 
 /// Reads and parses a policy file. Never throws.
 Result<Policy> LoadPolicyFile(const std::string& path);
+
+}  // namespace albwebhook::policy
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+
+namespace albwebhook::policy {
+
+/// Holds the policy in force and reloads it from its file.
+/// Thread-safe: Current() may be called from any thread while another calls Reload().
+/// Requests take a snapshot with Current() and keep it until they finish, so a reload never
+/// changes the policy under a request in flight.
+class PolicyStore {
+ public:
+  enum class ReloadOutcome { kUnchanged, kReloaded, kFailed };
+
+  /// A store serving `initial`, parsed from `initial_text` read at `path`.
+  /// `path` empty = embedded default, never reloaded.
+  PolicyStore(std::string path, Policy initial, std::string initial_text = {});
+
+  std::shared_ptr<const Policy> Current() const { return current_.load(); }
+  const std::string& path() const { return path_; }
+
+  /// Re-reads the file when its content changed. A bad file keeps the old policy; the error
+  /// text is stored in `*error`. Never throws.
+  ReloadOutcome Reload(std::string* error = nullptr);
+
+ private:
+  std::string path_;
+  std::atomic<std::shared_ptr<const Policy>> current_;
+  std::mutex reload_mutex_;
+  std::string last_text_;  // guarded by reload_mutex_
+};
 
 }  // namespace albwebhook::policy
