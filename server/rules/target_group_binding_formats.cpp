@@ -9,8 +9,7 @@ namespace albwebhook::rules::tgb {
 namespace {
 
 constexpr std::array<std::string_view, 8> kPartitions = {
-    "aws",       "aws-cn",    "aws-us-gov", "aws-iso",
-    "aws-iso-b", "aws-iso-e", "aws-iso-f",  "aws-eusc"};
+    "aws", "aws-cn", "aws-us-gov", "aws-iso", "aws-iso-b", "aws-iso-e", "aws-iso-f", "aws-eusc"};
 
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
@@ -40,8 +39,8 @@ bool IsRegion(std::string_view region) {
   std::size_t start = 0;
   while (true) {
     const std::size_t dash = region.find('-', start);
-    const std::string_view token =
-        region.substr(start, dash == std::string_view::npos ? std::string_view::npos : dash - start);
+    const std::string_view token = region.substr(
+        start, dash == std::string_view::npos ? std::string_view::npos : dash - start);
     const bool last = dash == std::string_view::npos;
     if (token.empty()) return false;
     if (tokens == 0) {
@@ -140,8 +139,9 @@ std::optional<ArnParts> ParseIamRoleArn(std::string_view arn) {
   const std::size_t last_slash = resource.rfind('/');
   const std::string_view name =
       last_slash == std::string_view::npos ? resource : resource.substr(last_slash + 1);
-  const std::string_view path =
-      last_slash == std::string_view::npos ? std::string_view{} : resource.substr(0, last_slash + 1);
+  const std::string_view path = last_slash == std::string_view::npos
+                                    ? std::string_view{}
+                                    : resource.substr(0, last_slash + 1);
   if (name.empty() || name.size() > 64 || !All(name, IsRoleNameChar)) return std::nullopt;
   // The IAM path is "/" + `path`; printable ASCII without spaces.
   if (path.size() + 1 > 512 || !All(path, [](char c) { return c >= 0x21 && c <= 0x7e; })) {
@@ -186,9 +186,7 @@ bool IsCidr(std::string_view cidr) {
   return inet_pton(AF_INET6, address.c_str(), buffer.data()) == 1 && bits <= 128;
 }
 
-bool IsDns1035Label(std::string_view name) {
-  return IsDns1123Label(name) && IsLower(name.front());
-}
+bool IsDns1035Label(std::string_view name) { return IsDns1123Label(name) && IsLower(name.front()); }
 
 bool IsPortName(std::string_view name) {
   if (name.empty() || name.size() > 15) return false;

@@ -37,7 +37,8 @@ bool IsSecurityGroupId(std::string_view id);
 /// IPv4 or IPv6 address, `/`, prefix length (0-32 or 0-128, no leading zeros).
 bool IsCidr(std::string_view cidr);
 
-/// DNS-1035 label (Service names): at most 63 of `[a-z0-9-]`, starts with a letter, ends alphanumeric.
+/// DNS-1035 label (Service names): at most 63 of `[a-z0-9-]`, starts with a letter, ends
+/// alphanumeric.
 bool IsDns1035Label(std::string_view name);
 
 /// IANA_SVC_NAME (Kubernetes port names): at most 15 of `[a-z0-9-]`, at least one letter,

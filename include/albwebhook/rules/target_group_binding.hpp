@@ -1,7 +1,9 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "albwebhook/rules/rule.hpp"
 
@@ -15,5 +17,10 @@ inline constexpr std::string_view kMutateTargetGroupBindingPath =
 /// elbv2.k8s.aws/v1beta1 TargetGroupBinding rule sets (LBC parity, formats, policy, defaults).
 std::unique_ptr<Validator> MakeTargetGroupBindingValidator();
 std::unique_ptr<Mutator> MakeTargetGroupBindingMutator();
+
+/// Every Finding::check the two rule sets can emit, validator's and mutator's (a small fixed set:
+/// the LBC's error categories, spec field names, policy key paths; never values). Metrics create
+/// their label children from it at startup.
+const std::vector<std::string>& TargetGroupBindingCheckNames();
 
 }  // namespace albwebhook::rules
