@@ -107,7 +107,8 @@ class MapReader {
 
   void Finish() const {
     for (const auto& entry : node_) {
-      if (!entry.first.IsScalar()) Fail(path_.empty() ? "(top level)" : path_, "keys must be strings");
+      if (!entry.first.IsScalar())
+        Fail(path_.empty() ? "(top level)" : path_, "keys must be strings");
       const auto key = entry.first.Scalar();
       bool known = false;
       for (const auto& s : seen_) known = known || s == key;
@@ -151,7 +152,8 @@ StringMap ReadStringMap(const YAML::Node& node, const std::string& path) {
   if (!node.IsMap()) Fail(path, "expected a mapping of strings to strings");
   StringMap out;
   for (const auto& entry : node) {
-    if (!entry.first.IsScalar() || entry.first.Scalar().empty()) Fail(path, "keys must be non-empty strings");
+    if (!entry.first.IsScalar() || entry.first.Scalar().empty())
+      Fail(path, "keys must be non-empty strings");
     const auto key = entry.first.Scalar();
     out.emplace_back(key, ReadString(entry.second, Join(path, key)));
   }
@@ -215,14 +217,14 @@ void ReadIngress(MapReader& top, IngressPolicy& ing) {
     });
     ReadRule(rules, "wafRequired", r.waf_required, NoExtra);
     ReadRule(rules, "httpsRequired", r.https_required, NoExtra);
-    ReadRule(rules, "sslPolicies", r.ssl_policies, [&](MapReader& m) {
-      Optional(m, "allowed", r.ssl_policies.allowed, ReadStringList);
-    });
+    ReadRule(rules, "sslPolicies", r.ssl_policies,
+             [&](MapReader& m) { Optional(m, "allowed", r.ssl_policies.allowed, ReadStringList); });
     ReadRule(rules, "certificateAccounts", r.certificate_accounts, [&](MapReader& m) {
       Optional(m, "allowed", r.certificate_accounts.allowed, ReadStringList);
       for (std::size_t i = 0; i < r.certificate_accounts.allowed.size(); ++i) {
         if (!IsAccountId(r.certificate_accounts.allowed[i])) {
-          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]", "expected a 12-digit AWS account id");
+          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]",
+               "expected a 12-digit AWS account id");
         }
       }
     });
@@ -235,7 +237,8 @@ void ReadIngress(MapReader& top, IngressPolicy& ing) {
         const auto path = m.Path("groups");
         if (!groups->IsMap()) Fail(path, "expected a mapping of group names to namespace lists");
         for (const auto& entry : *groups) {
-          if (!entry.first.IsScalar() || entry.first.Scalar().empty()) Fail(path, "keys must be non-empty strings");
+          if (!entry.first.IsScalar() || entry.first.Scalar().empty())
+            Fail(path, "keys must be non-empty strings");
           const auto name = entry.first.Scalar();
           g.groups.emplace_back(name, ReadStringList(entry.second, Join(path, name)));
         }
@@ -295,7 +298,8 @@ void ReadTargetGroupBinding(MapReader& top, TargetGroupBindingPolicy& tgb) {
       Optional(m, "allowed", r.allowed_accounts.allowed, ReadStringList);
       for (std::size_t i = 0; i < r.allowed_accounts.allowed.size(); ++i) {
         if (!IsAccountId(r.allowed_accounts.allowed[i])) {
-          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]", "expected a 12-digit AWS account id");
+          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]",
+               "expected a 12-digit AWS account id");
         }
       }
     });
@@ -303,7 +307,8 @@ void ReadTargetGroupBinding(MapReader& top, TargetGroupBindingPolicy& tgb) {
       Optional(m, "allowed", r.allowed_regions.allowed, ReadStringList);
       for (std::size_t i = 0; i < r.allowed_regions.allowed.size(); ++i) {
         if (!IsRegion(r.allowed_regions.allowed[i])) {
-          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]", "expected an AWS region such as us-east-1");
+          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]",
+               "expected an AWS region such as us-east-1");
         }
       }
     });

@@ -78,7 +78,8 @@ targetGroupBinding:
   EXPECT_EQ(r.waf_required.mode, Mode::kWarn);
   EXPECT_EQ(r.waf_required.namespaces, std::vector<std::string>{"prod-*"});
   EXPECT_EQ(r.https_required.mode, Mode::kDeny);
-  EXPECT_EQ(r.ssl_policies.allowed, std::vector<std::string>{"ELBSecurityPolicy-TLS13-1-2-2021-06"});
+  EXPECT_EQ(r.ssl_policies.allowed,
+            std::vector<std::string>{"ELBSecurityPolicy-TLS13-1-2-2021-06"});
   EXPECT_EQ(r.certificate_accounts.allowed, std::vector<std::string>{"123456789012"});
   EXPECT_EQ(r.required_tags.keys, std::vector<std::string>{"team"});
   EXPECT_EQ(r.unknown_annotations.mode, Mode::kDeny);
@@ -105,7 +106,8 @@ TEST(PolicyTest, ErrorsNameTheKeyPath) {
   };
   const std::vector<Case> cases = {
       {"err_unknown_top_key", "ingres: {}", "ingres: unknown key"},
-      {"err_unknown_rule_key", "ingress: {rules: {internetFacing: {mode: deny, allowedNamespace: [a]}}}",
+      {"err_unknown_rule_key",
+       "ingress: {rules: {internetFacing: {mode: deny, allowedNamespace: [a]}}}",
        "ingress.rules.internetFacing.allowedNamespace: unknown key"},
       {"err_unknown_rule", "ingress: {rules: {wafRequird: {mode: deny}}}",
        "ingress.rules.wafRequird: unknown key"},
@@ -113,7 +115,8 @@ TEST(PolicyTest, ErrorsNameTheKeyPath) {
        "ingress.rules.sslPolicies.mode: expected one of deny, warn, off"},
       {"err_bool_type", "ingress: {manageIngressesWithoutClass: maybe}",
        "ingress.manageIngressesWithoutClass: expected true or false"},
-      {"err_list_type", "ingress: {classNames: alb}", "ingress.classNames: expected a list of strings"},
+      {"err_list_type", "ingress: {classNames: alb}",
+       "ingress.classNames: expected a list of strings"},
       {"err_list_item_type", "ingress: {classNames: [alb, {a: b}]}",
        "ingress.classNames[1]: expected a string"},
       {"err_map_type", "ingress: {defaults: {tags: [a]}}",
@@ -131,11 +134,13 @@ TEST(PolicyTest, ErrorsNameTheKeyPath) {
       {"err_tgb_target_type", "targetGroupBinding: {defaults: {targetType: lambda}}",
        "targetGroupBinding.defaults.targetType: expected \"\", instance or ip"},
       {"err_tgb_vpc_cluster_without_id", "targetGroupBinding: {defaults: {vpcID: cluster}}",
-       "targetGroupBinding.defaults.vpcID: \"cluster\" needs targetGroupBinding.clusterVpcID to be set"},
+       "targetGroupBinding.defaults.vpcID: \"cluster\" needs targetGroupBinding.clusterVpcID to be "
+       "set"},
       {"err_tgb_cluster_vpc", "targetGroupBinding: {clusterVpcID: vpc-xyz}",
        "targetGroupBinding.clusterVpcID: expected a VPC id (vpc- and 8 or 17 hex digits)"},
       {"err_region", "targetGroupBinding: {rules: {allowedRegions: {allowed: [Mars]}}}",
-       "targetGroupBinding.rules.allowedRegions.allowed[0]: expected an AWS region such as us-east-1"},
+       "targetGroupBinding.rules.allowedRegions.allowed[0]: expected an AWS region such as "
+       "us-east-1"},
       {"err_namespaces_type", "targetGroupBinding: {rules: {allowedAccounts: {namespaces: x}}}",
        "targetGroupBinding.rules.allowedAccounts.namespaces: expected a list of strings"},
   };
@@ -188,9 +193,7 @@ class PolicyStoreTest : public ::testing::Test {
     path_ = (dir_ / "policy.yaml").string();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
-  void Write(const std::string& text) {
-    std::ofstream(path_, std::ios::trunc) << text;
-  }
+  void Write(const std::string& text) { std::ofstream(path_, std::ios::trunc) << text; }
   std::filesystem::path dir_;
   std::string path_;
 };

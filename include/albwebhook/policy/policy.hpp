@@ -16,7 +16,8 @@ const char* ModeName(Mode mode);
 /// Ordered string map (document order is kept so merged defaults come out in a stable order).
 using StringMap = std::vector<std::pair<std::string, std::string>>;
 
-/// Shell-style glob: `*` matches any run (including empty), `?` one character. Everything else literal.
+/// Shell-style glob: `*` matches any run (including empty), `?` one character. Everything else
+/// literal.
 bool GlobMatch(std::string_view pattern, std::string_view text);
 /// True when any pattern in `patterns` matches `text`.
 bool AnyGlobMatch(const std::vector<std::string>& patterns, std::string_view text);
@@ -50,16 +51,18 @@ struct RequiredTagsRule : Rule {
 };
 enum class UnlistedGroups { kNamespacePrefixed, kAllow, kDeny };
 struct GroupOwnershipRule : Rule {
-  std::vector<std::pair<std::string, std::vector<std::string>>> groups;  // group.name -> namespace globs
+  std::vector<std::pair<std::string, std::vector<std::string>>>
+      groups;  // group.name -> namespace globs
   UnlistedGroups unlisted = UnlistedGroups::kNamespacePrefixed;
 
   bool operator==(const GroupOwnershipRule&) const = default;
 };
 
 struct IngressDefaults {
-  StringMap annotations;              // full annotation keys -> values
-  StringMap tags;                     // merged into alb.ingress.kubernetes.io/tags
-  StringMap load_balancer_attributes; // merged into alb.ingress.kubernetes.io/load-balancer-attributes
+  StringMap annotations;  // full annotation keys -> values
+  StringMap tags;         // merged into alb.ingress.kubernetes.io/tags
+  StringMap
+      load_balancer_attributes;  // merged into alb.ingress.kubernetes.io/load-balancer-attributes
   bool ssl_redirect = false;
   bool migrate_class_annotation = true;
 
@@ -113,7 +116,8 @@ struct TargetGroupBindingPolicy {
   bool operator==(const TargetGroupBindingPolicy&) const = default;
 };
 
-/// The whole policy file (PRODUCT.md "Policy file"). A default-constructed Policy is the embedded default.
+/// The whole policy file (PRODUCT.md "Policy file"). A default-constructed Policy is the embedded
+/// default.
 struct Policy {
   IngressPolicy ingress;
   TargetGroupBindingPolicy target_group_binding;

@@ -11,12 +11,13 @@ struct Error {
   std::string message;
 };
 
-/// A value or an Error. Shaped like std::expected (has_value/value/error) so it can be swapped later.
+/// A value or an Error. Shaped like std::expected (has_value/value/error) so it can be swapped
+/// later.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : data_(std::move(value)) {}          // NOLINT(google-explicit-constructor)
-  Result(Error error) : data_(std::move(error)) {}      // NOLINT(google-explicit-constructor)
+  Result(T value) : data_(std::move(value)) {}      // NOLINT(google-explicit-constructor)
+  Result(Error error) : data_(std::move(error)) {}  // NOLINT(google-explicit-constructor)
 
   bool has_value() const { return data_.index() == 0; }
   explicit operator bool() const { return has_value(); }

@@ -1,0 +1,53 @@
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "albwebhook/admission/types.hpp"
+#include "albwebhook/policy/policy.hpp"
+#include "albwebhook/rules/rule.hpp"
+
+namespace albwebhook::admission {
+
+/// Answers one admission request. Thread-safe. Implementations should not throw; the webhook
+/// layer still turns an escaping exception into a 500 answer that carries the uid.
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  virtual Response Handle(const Request& request, const policy::Policy& policy) const = 0;
+  /// True for validating webhooks (their answers never carry a patch).
+  virtual bool validating() const = 0;
+};
+
+/// Expected object kind for a handler; a request for another kind is answered 400.
+struct ExpectedKind {
+  std::string group;  // "networking.k8s.io"
+  std::string kind;   // "Ingress"
+};
+
+/// Validating adapter: CREATE/UPDATE run the validator; DELETE and CONNECT are allowed; an UPDATE
+/// of an object being deleted (metadata.deletionTimestamp) is allowed; on UPDATE a denial that
+/// the old object already had, word for word, becomes a warning (ratcheting).
+std::unique_ptr<Handler> MakeValidatingHandler(std::shared_ptr<const rules::Validator> validator,
+                                               ExpectedKind kind);
+
+/// Mutating adapter: CREATE/UPDATE run the mutator on a copy of the object and answer the
+/// difference as a JSON patch (none when unchanged); DELETE, CONNECT and objects being deleted
+/// are allowed without calling the mutator.
+std::unique_ptr<Handler> MakeMutatingHandler(std::shared_ptr<const rules::Mutator> mutator,
+                                             ExpectedKind kind);
+
+/// Runs `rules` on one object as a CREATE would, the way the server does: mutate, then validate
+/// the mutated object. Used by `alb-webhook check`.
+struct Evaluation {
+  bool in_scope = true;
+  bool allowed = true;
+  std::vector<rules::Finding> findings;  // mutator's then validator's
+  nlohmann::json patch = nlohmann::json::array();
+  nlohmann::json mutated;
+};
+Evaluation EvaluateCreate(const rules::Mutator& mutator, const rules::Validator& validator,
+                          const nlohmann::json& object, std::string_view ns,
+                          const policy::Policy& policy);
+
+}  // namespace albwebhook::admission

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "albwebhook/admission/types.hpp"
+
+namespace albwebhook::admission {
+
+/// Named constructors: nobody fills a Response by hand (controller-runtime's
+/// Allowed/Denied/Errored).
+Response Allowed();
+/// A policy or validation denial: allowed=false, code 403, reason Forbidden.
+Response Denied(std::string message);
+/// A request we could not process: allowed=false with `code` (400, 413, 415, 500...).
+Response Errored(int code, std::string message);
+
+/// Makes a warning acceptable to the apiserver: valid UTF-8 (invalid bytes become '?'), no control
+/// characters (they become spaces), at most kMaxWarningChars characters (longer text ends in
+/// "...").
+std::string SanitizeWarning(std::string_view text);
+inline constexpr std::size_t kMaxWarningChars = 120;
+/// The apiserver keeps at most 4096 runes of warnings in total; we stay under it.
+inline constexpr std::size_t kMaxWarningTotalChars = 4000;
+
+/// Sanitizes, de-duplicates and caps a warning list to the apiserver's limits.
+std::vector<std::string> SanitizeWarnings(const std::vector<std::string>& warnings);
+
+/// True when `key` is a valid auditAnnotations key (qualified-name name part: <= 63 chars,
+/// [A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?).
+bool IsValidAuditAnnotationKey(std::string_view key);
+
+}  // namespace albwebhook::admission

@@ -1,0 +1,191 @@
+// Adapters between the admission envelope and the pure rule sets (controller-runtime's
+// validatorForType/defaulterForType, the LBC's mutating/validating handlers).
+#include <algorithm>
+#include <unordered_set>
+
+#include "albwebhook/admission/handler.hpp"
+#include "albwebhook/admission/response.hpp"
+#include "albwebhook/json/json_patch.hpp"
+
+namespace albwebhook::admission {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kPreExistingPrefix = "pre-existing, not blocking this update: ";
+
+bool BeingDeleted(const json& object) {
+  if (!object.is_object()) return false;
+  auto meta = object.find("metadata");
+  if (meta == object.end() || !meta->is_object()) return false;
+  auto ts = meta->find("deletionTimestamp");
+  return ts != meta->end() && !ts->is_null();
+}
+
+std::string JoinMessages(const std::vector<rules::Finding>& findings, rules::Severity severity) {
+  std::string out;
+  for (const auto& f : findings) {
+    if (f.severity != severity) continue;
+    if (!out.empty()) out += "; ";
+    out += f.message;
+  }
+  return out;
+}
+
+// Turns a verdict into a response: denials join into one message; warnings pass through.
+Response FromVerdict(const rules::Verdict& verdict) {
+  Response r;
+  std::size_t denials = 0;
+  for (const auto& f : verdict.findings) {
+    if (f.severity == rules::Severity::kDeny) {
+      ++denials;
+      if (std::find(r.failed_checks.begin(), r.failed_checks.end(), f.check) ==
+          r.failed_checks.end()) {
+        r.failed_checks.push_back(f.check);
+      }
+    } else {
+      r.warnings.push_back(f.message);
+    }
+  }
+  if (denials > 0) {
+    auto warnings = std::move(r.warnings);
+    auto checks = std::move(r.failed_checks);
+    r = Denied(JoinMessages(verdict.findings, rules::Severity::kDeny));
+    r.warnings = std::move(warnings);
+    r.failed_checks = std::move(checks);
+    r.violations = denials;
+    std::string joined;
+    for (const auto& c : r.failed_checks) joined += (joined.empty() ? "" : ",") + c;
+    r.audit_annotations.emplace_back("denied-checks", joined);
+  }
+  return r;
+}
+
+// Checks the request's kind against the handler's; empty kind (old clients) is accepted.
+bool KindMatches(const Request& request, const ExpectedKind& kind) {
+  if (request.kind.kind.empty() && request.kind.group.empty()) return true;
+  return request.kind.group == kind.group && request.kind.kind == kind.kind;
+}
+
+Response WrongKind(const Request& request, const ExpectedKind& kind) {
+  return Errored(400, "this webhook handles " + kind.group + "/" + kind.kind + ", got " +
+                          request.kind.group + "/" + request.kind.kind);
+}
+
+rules::Context MakeContext(const Request& request, Operation op, const policy::Policy& policy) {
+  return rules::Context{op, request.ns, request.name, policy};
+}
+
+class ValidatingHandler final : public Handler {
+ public:
+  ValidatingHandler(std::shared_ptr<const rules::Validator> validator, ExpectedKind kind)
+      : validator_(std::move(validator)), kind_(std::move(kind)) {}
+
+  bool validating() const override { return true; }
+
+  Response Handle(const Request& request, const policy::Policy& policy) const override {
+    if (!KindMatches(request, kind_)) return WrongKind(request, kind_);
+    if (request.operation == Operation::kDelete || request.operation == Operation::kConnect) {
+      return Allowed();
+    }
+    // The LBC must always be able to remove its finalizers from an object being deleted.
+    if (request.operation == Operation::kUpdate && BeingDeleted(request.object)) return Allowed();
+
+    rules::Verdict verdict = validator_->Validate(MakeContext(request, request.operation, policy),
+                                                  request.object, request.old_object);
+    if (!verdict.in_scope) return Allowed();
+    if (request.operation == Operation::kUpdate && verdict.HasDenials())
+      Ratchet(request, policy, verdict);
+    return FromVerdict(verdict);
+  }
+
+ private:
+  // A denial the old object already had, word for word, does not block an UPDATE: it becomes a
+  // warning. The old object is judged as a CREATE would be, under the same policy.
+  void Ratchet(const Request& request, const policy::Policy& policy,
+               rules::Verdict& verdict) const {
+    const rules::Verdict old_verdict = validator_->Validate(
+        MakeContext(request, Operation::kCreate, policy), request.old_object, json());
+    if (!old_verdict.in_scope) return;
+    std::unordered_set<std::string> old_denials;
+    for (const auto& f : old_verdict.findings) {
+      if (f.severity == rules::Severity::kDeny) old_denials.insert(f.message);
+    }
+    for (auto& f : verdict.findings) {
+      if (f.severity == rules::Severity::kDeny && old_denials.count(f.message) > 0) {
+        f.severity = rules::Severity::kWarn;
+        f.message.insert(0, kPreExistingPrefix);
+      }
+    }
+  }
+
+  std::shared_ptr<const rules::Validator> validator_;
+  ExpectedKind kind_;
+};
+
+class MutatingHandler final : public Handler {
+ public:
+  MutatingHandler(std::shared_ptr<const rules::Mutator> mutator, ExpectedKind kind)
+      : mutator_(std::move(mutator)), kind_(std::move(kind)) {}
+
+  bool validating() const override { return false; }
+
+  Response Handle(const Request& request, const policy::Policy& policy) const override {
+    if (!KindMatches(request, kind_)) return WrongKind(request, kind_);
+    // A patch on DELETE is an apiserver internal error whatever the failurePolicy: never patch it.
+    if (request.operation == Operation::kDelete || request.operation == Operation::kConnect) {
+      return Allowed();
+    }
+    if (BeingDeleted(request.object)) return Allowed();
+    json mutated = request.object;
+    rules::Verdict verdict = mutator_->Mutate(MakeContext(request, request.operation, policy),
+                                              mutated, request.old_object);
+    if (!verdict.in_scope) return Allowed();
+    Response r = FromVerdict(verdict);
+    // Diff against the object exactly as sent (never a re-serialized copy: kubebuilder#510).
+    if (r.allowed) r.patch = albwebhook::json::MakePatch(request.object, mutated);
+    return r;
+  }
+
+ private:
+  std::shared_ptr<const rules::Mutator> mutator_;
+  ExpectedKind kind_;
+};
+
+}  // namespace
+
+std::unique_ptr<Handler> MakeValidatingHandler(std::shared_ptr<const rules::Validator> validator,
+                                               ExpectedKind kind) {
+  return std::make_unique<ValidatingHandler>(std::move(validator), std::move(kind));
+}
+
+std::unique_ptr<Handler> MakeMutatingHandler(std::shared_ptr<const rules::Mutator> mutator,
+                                             ExpectedKind kind) {
+  return std::make_unique<MutatingHandler>(std::move(mutator), std::move(kind));
+}
+
+Evaluation EvaluateCreate(const rules::Mutator& mutator, const rules::Validator& validator,
+                          const json& object, std::string_view ns, const policy::Policy& policy) {
+  Evaluation e;
+  const rules::Context ctx{Operation::kCreate, ns, "", policy};
+  e.mutated = object;
+  rules::Verdict mutation = mutator.Mutate(ctx, e.mutated, json());
+  if (!mutation.in_scope) e.mutated = object;
+  const json& judged = e.mutated;
+  rules::Verdict validation = validator.Validate(ctx, judged, json());
+  e.in_scope = mutation.in_scope || validation.in_scope;
+  if (mutation.in_scope) {
+    e.findings = std::move(mutation.findings);
+  }
+  if (validation.in_scope) {
+    e.findings.insert(e.findings.end(), validation.findings.begin(), validation.findings.end());
+  }
+  e.allowed = std::none_of(e.findings.begin(), e.findings.end(), [](const rules::Finding& f) {
+    return f.severity == rules::Severity::kDeny;
+  });
+  if (mutation.in_scope && !mutation.HasDenials())
+    e.patch = albwebhook::json::MakePatch(object, e.mutated);
+  return e;
+}
+
+}  // namespace albwebhook::admission

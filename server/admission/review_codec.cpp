@@ -1,0 +1,209 @@
+#include "albwebhook/admission/review_codec.hpp"
+
+#include "albwebhook/admission/response.hpp"
+#include "albwebhook/json/json_patch.hpp"
+
+namespace albwebhook::admission {
+namespace {
+
+using nlohmann::json;
+
+// Deepest nesting of arrays/objects in `body`, stopping as soon as it exceeds `limit`. A byte scan
+// that skips strings: it runs before nlohmann parses (whose copy, compare and dump are recursive).
+int NestingDepthExceeds(std::string_view body, int limit) {
+  int depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > limit) return true;
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return false;
+}
+
+DecodedReview Fail(DecodedReview d, std::string message) {
+  d.ok = false;
+  d.error = Status{400, "BadRequest", std::move(message)};
+  return d;
+}
+
+// Reads an optional string field; false when present with another type (null counts as absent).
+bool OptionalString(const json& obj, const char* key, std::string& out) {
+  auto it = obj.find(key);
+  if (it == obj.end() || it->is_null()) return true;
+  if (!it->is_string()) return false;
+  out = it->get<std::string>();
+  return true;
+}
+
+}  // namespace
+
+DecodedReview DecodeReview(std::string_view body) {
+  DecodedReview d;
+  if (body.empty()) return Fail(std::move(d), "request body is empty");
+  if (NestingDepthExceeds(body, kMaxJsonDepth)) {
+    return Fail(std::move(d),
+                "request body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
+  }
+  json review;
+  try {
+    review = json::parse(body);
+  } catch (const json::exception& e) {
+    // nlohmann's text names the byte offset and token; it holds no secrets.
+    return Fail(std::move(d), std::string("request body is not valid JSON: ") + e.what());
+  }
+  if (!review.is_object()) return Fail(std::move(d), "request body is not a JSON object");
+
+  std::string api_version;
+  std::string kind;
+  if (!OptionalString(review, "apiVersion", api_version)) {
+    return Fail(std::move(d), "apiVersion: expected a string");
+  }
+  if (api_version == kReviewV1 || api_version == kReviewV1beta1) d.api_version = api_version;
+  if (!OptionalString(review, "kind", kind)) return Fail(std::move(d), "kind: expected a string");
+
+  auto req_it = review.find("request");
+  // Read the uid first so every later error can echo it.
+  if (req_it != review.end() && req_it->is_object()) {
+    auto uid_it = req_it->find("uid");
+    if (uid_it != req_it->end() && uid_it->is_string()) d.uid = uid_it->get<std::string>();
+  }
+  if (kind != "AdmissionReview" || d.api_version.empty()) {
+    return Fail(std::move(d),
+                "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 "
+                "or admission.k8s.io/v1beta1, got apiVersion \"" +
+                    api_version + "\" kind \"" + kind + "\"");
+  }
+  if (req_it == review.end() || req_it->is_null()) {
+    return Fail(std::move(d), "AdmissionReview has no request");
+  }
+  if (!req_it->is_object()) return Fail(std::move(d), "request: expected an object");
+  json& req = *req_it;
+
+  Request& r = d.request;
+  r.review_api_version = d.api_version;
+  auto uid_it = req.find("uid");
+  if (uid_it == req.end() || !uid_it->is_string() ||
+      uid_it->get_ref<const std::string&>().empty()) {
+    return Fail(std::move(d), "request.uid: expected a non-empty string");
+  }
+  r.uid = d.uid;
+
+  auto kind_it = req.find("kind");
+  if (kind_it != req.end() && !kind_it->is_null()) {
+    if (!kind_it->is_object()) return Fail(std::move(d), "request.kind: expected an object");
+    if (!OptionalString(*kind_it, "group", r.kind.group) ||
+        !OptionalString(*kind_it, "version", r.kind.version) ||
+        !OptionalString(*kind_it, "kind", r.kind.kind)) {
+      return Fail(std::move(d), "request.kind: group, version and kind must be strings");
+    }
+  }
+  if (!OptionalString(req, "subResource", r.sub_resource)) {
+    return Fail(std::move(d), "request.subResource: expected a string");
+  }
+  if (!OptionalString(req, "name", r.name))
+    return Fail(std::move(d), "request.name: expected a string");
+  if (!OptionalString(req, "namespace", r.ns)) {
+    return Fail(std::move(d), "request.namespace: expected a string");
+  }
+
+  auto op_it = req.find("operation");
+  if (op_it == req.end() || !op_it->is_string()) {
+    return Fail(std::move(d), "request.operation: expected CREATE, UPDATE, DELETE or CONNECT");
+  }
+  const auto& op = op_it->get_ref<const std::string&>();
+  if (op == "CREATE") {
+    r.operation = Operation::kCreate;
+  } else if (op == "UPDATE") {
+    r.operation = Operation::kUpdate;
+  } else if (op == "DELETE") {
+    r.operation = Operation::kDelete;
+  } else if (op == "CONNECT") {
+    r.operation = Operation::kConnect;
+  } else {
+    return Fail(std::move(d), "request.operation: unknown operation \"" + op.substr(0, 32) +
+                                  "\"; expected CREATE, UPDATE, DELETE or CONNECT");
+  }
+
+  auto user_it = req.find("userInfo");
+  if (user_it != req.end() && !user_it->is_null()) {
+    if (!user_it->is_object() || !OptionalString(*user_it, "username", r.username)) {
+      return Fail(std::move(d), "request.userInfo: expected an object with a string username");
+    }
+  }
+  auto dry_it = req.find("dryRun");
+  if (dry_it != req.end() && !dry_it->is_null()) {
+    if (!dry_it->is_boolean()) return Fail(std::move(d), "request.dryRun: expected a boolean");
+    r.dry_run = dry_it->get<bool>();
+  }
+
+  // Move (not copy) the objects out of the parsed review: they can be megabytes.
+  for (auto [key, target] :
+       {std::pair{"object", &r.object}, std::pair{"oldObject", &r.old_object}}) {
+    auto it = req.find(key);
+    if (it == req.end() || it->is_null()) continue;
+    if (!it->is_object())
+      return Fail(std::move(d), std::string("request.") + key + ": expected an object");
+    *target = std::move(*it);
+  }
+  switch (r.operation) {
+    case Operation::kCreate:
+      if (!r.object.is_object()) return Fail(std::move(d), "request.object: required for CREATE");
+      break;
+    case Operation::kUpdate:
+      if (!r.object.is_object() || !r.old_object.is_object()) {
+        return Fail(std::move(d), "request.object and request.oldObject: required for UPDATE");
+      }
+      break;
+    case Operation::kDelete:
+    case Operation::kConnect:
+      break;
+  }
+  d.ok = true;
+  return d;
+}
+
+std::string EncodeReview(const Response& response, std::string_view uid,
+                         std::string_view api_version, bool validating) {
+  json resp = json::object();
+  resp["uid"] = uid;
+  resp["allowed"] = response.allowed;
+  if (!response.allowed || response.status.code != 200 || !response.status.message.empty()) {
+    json status = {{"metadata", json::object()}, {"code", response.status.code}};
+    status["status"] = response.allowed ? "Success" : "Failure";
+    if (!response.status.reason.empty()) status["reason"] = response.status.reason;
+    if (!response.status.message.empty()) status["message"] = response.status.message;
+    resp["status"] = std::move(status);
+  }
+  if (!validating && response.allowed && !response.patch.empty()) {
+    resp["patch"] = albwebhook::json::Base64Encode(
+        response.patch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    resp["patchType"] = "JSONPatch";
+  }
+  auto warnings = SanitizeWarnings(response.warnings);
+  if (!warnings.empty()) resp["warnings"] = std::move(warnings);
+  json audit = json::object();
+  for (const auto& [key, value] : response.audit_annotations) {
+    if (IsValidAuditAnnotationKey(key)) audit[key] = value;
+  }
+  if (!audit.empty()) resp["auditAnnotations"] = std::move(audit);
+
+  json review = {{"apiVersion", api_version.empty() ? kReviewV1 : api_version},
+                 {"kind", "AdmissionReview"},
+                 {"response", std::move(resp)}};
+  // Replace invalid UTF-8 (values echoed in messages) instead of throwing.
+  return review.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+}  // namespace albwebhook::admission

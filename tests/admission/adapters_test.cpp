@@ -1,0 +1,225 @@
+#include <gtest/gtest.h>
+
+#include "albwebhook/admission/handler.hpp"
+
+namespace albwebhook::admission {
+namespace {
+
+using nlohmann::json;
+
+// Denies every annotation "bad/<x>" with a message naming its value; out of scope when the
+// object carries label skip=true. Counts calls.
+class FakeValidator final : public rules::Validator {
+ public:
+  rules::Verdict Validate(const rules::Context& ctx, const json& object,
+                          const json& /*old_object*/) const override {
+    ++calls;
+    last_op = ctx.operation;
+    rules::Verdict v;
+    if (object.value("/metadata/labels/skip"_json_pointer, "") == "true") {
+      v.in_scope = false;
+      v.Deny("never", "must not be seen");
+      return v;
+    }
+    const json annotations = object.value("/metadata/annotations"_json_pointer, json::object());
+    for (const auto& [k, val] : annotations.items()) {
+      if (k.rfind("bad/", 0) == 0) v.Deny("bad", k + ": " + val.dump() + " is bad");
+      if (k.rfind("warn/", 0) == 0) v.Warn("warn", k + " is suspicious");
+    }
+    return v;
+  }
+  mutable int calls = 0;
+  mutable Operation last_op = Operation::kCreate;
+};
+
+class FakeMutator final : public rules::Mutator {
+ public:
+  rules::Verdict Mutate(const rules::Context& /*ctx*/, json& object,
+                        const json& /*old*/) const override {
+    ++calls;
+    rules::Verdict v;
+    if (object.value("/metadata/labels/skip"_json_pointer, "") == "true") {
+      object["metadata"]["annotations"]["x"] = "must not leak";
+      v.in_scope = false;
+      return v;
+    }
+    if (object.value("/metadata/labels/deny"_json_pointer, "") == "true") {
+      v.Deny("required", "must provide something");
+      return v;
+    }
+    auto& ann = object["metadata"]["annotations"];
+    if (!ann.contains("example.com/default")) ann["example.com/default"] = "on";
+    return v;
+  }
+  mutable int calls = 0;
+};
+
+Request MakeRequest(Operation op, json object, json old_object = nullptr) {
+  Request r;
+  r.review_api_version = "admission.k8s.io/v1";
+  r.uid = "u";
+  r.kind = {"networking.k8s.io", "v1", "Ingress"};
+  r.ns = "team-a";
+  r.operation = op;
+  r.object = std::move(object);
+  r.old_object = std::move(old_object);
+  return r;
+}
+
+json WithAnnotations(json annotations) {
+  return json{{"metadata", {{"name", "web"}, {"annotations", std::move(annotations)}}}};
+}
+
+const ExpectedKind kIngress{"networking.k8s.io", "Ingress"};
+const policy::Policy kPolicy{};
+
+TEST(ValidatingAdapterTest, DeniesWithAllViolationsJoined) {
+  auto validator = std::make_shared<FakeValidator>();
+  auto handler = MakeValidatingHandler(validator, kIngress);
+  auto r = handler->Handle(
+      MakeRequest(Operation::kCreate,
+                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}, {"warn/c", "3"}})),
+      kPolicy);
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.status.code, 403);
+  EXPECT_EQ(r.status.reason, "Forbidden");
+  EXPECT_EQ(r.status.message, R"(bad/a: "1" is bad; bad/b: "2" is bad)");
+  EXPECT_EQ(r.warnings, std::vector<std::string>{"warn/c is suspicious"});
+  EXPECT_EQ(r.violations, 2U);
+  EXPECT_EQ(r.failed_checks, std::vector<std::string>{"bad"});
+}
+
+TEST(ValidatingAdapterTest, RatchetsUnchangedViolationsOnUpdate) {
+  auto validator = std::make_shared<FakeValidator>();
+  auto handler = MakeValidatingHandler(validator, kIngress);
+  // bad/a unchanged -> warning; bad/b changed value -> still denied.
+  auto r = handler->Handle(
+      MakeRequest(Operation::kUpdate, WithAnnotations({{"bad/a", "1"}, {"bad/b", "3"}}),
+                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}})),
+      kPolicy);
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.status.message, R"(bad/b: "3" is bad)");
+  EXPECT_EQ(r.warnings, std::vector<std::string>{
+                            R"(pre-existing, not blocking this update: bad/a: "1" is bad)"});
+  // Only pre-existing violations: allowed with warnings.
+  auto ok = handler->Handle(MakeRequest(Operation::kUpdate, WithAnnotations({{"bad/a", "1"}}),
+                                        WithAnnotations({{"bad/a", "1"}})),
+                            kPolicy);
+  EXPECT_TRUE(ok.allowed);
+  EXPECT_EQ(ok.warnings.size(), 1U);
+  EXPECT_EQ(validator->last_op, Operation::kCreate);  // the old object is judged as a CREATE
+}
+
+TEST(ValidatingAdapterTest, NeverBlocksUpdateOfObjectBeingDeleted) {
+  auto validator = std::make_shared<FakeValidator>();
+  auto handler = MakeValidatingHandler(validator, kIngress);
+  json obj = WithAnnotations({{"bad/a", "new"}});
+  obj["metadata"]["deletionTimestamp"] = "2026-11-26T10:00:00Z";
+  auto r = handler->Handle(MakeRequest(Operation::kUpdate, obj, WithAnnotations(json::object())),
+                           kPolicy);
+  EXPECT_TRUE(r.allowed);
+  EXPECT_EQ(validator->calls, 0);
+}
+
+TEST(ValidatingAdapterTest, DeleteAndConnectAllowedWithoutRules) {
+  auto validator = std::make_shared<FakeValidator>();
+  auto handler = MakeValidatingHandler(validator, kIngress);
+  EXPECT_TRUE(
+      handler
+          ->Handle(MakeRequest(Operation::kDelete, nullptr, WithAnnotations({{"bad/a", "1"}})),
+                   kPolicy)
+          .allowed);
+  EXPECT_TRUE(handler->Handle(MakeRequest(Operation::kConnect, json::object()), kPolicy).allowed);
+  EXPECT_EQ(validator->calls, 0);
+}
+
+TEST(ValidatingAdapterTest, OutOfScopeAllowedUntouched) {
+  auto handler = MakeValidatingHandler(std::make_shared<FakeValidator>(), kIngress);
+  json obj = WithAnnotations({{"bad/a", "1"}});
+  obj["metadata"]["labels"]["skip"] = "true";
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj), kPolicy);
+  EXPECT_TRUE(r.allowed);
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_TRUE(r.failed_checks.empty());
+}
+
+TEST(ValidatingAdapterTest, WrongKindIs400) {
+  auto handler = MakeValidatingHandler(std::make_shared<FakeValidator>(), kIngress);
+  auto req = MakeRequest(Operation::kCreate, WithAnnotations(json::object()));
+  req.kind = {"", "v1", "Pod"};
+  auto r = handler->Handle(req, kPolicy);
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.status.code, 400);
+  EXPECT_EQ(r.status.message, "this webhook handles networking.k8s.io/Ingress, got /Pod");
+}
+
+TEST(MutatingAdapterTest, PatchFromRawObjectCreatesAnnotations) {
+  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress);
+  const json obj = {{"metadata", {{"name", "web"}}}, {"spec", {{"rules", json::array()}}}};
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj), kPolicy);
+  EXPECT_TRUE(r.allowed);
+  EXPECT_EQ(
+      r.patch,
+      json::parse(
+          R"([{"op":"add","path":"/metadata/annotations","value":{"example.com/default":"on"}}])"));
+  const json patched = obj.patch(r.patch);
+  // Second pass over its own output: no patch.
+  auto again = handler->Handle(MakeRequest(Operation::kUpdate, patched, obj), kPolicy);
+  EXPECT_TRUE(again.patch.empty());
+}
+
+TEST(MutatingAdapterTest, EscapesAnnotationKeysInPatch) {
+  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress);
+  const json obj = WithAnnotations({{"user", "set"}});
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj), kPolicy);
+  EXPECT_EQ(
+      r.patch,
+      json::parse(
+          R"([{"op":"add","path":"/metadata/annotations/example.com~1default","value":"on"}])"));
+}
+
+TEST(MutatingAdapterTest, SkipsDeleteConnectAndDeletingObjects) {
+  auto mutator = std::make_shared<FakeMutator>();
+  auto handler = MakeMutatingHandler(mutator, kIngress);
+  json deleting = WithAnnotations(json::object());
+  deleting["metadata"]["deletionTimestamp"] = "2026-11-26T10:00:00Z";
+  EXPECT_TRUE(
+      handler->Handle(MakeRequest(Operation::kDelete, nullptr, deleting), kPolicy).patch.empty());
+  EXPECT_TRUE(
+      handler->Handle(MakeRequest(Operation::kConnect, json::object()), kPolicy).patch.empty());
+  EXPECT_TRUE(
+      handler->Handle(MakeRequest(Operation::kUpdate, deleting, deleting), kPolicy).patch.empty());
+  EXPECT_EQ(mutator->calls, 0);
+}
+
+TEST(MutatingAdapterTest, OutOfScopeAndDeniedGiveNoPatch) {
+  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress);
+  json skip = WithAnnotations(json::object());
+  skip["metadata"]["labels"]["skip"] = "true";
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, skip), kPolicy);
+  EXPECT_TRUE(r.allowed);
+  EXPECT_TRUE(r.patch.empty());
+  json deny = WithAnnotations(json::object());
+  deny["metadata"]["labels"]["deny"] = "true";
+  auto d = handler->Handle(MakeRequest(Operation::kCreate, deny), kPolicy);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.status.message, "must provide something");
+  EXPECT_TRUE(d.patch.empty());
+}
+
+TEST(EvaluateCreateTest, MutatesThenValidatesMutatedObject) {
+  FakeMutator mutator;
+  FakeValidator validator;
+  auto e = EvaluateCreate(mutator, validator, WithAnnotations({{"bad/x", "1"}}), "ns", kPolicy);
+  EXPECT_TRUE(e.in_scope);
+  EXPECT_FALSE(e.allowed);
+  ASSERT_EQ(e.findings.size(), 1U);
+  EXPECT_EQ(e.findings[0].message, R"(bad/x: "1" is bad)");
+  EXPECT_EQ(
+      e.patch,
+      json::parse(
+          R"([{"op":"add","path":"/metadata/annotations/example.com~1default","value":"on"}])"));
+}
+
+}  // namespace
+}  // namespace albwebhook::admission

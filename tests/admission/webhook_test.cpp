@@ -1,0 +1,279 @@
+#include "albwebhook/admission/webhook.hpp"
+
+#include <gtest/gtest.h>
+
+#include "albwebhook/admission/response.hpp"
+#include "albwebhook/admission/review_codec.hpp"
+#include "albwebhook/json/json_patch.hpp"
+
+namespace albwebhook::admission {
+namespace {
+
+using nlohmann::json;
+
+// A handler that answers what the test asks and records what it saw.
+class FakeHandler final : public Handler {
+ public:
+  explicit FakeHandler(bool is_validating) : validating_(is_validating) {}
+  Response Handle(const Request& request, const policy::Policy& /*policy*/) const override {
+    seen = request;
+    if (throws) throw std::runtime_error("boom");
+    return answer;
+  }
+  bool validating() const override { return validating_; }
+  Response answer = Allowed();
+  bool throws = false;
+  mutable Request seen;
+
+ private:
+  bool validating_;
+};
+
+std::string Review(std::string_view api_version, const json& request) {
+  return json{{"apiVersion", api_version}, {"kind", "AdmissionReview"}, {"request", request}}
+      .dump();
+}
+
+json IngressRequest(std::string op = "CREATE") {
+  return json{
+      {"uid", "705ab4f5-6393-11e8-b7cc-42010a800002"},
+      {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
+      {"resource", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
+      {"name", "web"},
+      {"namespace", "team-a"},
+      {"operation", op},
+      {"userInfo", {{"username", "alice"}, {"groups", {"system:authenticated"}}}},
+      {"object",
+       {{"apiVersion", "networking.k8s.io/v1"},
+        {"kind", "Ingress"},
+        {"metadata", {{"name", "web"}, {"namespace", "team-a"}}}}},
+      {"oldObject", nullptr},
+      {"dryRun", false},
+      {"options", {{"kind", "CreateOptions"}, {"apiVersion", "meta.k8s.io/v1"}}}};
+}
+
+const policy::Policy kPolicy{};
+
+TEST(ServeAdmissionTest, AllowedV1EchoesUidAndVersion) {
+  FakeHandler handler(true);
+  auto out =
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+  EXPECT_EQ(out.http_status, 200);
+  EXPECT_EQ(
+      out.body,
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"allowed":true,"uid":"705ab4f5-6393-11e8-b7cc-42010a800002"}})");
+  EXPECT_EQ(handler.seen.ns, "team-a");
+  EXPECT_EQ(handler.seen.name, "web");
+  EXPECT_EQ(handler.seen.username, "alice");
+  EXPECT_EQ(handler.seen.kind.kind, "Ingress");
+  EXPECT_EQ(handler.seen.object["metadata"]["name"], "web");
+  EXPECT_TRUE(handler.seen.old_object.is_null());
+  EXPECT_EQ(out.operation, "CREATE");
+}
+
+TEST(ServeAdmissionTest, V1beta1AnsweredInV1beta1) {
+  FakeHandler handler(true);
+  auto out = ServeAdmission(Review(kReviewV1beta1, IngressRequest()),
+                            "application/json; charset=utf-8", handler, kPolicy);
+  EXPECT_EQ(out.http_status, 200);
+  EXPECT_EQ(
+      out.body,
+      R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"allowed":true,"uid":"705ab4f5-6393-11e8-b7cc-42010a800002"}})");
+}
+
+TEST(ServeAdmissionTest, DenialIsHttp200WithStatus) {
+  FakeHandler handler(true);
+  handler.answer = Denied(
+      "alb.ingress.kubernetes.io/scheme: \"public\" is not one of internal, internet-facing");
+  handler.answer.warnings = {"a warning"};
+  auto out =
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+  EXPECT_EQ(out.http_status, 200);
+  EXPECT_FALSE(out.allowed);
+  EXPECT_EQ(json::parse(out.body),
+            json::parse(R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview",
+    "response":{"uid":"705ab4f5-6393-11e8-b7cc-42010a800002","allowed":false,
+      "status":{"metadata":{},"status":"Failure","code":403,"reason":"Forbidden",
+        "message":"alb.ingress.kubernetes.io/scheme: \"public\" is not one of internal, internet-facing"},
+      "warnings":["a warning"]}})"));
+}
+
+TEST(ServeAdmissionTest, MutatingPatchIsBase64JsonPatch) {
+  FakeHandler handler(false);
+  handler.answer.patch =
+      json::parse(R"([{"op":"add","path":"/metadata/annotations","value":{"a/b":"c"}}])");
+  auto out =
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+  const json resp = json::parse(out.body)["response"];
+  EXPECT_EQ(resp["patchType"], "JSONPatch");
+  EXPECT_EQ(resp["patch"],
+            albwebhook::json::Base64Encode(
+                R"([{"op":"add","path":"/metadata/annotations","value":{"a/b":"c"}}])"));
+}
+
+TEST(ServeAdmissionTest, ValidatingNeverReturnsPatch) {
+  FakeHandler handler(true);
+  handler.answer.patch = json::parse(R"([{"op":"add","path":"/x","value":1}])");
+  auto out =
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+  const json resp = json::parse(out.body)["response"];
+  EXPECT_FALSE(resp.contains("patch"));
+  EXPECT_FALSE(resp.contains("patchType"));
+}
+
+TEST(ServeAdmissionTest, EmptyPatchIsOmitted) {
+  FakeHandler handler(false);
+  auto out =
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+  const json resp = json::parse(out.body)["response"];
+  EXPECT_FALSE(resp.contains("patch"));
+  EXPECT_FALSE(resp.contains("patchType"));
+}
+
+TEST(ServeAdmissionTest, ExceptionBecomes500WithUid) {
+  FakeHandler handler(true);
+  handler.throws = true;
+  auto out =
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+  EXPECT_EQ(out.http_status, 500);
+  EXPECT_TRUE(out.panicked);
+  EXPECT_EQ(
+      out.body,
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"allowed":false,"status":{"code":500,"message":"internal error: boom","metadata":{},"reason":"InternalError","status":"Failure"},"uid":"705ab4f5-6393-11e8-b7cc-42010a800002"}})");
+}
+
+TEST(ServeAdmissionTest, MalformedRequestsGet4xxReviews) {
+  struct Case {
+    std::string name;
+    std::string body;
+    std::string content_type;
+    int want_code;
+    std::string want_uid;
+    std::string want_version;
+    std::string want_message;
+  };
+  const std::string uid = "705ab4f5-6393-11e8-b7cc-42010a800002";
+  auto with = [&](const std::function<void(json&)>& edit) {
+    json r = IngressRequest();
+    edit(r);
+    return Review(kReviewV1, r);
+  };
+  const std::vector<Case> cases = {
+      {"err_empty_body", "", "application/json", 400, "", "admission.k8s.io/v1",
+       "request body is empty"},
+      {"err_content_type", "{}", "text/plain", 415, "", "admission.k8s.io/v1",
+       "contentType=text/plain, expected application/json"},
+      {"err_not_json", "{\"apiVersion\":", "application/json", 400, "", "admission.k8s.io/v1",
+       "request body is not valid JSON: [json.exception.parse_error.101] parse error at line 1, "
+       "column 15: "
+       "syntax error while parsing value - unexpected end of input; expected '[', '{', or a "
+       "literal"},
+      {"err_not_object", "[1,2]", "application/json", 400, "", "admission.k8s.io/v1",
+       "request body is not a JSON object"},
+      {"err_too_deep", std::string(600, '[') + std::string(600, ']'), "application/json", 400, "",
+       "admission.k8s.io/v1", "request body is nested deeper than 512 levels"},
+      {"err_not_review", R"({"apiVersion":"v1","kind":"Pod","request":{"uid":"u1"}})",
+       "application/json", 400, "u1", "admission.k8s.io/v1",
+       "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 or "
+       "admission.k8s.io/v1beta1, "
+       "got apiVersion \"v1\" kind \"Pod\""},
+      {"err_missing_request",
+       R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"})", "application/json",
+       400, "", "admission.k8s.io/v1beta1", "AdmissionReview has no request"},
+      {"err_request_type",
+       R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":"x"})",
+       "application/json", 400, "", "admission.k8s.io/v1", "request: expected an object"},
+      {"err_uid_type", with([](json& r) { r["uid"] = 42; }), "application/json", 400, "",
+       "admission.k8s.io/v1", "request.uid: expected a non-empty string"},
+      {"err_unknown_operation", with([](json& r) { r["operation"] = "PATCH"; }), "application/json",
+       400, uid, "admission.k8s.io/v1",
+       "request.operation: unknown operation \"PATCH\"; expected CREATE, UPDATE, DELETE or "
+       "CONNECT"},
+      {"err_operation_type", with([](json& r) { r["operation"] = 1; }), "application/json", 400,
+       uid, "admission.k8s.io/v1", "request.operation: expected CREATE, UPDATE, DELETE or CONNECT"},
+      {"err_object_type", with([](json& r) { r["object"] = "str"; }), "application/json", 400, uid,
+       "admission.k8s.io/v1", "request.object: expected an object"},
+      {"err_object_missing_on_create", with([](json& r) { r["object"] = nullptr; }),
+       "application/json", 400, uid, "admission.k8s.io/v1", "request.object: required for CREATE"},
+      {"err_update_without_old", with([](json& r) { r["operation"] = "UPDATE"; }),
+       "application/json", 400, uid, "admission.k8s.io/v1",
+       "request.object and request.oldObject: required for UPDATE"},
+      {"err_namespace_type", with([](json& r) { r["namespace"] = json::array(); }),
+       "application/json", 400, uid, "admission.k8s.io/v1", "request.namespace: expected a string"},
+      {"err_kind_type", with([](json& r) { r["kind"] = "Ingress"; }), "application/json", 400, uid,
+       "admission.k8s.io/v1", "request.kind: expected an object"},
+      {"err_dry_run_type", with([](json& r) { r["dryRun"] = "yes"; }), "application/json", 400, uid,
+       "admission.k8s.io/v1", "request.dryRun: expected a boolean"},
+      {"err_user_info_type", with([](json& r) { r["userInfo"] = 5; }), "application/json", 400, uid,
+       "admission.k8s.io/v1", "request.userInfo: expected an object with a string username"},
+      {"err_number_overflow",
+       R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u","x":1e999}})",
+       "application/json", 400, "", "admission.k8s.io/v1",
+       "request body is not valid JSON: [json.exception.out_of_range.406] number overflow parsing "
+       "'1e999'"},
+  };
+  FakeHandler handler(true);
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto out = ServeAdmission(c.body, c.content_type, handler, kPolicy);
+    EXPECT_EQ(out.http_status, c.want_code);
+    const json review = json::parse(out.body);
+    EXPECT_EQ(review["apiVersion"], c.want_version);
+    EXPECT_EQ(review["kind"], "AdmissionReview");
+    EXPECT_EQ(review["response"]["uid"], c.want_uid);
+    EXPECT_EQ(review["response"]["allowed"], false);
+    EXPECT_EQ(review["response"]["status"]["code"], c.want_code);
+    EXPECT_EQ(review["response"]["status"]["message"], c.want_message);
+  }
+}
+
+TEST(ServeAdmissionTest, InvalidUtf8InRequestIsRefused) {
+  FakeHandler handler(true);
+  std::string body = Review(kReviewV1, IngressRequest());
+  body.replace(body.find("alice"), 5, "al\xff\xfe");
+  auto out = ServeAdmission(body, "application/json", handler, kPolicy);
+  EXPECT_EQ(out.http_status, 400);
+  EXPECT_NO_THROW((void)json::parse(out.body));
+}
+
+TEST(ServeAdmissionTest, TooLargeIs413) {
+  auto out = TooLarge(7 * 1024 * 1024);
+  EXPECT_EQ(out.http_status, 413);
+  EXPECT_EQ(
+      out.body,
+      R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"allowed":false,"status":{"code":413,"message":"request entity is too large; limit is 7340032 bytes","metadata":{},"reason":"RequestEntityTooLarge","status":"Failure"},"uid":""}})");
+}
+
+TEST(SanitizeWarningTest, StripsControlsTruncatesAndFixesUtf8) {
+  EXPECT_EQ(SanitizeWarning("a\nb\tc"), "a b c");
+  EXPECT_EQ(SanitizeWarning("bad \xff byte"), "bad ? byte");
+  EXPECT_EQ(SanitizeWarning("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(SanitizeWarning(std::string(120, 'x')), std::string(120, 'x'));
+  EXPECT_EQ(SanitizeWarning(std::string(121, 'x')), std::string(117, 'x') + "...");
+  // Truncation counts characters, not bytes, and never splits a UTF-8 sequence.
+  std::string accents;
+  for (int i = 0; i < 130; ++i) accents += "\xc3\xa9";
+  std::string want;
+  for (int i = 0; i < 117; ++i) want += "\xc3\xa9";
+  EXPECT_EQ(SanitizeWarning(accents), want + "...");
+}
+
+TEST(SanitizeWarningTest, DeduplicatesAndCapsTotal) {
+  std::vector<std::string> in = {"same", "same", "other"};
+  EXPECT_EQ(SanitizeWarnings(in), (std::vector<std::string>{"same", "other"}));
+  std::vector<std::string> many;
+  for (int i = 0; i < 100; ++i) many.push_back(std::to_string(i) + std::string(100, 'w'));
+  std::size_t total = 0;
+  for (const auto& w : SanitizeWarnings(many)) total += w.size();
+  EXPECT_LE(total, kMaxWarningTotalChars);
+}
+
+TEST(AuditAnnotationTest, KeyFormat) {
+  EXPECT_TRUE(IsValidAuditAnnotationKey("denied-checks"));
+  EXPECT_FALSE(IsValidAuditAnnotationKey("a/b"));
+  EXPECT_FALSE(IsValidAuditAnnotationKey("-a"));
+  EXPECT_FALSE(IsValidAuditAnnotationKey(std::string(64, 'a')));
+}
+
+}  // namespace
+}  // namespace albwebhook::admission
