@@ -2,10 +2,12 @@
 // then format checks the LBC leaves to AWS, then policy rules. Every violation is reported.
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 
 #include "albwebhook/rules/target_group_binding.hpp"
+#include "rules/aws_formats.hpp"
 #include "rules/target_group_binding_fields.hpp"
 #include "rules/target_group_binding_formats.hpp"
 
@@ -237,7 +239,7 @@ void CheckNodeSelector(Verdict& verdict, const json& spec) {
 
 void CheckTargetGroupVpcId(Verdict& verdict, const json& spec) {
   const std::string_view vpc_id = StringOf(Find(spec, "vpcID"));
-  if (vpc_id.empty() || tgb::IsLbcVpcId(vpc_id)) return;
+  if (vpc_id.empty() || IsVpcId(vpc_id)) return;
   verdict.Deny(std::string(tgb::kCheckTargetGroupVpcId),
                std::string(kVpcIdPrefix) + std::string(vpc_id) + std::string(kVpcIdSuffix));
 }
@@ -264,7 +266,7 @@ void CheckTargetGroupArnFormat(Verdict& verdict, const json& spec) {
   const json* arn = Find(spec, "targetGroupARN");
   if (arn == nullptr || !ExpectString(verdict, kCheck, "spec.targetGroupARN", *arn)) return;
   const auto& text = arn->get_ref<const std::string&>();
-  if (text.empty() || tgb::ParseTargetGroupArn(text)) return;
+  if (text.empty() || IsTargetGroupArn(text)) return;
   verdict.Deny(std::string(kCheck), "spec.targetGroupARN " + Quote(text) +
                                         " is not a valid target group ARN (" +
                                         std::string(kWantTargetGroupArn) + ")");
@@ -332,13 +334,13 @@ void CheckNetworkingPeer(Verdict& verdict, const std::string& path, const json& 
                  path + " must set exactly one of ipBlock.cidr and securityGroup.groupID");
   }
   if (cidr != nullptr && ExpectString(verdict, kCheck, path + ".ipBlock.cidr", *cidr) &&
-      !tgb::IsCidr(cidr->get_ref<const std::string&>())) {
+      !IsValidCidr(cidr->get_ref<const std::string&>())) {
     verdict.Deny(std::string(kCheck), path + ".ipBlock.cidr " + Shown(*cidr) +
                                           " is not a valid CIDR (" + std::string(kWantCidr) + ")");
   }
   if (group_id != nullptr &&
       ExpectString(verdict, kCheck, path + ".securityGroup.groupID", *group_id) &&
-      !tgb::IsSecurityGroupId(group_id->get_ref<const std::string&>())) {
+      !IsSecurityGroupId(group_id->get_ref<const std::string&>())) {
     verdict.Deny(std::string(kCheck), path + ".securityGroup.groupID " + Shown(*group_id) +
                                           " is not a valid security group ID (" +
                                           std::string(kWantSecurityGroupId) + ")");
@@ -478,7 +480,7 @@ void CheckIamRoleArnFormat(Verdict& verdict, const json& spec) {
   const json* arn = Find(spec, "iamRoleArnToAssume");
   if (arn == nullptr || !ExpectString(verdict, kCheck, "spec.iamRoleArnToAssume", *arn)) return;
   const auto& text = arn->get_ref<const std::string&>();
-  if (text.empty() || tgb::ParseIamRoleArn(text)) return;
+  if (text.empty() || IsIamRoleArn(text)) return;
   verdict.Deny(std::string(kCheck), "spec.iamRoleArnToAssume " + Quote(text) +
                                         " is not a valid IAM role ARN (" +
                                         std::string(kWantRoleArn) + ")");
@@ -513,11 +515,16 @@ void CheckAllowList(Verdict& verdict, const policy::AllowListRule& rule, policy:
                      " is not allowed (allowed: " + AllowedList(rule.allowed) + ")");
 }
 
+std::optional<Arn> WellFormedArn(std::string_view text, bool (*well_formed)(std::string_view)) {
+  if (!well_formed(text)) return std::nullopt;
+  return ParseArn(text);
+}
+
 void CheckPolicy(Verdict& verdict, const policy::TargetGroupBindingRules& rules,
                  std::string_view ns, const json& spec) {
   // Malformed ARNs are reported by the format checks; the policy looks only at well-formed ones.
-  const auto target_group = tgb::ParseTargetGroupArn(StringOf(Find(spec, "targetGroupARN")));
-  const auto role = tgb::ParseIamRoleArn(StringOf(Find(spec, "iamRoleArnToAssume")));
+  const auto target_group = WellFormedArn(StringOf(Find(spec, "targetGroupARN")), IsTargetGroupArn);
+  const auto role = WellFormedArn(StringOf(Find(spec, "iamRoleArnToAssume")), IsIamRoleArn);
   if (const auto mode = rules.allowed_accounts.ModeFor(ns); mode != policy::Mode::kOff) {
     if (target_group) {
       CheckAllowList(verdict, rules.allowed_accounts, mode, tgb::kAllowedAccountsRule, "account",
