@@ -18,7 +18,8 @@
 #     the chain and the host name; a wrong name fails;
 #   - kubectl kustomize renders deploy/base, both overlays, and cert-manager + the monitoring
 #     component; the rendered objects have the properties issue 5 asks for;
-#   - promtool check rules on the PrometheusRule and the dashboard queries, if promtool is installed.
+#   - if promtool is installed: promtool check rules on the PrometheusRule and the dashboard queries,
+#     and promtool test rules with tests/deploy/alerts_test.yaml (the alerts fire when they should).
 # Works on a copy of deploy/ in a temporary directory; the source tree is never written.
 # Exit status: 0 all checks passed, 1 a check failed, 77 a required tool is missing (skip).
 set -euo pipefail
@@ -44,6 +45,10 @@ command -v kubectl >/dev/null || skip "kubectl not found (needed for 'kubectl ku
 command -v openssl >/dev/null || skip "openssl not found"
 command -v python3 >/dev/null || skip "python3 not found"
 python3 -c 'import yaml' 2>/dev/null || skip "python3 PyYAML not found (Debian package python3-yaml)"
+# labels/replacements/components need kustomize v5 (kubectl >= 1.27); Debian 12's kubernetes-client is 1.20.
+kver=$(kubectl version --client -o json 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin).get("kustomizeVersion",""))' || true)
+[[ $kver =~ ^v([0-9]+) ]] && (( BASH_REMATCH[1] >= 5 )) ||
+  skip "kubectl's built-in kustomize is '${kver:-unknown}'; v5 or newer (kubectl >= 1.27) is needed"
 
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/check-manifests.XXXXXX")
 PIDS=()
@@ -167,7 +172,10 @@ yaml.safe_dump({"groups": [{"name": "dashboard", "rules": rules}]}, open(sys.arg
 EOF
   promtool check rules "$TMP/rules.yaml" >"$TMP/promtool.out" 2>&1 || fail "promtool check rules (PrometheusRule): $(cat "$TMP/promtool.out")"
   promtool check rules "$TMP/dashboard-rules.yaml" >"$TMP/promtool.out" 2>&1 || fail "promtool: a dashboard query does not parse: $(cat "$TMP/promtool.out")"
-  ok "promtool check rules: PrometheusRule and every dashboard query parse"
+  cp "$(dirname "$0")/alerts_test.yaml" "$TMP/alerts_test.yaml"
+  (cd "$TMP" && promtool test rules alerts_test.yaml) >"$TMP/promtool.out" 2>&1 ||
+    fail "promtool test rules (tests/deploy/alerts_test.yaml): $(cat "$TMP/promtool.out")"
+  ok "promtool: PrometheusRule and every dashboard query parse; alert unit tests pass"
 else
   echo "$PROG: note: promtool not installed; PromQL syntax not checked (Debian package prometheus)"
 fi
