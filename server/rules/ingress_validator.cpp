@@ -1,28 +1,105 @@
-// Seam: the Ingress rule sets land with issue 3. Until then every Ingress is allowed (README says so).
+// Ingress validation: structure, annotation grammar and AWS limits, LBC-parity admission checks,
+// backends, and the org policy rules. Runs on the object with the policy defaults applied, which is
+// what the validating webhook sees after the mutating one (so requiredTags is judged after
+// defaults).
 #include "albwebhook/rules/ingress.hpp"
+#include "rules/ingress_checks.hpp"
 
 namespace albwebhook::rules {
 namespace {
 
 class IngressValidator final : public Validator {
  public:
-  Verdict Validate(const Context& /*ctx*/, const nlohmann::json& /*object*/,
-                   const nlohmann::json& /*old_object*/) const override {
-    return {};
-  }
-};
-
-class IngressMutator final : public Mutator {
- public:
-  Verdict Mutate(const Context& /*ctx*/, nlohmann::json& /*object*/,
-                 const nlohmann::json& /*old_object*/) const override {
-    return {};
+  Verdict Validate(const Context& ctx, const nlohmann::json& object,
+                   const nlohmann::json& old_object) const override {
+    Verdict verdict;
+    try {
+      const policy::IngressPolicy& policy = ctx.policy.ingress;
+      if (!IsIngressInScope(policy, object)) {
+        verdict.in_scope = false;
+        return verdict;
+      }
+      nlohmann::json effective = object;
+      ApplyIngressDefaults(policy, effective);
+      IngressView view = ReadIngress(effective, ctx.ns);
+      if (view.name.empty()) view.name = std::string(ctx.name);
+      CheckIngressStructure(view, verdict);
+      CheckIngressParity(policy, view, old_object, verdict);
+      CheckIngressAnnotations(view, verdict);
+      CheckIngressConditions(view, verdict);
+      CheckIngressBackends(view, verdict);
+      CheckIngressPolicyRules(ctx, view, verdict);
+    } catch (const std::exception&) {
+      // Defensive only: every accessor above is type-checked. Fail closed with a clear reason.
+      verdict.Deny("internal", "the Ingress could not be validated (internal error)");
+    }
+    return verdict;
   }
 };
 
 }  // namespace
 
 std::unique_ptr<Validator> MakeIngressValidator() { return std::make_unique<IngressValidator>(); }
-std::unique_ptr<Mutator> MakeIngressMutator() { return std::make_unique<IngressMutator>(); }
+
+const std::vector<std::string>& IngressCheckNames() {
+  static const std::vector<std::string> kNames = {
+      // structure and annotation grammar
+      "structure",
+      "annotations",
+      "scheme",
+      "target-type",
+      "listen-ports",
+      "certificate-arn",
+      "ssl-policy",
+      "ssl-redirect",
+      "subnets",
+      "security-groups",
+      "inbound-cidrs",
+      "ip-address-type",
+      "waf-acl-id",
+      "wafv2-acl-arn",
+      "wafv2-acl-name",
+      "group.name",
+      "group.order",
+      "healthcheck-protocol",
+      "healthcheck-port",
+      "healthcheck-path",
+      "healthcheck-interval-seconds",
+      "healthcheck-timeout-seconds",
+      "healthy-threshold-count",
+      "unhealthy-threshold-count",
+      "success-codes",
+      "backend-protocol",
+      "backend-protocol-version",
+      "tags",
+      "load-balancer-attributes",
+      "target-group-attributes",
+      "listener-attributes",
+      "shield-advanced-protection",
+      "use-regex-path-match",
+      "manage-backend-security-group-rules",
+      "multi-cluster-target-group",
+      "load-balancer-name",
+      "customer-owned-ipv4-pool",
+      "actions",
+      "conditions",
+      "backend",
+      // LBC flag parity
+      "ingress.disableIngressClassAnnotation",
+      "ingress.disableIngressGroupNameAnnotation",
+      // policy rules
+      "ingress.rules.internetFacing",
+      "ingress.rules.wafRequired",
+      "ingress.rules.httpsRequired",
+      "ingress.rules.sslPolicies",
+      "ingress.rules.certificateAccounts",
+      "ingress.rules.requiredTags",
+      "ingress.rules.unknownAnnotations",
+      "ingress.rules.groupOwnership",
+      // defensive catch-all
+      "internal",
+  };
+  return kNames;
+}
 
 }  // namespace albwebhook::rules

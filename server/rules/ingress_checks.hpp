@@ -1,0 +1,84 @@
+// Private building blocks of the Ingress rule sets (validator and mutator share them).
+#pragma once
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "albwebhook/policy/policy.hpp"
+#include "albwebhook/rules/rule.hpp"
+#include "rules/annotation_parsers.hpp"
+
+namespace albwebhook::rules {
+
+/// One backend of the Ingress (spec.defaultBackend or a rule path).
+struct IngressBackend {
+  std::string location;       // "spec.defaultBackend", "spec.rules[0].http.paths[1].backend"
+  bool in_rule_path = false;  // false for spec.defaultBackend
+  bool has_service = false;
+  bool has_resource = false;
+  std::string service_name;  // "" when absent or not a string
+  std::string port_name;     // "" when absent (numbered port) or not a string
+};
+
+/// A read-only, type-safe view of an Ingress object. Built without ever throwing: wrong types are
+/// recorded in `structure_problems` / `annotation_problems` and otherwise ignored.
+struct IngressView {
+  std::string ns;
+  std::string name;
+  std::map<std::string, std::string> annotations;  // string-valued annotations only, sorted
+  std::vector<std::string> structure_problems;     // wrong types in metadata/spec
+  std::vector<std::string> annotation_problems;    // annotations not a map, values not strings
+  std::vector<IngressBackend> backends;
+
+  /// Full annotation key lookup; nullptr when absent.
+  const std::string* Annotation(std::string_view key) const;
+  /// `alb.ingress.kubernetes.io/<suffix>` lookup; nullptr when absent.
+  const std::string* Alb(std::string_view suffix) const;
+};
+
+IngressView ReadIngress(const nlohmann::json& object, std::string_view request_ns);
+
+/// PRODUCT.md "Scope": the class annotation wins, then spec.ingressClassName, then
+/// manageIngressesWithoutClass.
+bool IsIngressInScope(const policy::IngressPolicy& policy, const nlohmann::json& object);
+
+/// Applies `policy.defaults` in place where the user set nothing. Idempotent; never throws; leaves
+/// objects of unexpected shape untouched.
+void ApplyIngressDefaults(const policy::IngressPolicy& policy, nlohmann::json& object);
+
+/// The listeners the LBC would build for this Ingress: listen-ports when it parses, otherwise the
+/// LBC default (HTTPS 443 when certificate-arn lists a certificate, else HTTP 80). `explicit_ports`
+/// is false when the default applies; nullopt when listen-ports is set but malformed.
+struct EffectiveListeners {
+  std::vector<ListenPort> ports;
+  bool explicit_ports = false;
+};
+std::optional<EffectiveListeners> GetEffectiveListeners(const IngressView& view);
+
+/// scheme annotation value, or the LBC default `internal`.
+std::string EffectiveScheme(const IngressView& view);
+
+/// The known alb.ingress.kubernetes.io suffixes, and the closest known key to an unknown one.
+bool IsKnownAlbSuffix(std::string_view suffix);
+std::optional<std::string> SuggestAlbAnnotation(std::string_view key);
+
+// Check groups; each appends findings to the verdict.
+void CheckIngressStructure(const IngressView& view, Verdict& verdict);
+void CheckIngressAnnotations(const IngressView& view, Verdict& verdict);
+void CheckLoadBalancerAttributes(std::string_view raw, Verdict& verdict);
+void CheckTargetGroupAttributes(std::string_view raw, Verdict& verdict);
+void CheckIngressConditions(const IngressView& view, Verdict& verdict);
+void CheckIngressBackends(const IngressView& view, Verdict& verdict);
+void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& view,
+                        const nlohmann::json& old_object, Verdict& verdict);
+void CheckIngressPolicyRules(const Context& ctx, const IngressView& view, Verdict& verdict);
+
+/// "alb.ingress.kubernetes.io/<suffix> "<value>": <problem>"
+std::string AnnotationMessage(std::string_view suffix, std::string_view value,
+                              std::string_view problem);
+
+}  // namespace albwebhook::rules

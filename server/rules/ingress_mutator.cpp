@@ -1,0 +1,38 @@
+// Ingress defaults (policy.ingress.defaults). Applied on CREATE and UPDATE alike: every step only
+// fills values the user left unset and is idempotent, so re-applying on UPDATE is safe and keeps
+// objects created before a policy change converging. DELETE/CONNECT are never mutated.
+#include "albwebhook/rules/ingress.hpp"
+#include "rules/ingress_checks.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+class IngressMutator final : public Mutator {
+ public:
+  Verdict Mutate(const Context& ctx, nlohmann::json& object,
+                 const nlohmann::json& /*old_object*/) const override {
+    Verdict verdict;
+    if (ctx.operation != admission::Operation::kCreate &&
+        ctx.operation != admission::Operation::kUpdate) {
+      return verdict;
+    }
+    if (!IsIngressInScope(ctx.policy.ingress, object)) {
+      verdict.in_scope = false;
+      return verdict;
+    }
+    nlohmann::json mutated = object;
+    try {
+      ApplyIngressDefaults(ctx.policy.ingress, mutated);
+    } catch (const std::exception&) {
+      return verdict;  // defensive: leave the object untouched rather than half-mutated
+    }
+    object = std::move(mutated);
+    return verdict;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Mutator> MakeIngressMutator() { return std::make_unique<IngressMutator>(); }
+
+}  // namespace albwebhook::rules

@@ -1,0 +1,263 @@
+// Backends, LBC-parity admission checks and the org policy rules (ingress.rules.*).
+#include <algorithm>
+#include <set>
+
+#include "rules/aws_formats.hpp"
+#include "rules/ingress_checks.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kGroupNameKey = "alb.ingress.kubernetes.io/group.name";
+
+std::string JoinList(const std::vector<std::string>& items) {
+  if (items.empty()) return "none";
+  std::string out;
+  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
+  return out;
+}
+
+/// String annotation `key` of a raw object, nullopt when absent or not a string.
+std::optional<std::string> RawAnnotation(const json& object, std::string_view key) {
+  if (!object.is_object()) return std::nullopt;
+  auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return std::nullopt;
+  auto annotations = metadata->find("annotations");
+  if (annotations == metadata->end() || !annotations->is_object()) return std::nullopt;
+  auto value = annotations->find(std::string(key));
+  if (value == annotations->end() || !value->is_string()) return std::nullopt;
+  return value->get<std::string>();
+}
+
+bool IsInternetFacing(const IngressView& view) {
+  return EffectiveScheme(view) == "internet-facing";
+}
+
+void CheckInternetFacing(const policy::InternetFacingRule& rule, const IngressView& view,
+                         Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  if (mode == policy::Mode::kOff || !IsInternetFacing(view)) return;
+  if (policy::AnyGlobMatch(rule.allowed_namespaces, view.ns)) return;
+  verdict.Report(
+      mode, "ingress.rules.internetFacing",
+      "ingress.rules.internetFacing: scheme internet-facing is not allowed in namespace " +
+          QuoteValue(view.ns) + " (allowed: " + JoinList(rule.allowed_namespaces) + ")");
+}
+
+void CheckWafRequired(const policy::Rule& rule, const IngressView& view, Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  if (mode == policy::Mode::kOff || !IsInternetFacing(view)) return;
+  for (std::string_view suffix : {"wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id"}) {
+    const std::string* value = view.Alb(suffix);
+    if (value != nullptr && !value->empty() && *value != "none") return;
+  }
+  verdict.Report(mode, "ingress.rules.wafRequired",
+                 "ingress.rules.wafRequired: an internet-facing ALB needs "
+                 "alb.ingress.kubernetes.io/wafv2-acl-arn or waf-acl-id (not none)");
+}
+
+void CheckHttpsRequired(const policy::Rule& rule, const IngressView& view, Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  if (mode == policy::Mode::kOff || !IsInternetFacing(view)) return;
+  auto listeners = GetEffectiveListeners(view);
+  if (!listeners) return;  // malformed listen-ports is denied on its own
+  bool has_https = false;
+  std::vector<std::string> plain;
+  for (const auto& port : listeners->ports) {
+    if (port.protocol == "HTTPS") {
+      has_https = true;
+    } else {
+      plain.push_back(std::to_string(port.port));
+    }
+  }
+  const std::string check = "ingress.rules.httpsRequired";
+  if (!has_https) {
+    verdict.Report(mode, check,
+                   check +
+                       ": an internet-facing ALB needs an HTTPS listener in "
+                       "alb.ingress.kubernetes.io/listen-ports");
+    return;
+  }
+  if (!plain.empty() && view.Alb("ssl-redirect") == nullptr) {
+    verdict.Report(mode, check,
+                   check + ": plain HTTP listener " + JoinList(plain) +
+                       " needs alb.ingress.kubernetes.io/ssl-redirect");
+  }
+}
+
+void CheckSslPolicies(const policy::AllowListRule& rule, const IngressView& view,
+                      Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  const std::string* value = view.Alb("ssl-policy");
+  if (mode == policy::Mode::kOff || value == nullptr) return;
+  if (std::find(rule.allowed.begin(), rule.allowed.end(), *value) != rule.allowed.end()) return;
+  verdict.Report(mode, "ingress.rules.sslPolicies",
+                 "ingress.rules.sslPolicies: ssl-policy " + QuoteValue(*value) +
+                     " is not allowed (allowed: " + JoinList(rule.allowed) + ")");
+}
+
+void CheckCertificateAccounts(const policy::AllowListRule& rule, const IngressView& view,
+                              Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  const std::string* value = view.Alb("certificate-arn");
+  if (mode == policy::Mode::kOff || value == nullptr) return;
+  std::set<std::string> reported;
+  for (const auto& item : ParseStringList(*value)) {
+    auto arn = ParseArn(item);
+    if (!arn || !IsAccountId(arn->account)) continue;  // malformed ARNs are denied on their own
+    if (std::find(rule.allowed.begin(), rule.allowed.end(), arn->account) != rule.allowed.end()) {
+      continue;
+    }
+    if (!reported.insert(arn->account).second) continue;
+    verdict.Report(mode, "ingress.rules.certificateAccounts",
+                   "ingress.rules.certificateAccounts: certificate account " + arn->account +
+                       " is not allowed (allowed: " + JoinList(rule.allowed) + ")");
+  }
+}
+
+void CheckRequiredTags(const policy::RequiredTagsRule& rule, const IngressView& view,
+                       Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  if (mode == policy::Mode::kOff || rule.keys.empty()) return;
+  policy::StringMap tags;
+  if (const std::string* raw = view.Alb("tags")) {
+    auto parsed = ParseStringMap(*raw);
+    if (!parsed) return;  // malformed tags are denied on their own
+    tags = std::move(*parsed);
+  }
+  std::vector<std::string> missing;
+  for (const auto& key : rule.keys) {
+    bool present =
+        std::any_of(tags.begin(), tags.end(), [&key](const auto& kv) { return kv.first == key; });
+    if (!present) missing.push_back(key);
+  }
+  if (missing.empty()) return;
+  verdict.Report(
+      mode, "ingress.rules.requiredTags",
+      "ingress.rules.requiredTags: alb.ingress.kubernetes.io/tags lacks " + JoinList(missing));
+}
+
+void CheckUnknownAnnotations(const policy::Rule& rule, const IngressView& view, Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  if (mode == policy::Mode::kOff) return;
+  const std::string check = "ingress.rules.unknownAnnotations";
+  for (const auto& [key, value] : view.annotations) {
+    bool ours = key.rfind(kAlbAnnotationPrefix, 0) == 0;
+    if (ours && IsKnownAlbSuffix(std::string_view(key).substr(kAlbAnnotationPrefix.size()))) {
+      continue;
+    }
+    auto suggestion = SuggestAlbAnnotation(key);
+    if (!ours && !suggestion) continue;  // another domain: not ours to judge
+    std::string message = check + ": unknown annotation " + QuoteValue(key);
+    if (suggestion) message += " (did you mean " + *suggestion + "?)";
+    verdict.Report(mode, check, message);
+  }
+}
+
+void CheckGroupOwnership(const policy::GroupOwnershipRule& rule, const IngressView& view,
+                         Verdict& verdict) {
+  policy::Mode mode = rule.ModeFor(view.ns);
+  const std::string* group = view.Alb("group.name");
+  if (mode == policy::Mode::kOff || group == nullptr) return;
+  const std::string check = "ingress.rules.groupOwnership";
+  std::string head = check + ": namespace " + QuoteValue(view.ns) + " may not join IngressGroup " +
+                     QuoteValue(*group);
+  for (const auto& [name, namespaces] : rule.groups) {
+    if (name != *group) continue;
+    if (policy::AnyGlobMatch(namespaces, view.ns)) return;
+    verdict.Report(mode, check, head + " (allowed: " + JoinList(namespaces) + ")");
+    return;
+  }
+  switch (rule.unlisted) {
+    case policy::UnlistedGroups::kAllow:
+      return;
+    case policy::UnlistedGroups::kDeny:
+      verdict.Report(mode, check, head + " (the group is not listed in the policy)");
+      return;
+    case policy::UnlistedGroups::kNamespacePrefixed:
+      if (!view.ns.empty() && (*group == view.ns || group->rfind(view.ns + "-", 0) == 0)) return;
+      verdict.Report(mode, check,
+                     head + " (unlisted groups must be named " + QuoteValue(view.ns) +
+                         " or start with " + QuoteValue(view.ns + "-") + ")");
+      return;
+  }
+}
+
+}  // namespace
+
+void CheckIngressConditions(const IngressView& view, Verdict& verdict) {
+  std::set<std::string> seen;
+  for (const auto& backend : view.backends) {
+    if (!backend.in_rule_path || !backend.has_service) continue;
+    if (!seen.insert(backend.service_name).second) continue;
+    std::string key = std::string(kAlbAnnotationPrefix) + "conditions." + backend.service_name;
+    const std::string* raw = view.Annotation(key);
+    if (raw == nullptr) continue;
+    auto problem = ValidateConditionsJson(*raw);
+    if (!problem) continue;
+    if (problem->json_error) {
+      verdict.Deny("conditions",
+                   "failed to parse json annotation, " + key + ": " + *raw + ": " + problem->text);
+    } else {
+      verdict.Deny("conditions", "ignoring Ingress " + view.ns + "/" + view.name +
+                                     " since invalid " + key + " annotation: " + problem->text);
+    }
+  }
+}
+
+void CheckIngressBackends(const IngressView& view, Verdict& verdict) {
+  for (const auto& backend : view.backends) {
+    if (backend.has_resource && !backend.has_service) {
+      verdict.Deny("backend", backend.location +
+                                  ": resource backends are not supported by the AWS Load "
+                                  "Balancer Controller; use a service backend");
+      continue;
+    }
+    if (!backend.has_service || backend.port_name != "use-annotation") continue;
+    std::string key = std::string(kAlbAnnotationPrefix) + "actions." + backend.service_name;
+    if (view.Annotation(key) == nullptr) {
+      verdict.Warn("backend", backend.location + ": port use-annotation without " + key +
+                                  " (the controller answers 503)");
+    }
+  }
+}
+
+void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& view,
+                        const json& old_object, Verdict& verdict) {
+  if (policy.disable_ingress_class_annotation) {
+    auto is_ours = [&policy](const std::optional<std::string>& value) {
+      return value && std::find(policy.class_names.begin(), policy.class_names.end(), *value) !=
+                          policy.class_names.end();
+    };
+    const std::string* current = view.Annotation(kIngressClassAnnotation);
+    std::optional<std::string> now = current ? std::optional<std::string>(*current) : std::nullopt;
+    if (is_ours(now) && !is_ours(RawAnnotation(old_object, kIngressClassAnnotation))) {
+      verdict.Deny("ingress.disableIngressClassAnnotation",
+                   "new usage of `kubernetes.io/ingress.class` annotation is forbidden");
+    }
+  }
+  if (policy.disable_ingress_group_name_annotation) {
+    const std::string* current = view.Annotation(kGroupNameKey);
+    auto old_value = RawAnnotation(old_object, kGroupNameKey);
+    if (current != nullptr && (!old_value || *old_value != *current)) {
+      verdict.Deny("ingress.disableIngressGroupNameAnnotation",
+                   "new usage of `alb.ingress.kubernetes.io/group.name` annotation is forbidden");
+    }
+  }
+}
+
+void CheckIngressPolicyRules(const Context& ctx, const IngressView& view, Verdict& verdict) {
+  const policy::IngressRules& rules = ctx.policy.ingress.rules;
+  CheckInternetFacing(rules.internet_facing, view, verdict);
+  CheckWafRequired(rules.waf_required, view, verdict);
+  CheckHttpsRequired(rules.https_required, view, verdict);
+  CheckSslPolicies(rules.ssl_policies, view, verdict);
+  CheckCertificateAccounts(rules.certificate_accounts, view, verdict);
+  CheckRequiredTags(rules.required_tags, view, verdict);
+  CheckUnknownAnnotations(rules.unknown_annotations, view, verdict);
+  CheckGroupOwnership(rules.group_ownership, view, verdict);
+}
+
+}  // namespace albwebhook::rules
