@@ -1,0 +1,151 @@
+#include <charconv>
+#include <cstdio>
+#include <thread>
+
+#include "albwebhook/cli/cli.hpp"
+#include "albwebhook/log/log.hpp"
+
+#ifndef ALBWEBHOOK_VERSION
+#define ALBWEBHOOK_VERSION "dev"
+#endif
+
+namespace albwebhook::cli {
+namespace {
+
+constexpr const char* kUsage = R"(Usage: alb-webhook [serve] [flags]
+       alb-webhook check [flags] FILE...   (see alb-webhook check --help)
+       alb-webhook version
+
+Serve flags:
+  --listen HOST:PORT          HTTPS webhook address (default 0.0.0.0:9443; port 0 = any free port)
+  --metrics-listen HOST:PORT  plain-HTTP /metrics /healthz /readyz (default 0.0.0.0:8080)
+  --cert-dir DIR              directory with tls.crt and tls.key
+                              (default /tmp/k8s-webhook-server/serving-certs)
+  --tls-cert-file FILE        serving certificate chain (default <cert-dir>/tls.crt)
+  --tls-key-file FILE         serving key (default <cert-dir>/tls.key)
+  --client-ca-file FILE       require client certificates signed by this CA (mTLS)
+  --config FILE               policy file (YAML), reloaded on change (default: embedded policy)
+  --threads N                 I/O worker threads (default: number of CPUs)
+  --shutdown-grace DURATION   drain time after SIGTERM (default 15s)
+  --max-connections N         cap on open webhook connections (default 4096)
+  --log-level LEVEL           debug, info, warn, error (default info)
+  --help                      this text
+)";
+
+bool ParseCount(const std::string& text, long long min, long long max, long long* out) {
+  long long v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v < min || v > max) return false;
+  *out = v;
+  return true;
+}
+
+}  // namespace
+
+Result<transport::ServerConfig> ParseServeFlags(const std::vector<std::string>& args,
+                                                std::string* log_level, bool* help) {
+  transport::ServerConfig config;
+  const unsigned cpus = std::thread::hardware_concurrency();
+  config.threads = cpus == 0 ? 1 : static_cast<int>(cpus);
+  std::string cert_dir = "/tmp/k8s-webhook-server/serving-certs";
+  std::string cert_file;
+  std::string key_file;
+  *log_level = "info";
+  *help = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    std::string value;
+    bool has_value = false;
+    if (flag == "--help" || flag == "-h") {
+      *help = true;
+      return Error{kUsage};
+    }
+    if (flag.rfind("--", 0) != 0) return Error{"unexpected argument \"" + flag + "\"\n\n" + kUsage};
+    if (const auto eq = flag.find('='); eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      has_value = true;
+    }
+    auto take = [&]() -> Result<std::string> {
+      if (has_value) return value;
+      if (i + 1 >= args.size()) return Error{flag + " needs a value"};
+      return args[++i];
+    };
+    auto v = take();
+    if (!v) return v.error();
+    const std::string& val = *v;
+    long long n = 0;
+    if (flag == "--listen") {
+      config.listen = val;
+    } else if (flag == "--metrics-listen") {
+      config.metrics_listen = val;
+    } else if (flag == "--cert-dir") {
+      cert_dir = val;
+    } else if (flag == "--tls-cert-file") {
+      cert_file = val;
+    } else if (flag == "--tls-key-file") {
+      key_file = val;
+    } else if (flag == "--client-ca-file") {
+      config.client_ca_file = val;
+    } else if (flag == "--config") {
+      config.policy_file = val;
+    } else if (flag == "--threads") {
+      if (!ParseCount(val, 1, 256, &n))
+        return Error{"--threads: expected an integer from 1 to 256"};
+      config.threads = static_cast<int>(n);
+    } else if (flag == "--max-connections") {
+      if (!ParseCount(val, 1, 1000000, &n))
+        return Error{"--max-connections: expected an integer from 1 to 1000000"};
+      config.max_connections = static_cast<std::size_t>(n);
+    } else if (flag == "--shutdown-grace") {
+      const auto grace = transport::ParseGoDuration(val);
+      if (grace.count() < 0)
+        return Error{"--shutdown-grace: expected a duration such as 15s or 500ms"};
+      config.shutdown_grace = grace;
+    } else if (flag == "--log-level") {
+      if (!log::ParseLevel(val)) return Error{"--log-level: expected debug, info, warn or error"};
+      *log_level = val;
+    } else {
+      return Error{"unknown flag " + flag + "\n\n" + kUsage};
+    }
+  }
+  config.cert_file = cert_file.empty() ? cert_dir + "/tls.crt" : cert_file;
+  config.key_file = key_file.empty() ? cert_dir + "/tls.key" : key_file;
+  config.handle_signals = true;
+  return config;
+}
+
+int Main(const std::vector<std::string>& args) {
+  std::vector<std::string> rest = args;
+  std::string command = "serve";
+  if (!rest.empty() && rest[0].rfind("-", 0) != 0) {
+    command = rest[0];
+    rest.erase(rest.begin());
+  }
+  if (command == "version") {
+    std::printf("alb-webhook %s\n", ALBWEBHOOK_VERSION);
+    return 0;
+  }
+  if (command == "check") return RunCheck(rest);
+  if (command != "serve") {
+    std::fprintf(stderr, "unknown command \"%s\"\n\n%s", command.c_str(), kUsage);
+    return 2;
+  }
+  std::string level_name;
+  bool help = false;
+  auto config = ParseServeFlags(rest, &level_name, &help);
+  if (!config) {
+    std::fprintf(help ? stdout : stderr, "%s\n", config.error().message.c_str());
+    return help ? 0 : 2;
+  }
+  log::SetLevel(*log::ParseLevel(level_name));
+  auto server = transport::Server::Create(*config);
+  if (!server) {
+    log::Error("cannot start", {{"error", server.error().message}});
+    return 1;
+  }
+  (*server)->Run();
+  return 0;
+}
+
+}  // namespace albwebhook::cli

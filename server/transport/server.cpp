@@ -1,0 +1,894 @@
+// The transport: TLS listener, HTTP/1.1 sessions, certificate and policy reload, drain, and the
+// plain metrics/health listener. The only translation unit that includes Beast/Asio.
+#include "albwebhook/transport/server.hpp"
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <charconv>
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "albwebhook/admission/handler.hpp"
+#include "albwebhook/admission/webhook.hpp"
+#include "albwebhook/log/log.hpp"
+#include "albwebhook/metrics/metrics.hpp"
+#include "albwebhook/policy/policy.hpp"
+#include "albwebhook/rules/ingress.hpp"
+#include "albwebhook/rules/target_group_binding.hpp"
+
+#ifndef ALBWEBHOOK_VERSION
+#define ALBWEBHOOK_VERSION "dev"
+#endif
+
+namespace albwebhook::transport {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+namespace {
+
+double UnixNow() {
+  return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Error{"cannot open " + path};
+  std::ostringstream buf;
+  buf << in.rdbuf();
+  return buf.str();
+}
+
+std::string OpenSslError() {
+  std::string out;
+  while (unsigned long e = ERR_get_error()) {
+    char buf[256];
+    ERR_error_string_n(e, buf, sizeof(buf));
+    if (!out.empty()) out += "; ";
+    out += buf;
+  }
+  return out.empty() ? "unknown OpenSSL error" : out;
+}
+
+Result<tcp::endpoint> ParseEndpoint(const std::string& text) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos) return Error{"address \"" + text + "\": expected host:port"};
+  std::string host = text.substr(0, colon);
+  const std::string port_text = text.substr(colon + 1);
+  unsigned port = 0;
+  auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
+  if (ec != std::errc() || ptr != port_text.data() + port_text.size() || port > 65535) {
+    return Error{"address \"" + text + "\": invalid port"};
+  }
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
+  if (host.empty()) host = "0.0.0.0";
+  if (host == "localhost") host = "127.0.0.1";
+  boost::system::error_code bec;
+  auto addr = net::ip::make_address(host, bec);
+  if (bec) return Error{"address \"" + text + "\": invalid IP address \"" + host + "\""};
+  return tcp::endpoint(addr, static_cast<unsigned short>(port));
+}
+
+// ALPN: the apiserver offers only http/1.1 to service webhooks. Select it; refuse clients that
+// offer only other protocols (we never speak h2).
+int SelectAlpn(SSL* /*ssl*/, const unsigned char** out, unsigned char* outlen,
+               const unsigned char* in, unsigned int inlen, void* /*arg*/) {
+  static const unsigned char kHttp11[] = {'h', 't', 't', 'p', '/', '1', '.', '1'};
+  for (unsigned int i = 0; i < inlen;) {
+    const unsigned int len = in[i];
+    if (i + 1 + len > inlen) break;
+    if (len == sizeof(kHttp11) && std::memcmp(in + i + 1, kHttp11, len) == 0) {
+      *out = in + i + 1;
+      *outlen = static_cast<unsigned char>(len);
+      return SSL_TLSEXT_ERR_OK;
+    }
+    i += 1 + len;
+  }
+  return SSL_TLSEXT_ERR_ALERT_FATAL;
+}
+
+// TLS 1.2 suites: ECDHE with AEAD only. TLS 1.3 suites are all AEAD (OpenSSL defaults).
+constexpr const char* kTls12Ciphers =
+    "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+    "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+    "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+struct LoadedTls {
+  std::shared_ptr<ssl::context> context;
+  double not_after = 0;  // unix seconds
+};
+
+// Builds a server context from PEM files; errors name the file and OpenSSL's reason.
+Result<LoadedTls> BuildTlsContext(const std::string& cert_pem, const std::string& key_pem,
+                                  const std::string& ca_pem) {
+  ERR_clear_error();
+  auto ctx = std::make_shared<ssl::context>(ssl::context::tls_server);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(
+      native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_mode(native, SSL_MODE_RELEASE_BUFFERS);
+  if (SSL_CTX_set_cipher_list(native, kTls12Ciphers) != 1)
+    return Error{"cipher list: " + OpenSslError()};
+  SSL_CTX_set_alpn_select_cb(native, SelectAlpn, nullptr);
+  boost::system::error_code ec;
+  ctx->use_certificate_chain(net::buffer(cert_pem), ec);
+  if (ec) return Error{"certificate: " + OpenSslError()};
+  ctx->use_private_key(net::buffer(key_pem), ssl::context::pem, ec);
+  if (ec) return Error{"private key: " + OpenSslError()};
+  if (SSL_CTX_check_private_key(native) != 1) {
+    return Error{"private key does not match the certificate: " + OpenSslError()};
+  }
+  if (!ca_pem.empty()) {
+    ctx->add_certificate_authority(net::buffer(ca_pem), ec);
+    if (ec) return Error{"client CA: " + OpenSslError()};
+    ctx->set_verify_mode(ssl::verify_peer | ssl::verify_fail_if_no_peer_cert);
+  }
+  LoadedTls out;
+  X509* leaf = SSL_CTX_get0_certificate(native);
+  if (leaf == nullptr) return Error{"certificate: no certificate found"};
+  int days = 0;
+  int secs = 0;
+  ASN1_TIME* epoch = ASN1_TIME_set(nullptr, 0);
+  if (ASN1_TIME_diff(&days, &secs, epoch, X509_get0_notAfter(leaf)) == 1) {
+    out.not_after = static_cast<double>(days) * 86400.0 + secs;
+  }
+  ASN1_TIME_free(epoch);
+  if (X509_cmp_current_time(X509_get0_notAfter(leaf)) < 0) {
+    log::Warn("serving certificate has expired", {{"not_after", out.not_after}});
+  }
+  out.context = std::move(ctx);
+  return out;
+}
+
+// Holds the TLS context in force and swaps it when the files change. New handshakes take the
+// current context; open connections keep the one they started with.
+class TlsStore {
+ public:
+  TlsStore(std::string cert_file, std::string key_file, std::string ca_file)
+      : cert_file_(std::move(cert_file)),
+        key_file_(std::move(key_file)),
+        ca_file_(std::move(ca_file)) {}
+
+  std::shared_ptr<ssl::context> Current() const { return current_.load(); }
+
+  enum class Outcome { kUnchanged, kReloaded, kFailed };
+
+  // Loads when the files' bytes differ from what was last tried. A bad pair keeps the old one.
+  Outcome Reload(std::string* error, double* not_after) {
+    std::lock_guard lock(mutex_);
+    auto cert = ReadFile(cert_file_);
+    auto key = ReadFile(key_file_);
+    Result<std::string> ca = std::string();
+    if (!ca_file_.empty()) ca = ReadFile(ca_file_);
+    if (!cert || !key || !ca) {
+      const std::string why = !cert  ? cert.error().message
+                              : !key ? key.error().message
+                                     : ca.error().message;
+      if (why == last_error_) return Outcome::kUnchanged;  // report a missing file once
+      last_error_ = why;
+      *error = why;
+      return Outcome::kFailed;
+    }
+    std::string fingerprint = *cert + '\0' + *key + '\0' + *ca;
+    if (fingerprint == last_tried_) return Outcome::kUnchanged;
+    last_tried_ = std::move(fingerprint);
+    last_error_.clear();
+    auto loaded = BuildTlsContext(*cert, *key, *ca);
+    if (!loaded) {
+      *error = cert_file_ + " / " + key_file_ + ": " + loaded.error().message;
+      return Outcome::kFailed;
+    }
+    *not_after = loaded->not_after;
+    current_.store(loaded->context);
+    return Outcome::kReloaded;
+  }
+
+ private:
+  std::string cert_file_, key_file_, ca_file_;
+  std::atomic<std::shared_ptr<ssl::context>> current_;
+  std::mutex mutex_;
+  std::string last_tried_;
+  std::string last_error_;
+};
+
+struct Route {
+  std::string path;
+  std::unique_ptr<admission::Handler> handler;
+  prometheus::Gauge* in_flight = nullptr;
+};
+
+}  // namespace
+
+Millis ParseGoDuration(std::string_view text) {
+  if (text.empty()) return Millis(-1);
+  double total_ms = 0;
+  std::size_t i = 0;
+  if (text == "0") return Millis(0);
+  while (i < text.size()) {
+    std::size_t start = i;
+    while (i < text.size() && ((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
+    if (start == i) return Millis(-1);
+    double value = 0;
+    auto [ptr, ec] = std::from_chars(text.data() + start, text.data() + i, value);
+    if (ec != std::errc() || ptr != text.data() + i) return Millis(-1);
+    std::size_t unit_start = i;
+    while (i < text.size() && !((text[i] >= '0' && text[i] <= '9') || text[i] == '.')) ++i;
+    const std::string_view unit = text.substr(unit_start, i - unit_start);
+    double scale = 0;
+    if (unit == "h") {
+      scale = 3600000;
+    } else if (unit == "m") {
+      scale = 60000;
+    } else if (unit == "s") {
+      scale = 1000;
+    } else if (unit == "ms") {
+      scale = 1;
+    } else if (unit == "us" || unit == "\xc2\xb5s" || unit == "\xce\xbcs") {
+      scale = 0.001;
+    } else if (unit == "ns") {
+      scale = 0.000001;
+    } else {
+      return Millis(-1);
+    }
+    total_ms += value * scale;
+    if (total_ms > 86400000.0) return Millis(-1);
+  }
+  return Millis(static_cast<long long>(total_ms));
+}
+
+struct Server::Impl {
+  ServerConfig config;
+  std::unique_ptr<metrics::Metrics> metrics;
+  std::unique_ptr<policy::PolicyStore> policy_store;
+  std::unique_ptr<TlsStore> tls;
+  std::vector<Route> routes;
+
+  net::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  tcp::acceptor metrics_acceptor{ioc};
+  net::steady_timer reload_timer{ioc};
+  net::steady_timer drain_timer{ioc};
+  std::optional<net::signal_set> signals;
+
+  std::atomic<bool> draining{false};
+  std::atomic<bool> listening{false};
+  std::atomic<bool> stopped{false};
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> requests_in_flight{0};
+  Clock::time_point hard_deadline{};
+
+  explicit Impl(const ServerConfig& c) : config(c) {}
+
+  Route* FindRoute(std::string_view path) {
+    for (auto& r : routes) {
+      if (r.path == path) return &r;
+    }
+    return nullptr;
+  }
+
+  bool Ready() const { return listening.load() && !draining.load() && tls->Current() != nullptr; }
+
+  void DoAccept();
+  void DoAcceptMetrics();
+  void ScheduleReload();
+  void ReloadNow();
+  void BeginShutdown();
+  void FinishShutdown();
+  void WaitForInFlight();
+  void WaitSignal();
+};
+
+namespace {
+
+std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
+
+// Value of `key` in the query string of `target` ("" when absent).
+std::string_view QueryParam(std::string_view target, std::string_view key) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == key && eq != std::string_view::npos) return pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+// A request the HTTP parser rejected (as opposed to a closed or failed connection).
+bool IsHttpSyntaxError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::need_more;
+}
+
+bool Ignorable(const beast::error_code& ec) {
+  return ec == net::error::operation_aborted || ec == http::error::end_of_stream ||
+         ec == net::error::eof || ec == ssl::error::stream_truncated ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe;
+}
+
+// One HTTPS connection: handshake, then requests until close. All steps run on the
+// connection's strand; every I/O step has a deadline.
+class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
+ public:
+  HttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx, Server::Impl& server)
+      : ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_), server_(server) {
+    ++server_.connections;
+    server_.metrics->OpenConnections().Increment();
+  }
+  ~HttpsSession() {
+    --server_.connections;
+    server_.metrics->OpenConnections().Decrement();
+    if (in_request_) --server_.requests_in_flight;
+  }
+  HttpsSession(const HttpsSession&) = delete;
+  HttpsSession& operator=(const HttpsSession&) = delete;
+
+  void Start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&HttpsSession::DoHandshake, shared_from_this()));
+  }
+
+ private:
+  void DoHandshake() {
+    beast::get_lowest_layer(stream_).expires_after(server_.config.handshake_timeout);
+    stream_.async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&HttpsSession::OnHandshake, shared_from_this()));
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      server_.metrics->HandshakeFailure();
+      log::Debug("tls handshake failed", {{"error", ec.message()}});
+      return;  // closing the socket is the destructor's job
+    }
+    first_request_ = true;
+    WaitForRequest();
+  }
+
+  // Waits for the first byte of the next request: the idle keep-alive timeout applies here,
+  // the (shorter) header timeout from the first byte on.
+  void WaitForRequest() {
+    if (server_.stopped.load()) return;
+    if (buffer_.size() > 0) {
+      ReadHeader();
+      return;
+    }
+    beast::get_lowest_layer(stream_).expires_after(first_request_ ? server_.config.header_timeout
+                                                                  : server_.config.idle_timeout);
+    stream_.async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&HttpsSession::OnFirstBytes, shared_from_this()));
+  }
+
+  void OnFirstBytes(beast::error_code ec, std::size_t n) {
+    if (ec) return Fail(ec, "read");
+    buffer_.commit(n);
+    ReadHeader();
+  }
+
+  void ReadHeader() {
+    first_request_ = false;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
+    parser_->body_limit(server_.config.max_body_bytes);
+    beast::get_lowest_layer(stream_).expires_after(server_.config.header_timeout);
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(&HttpsSession::OnHeader, shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t /*n*/) {
+    if (ec == http::error::header_limit)
+      return SendError(http::status::request_header_fields_too_large, "request header too large");
+    if (ec == beast::error::timeout)
+      return SendError(http::status::request_timeout, "request header timeout");
+    if (ec) {
+      if (IsHttpSyntaxError(ec))
+        return SendError(http::status::bad_request, "malformed HTTP request");
+      return Fail(ec, "read header");
+    }
+    start_ = Clock::now();
+    in_request_ = true;
+    ++server_.requests_in_flight;
+    const auto& req = parser_->get();
+    // The caller's deadline: never answer later than it will wait (?timeout=, Go duration).
+    deadline_ = start_ + server_.config.body_timeout;
+    const Millis timeout = ParseGoDuration(QueryParam(req.target(), "timeout"));
+    if (timeout.count() > 0 && start_ + timeout < deadline_) deadline_ = start_ + timeout;
+
+    const auto length = parser_->content_length();
+    if (length && *length > server_.config.max_body_bytes) {
+      // Answer without buffering the body, then close (the rest of the body is never read).
+      return SendTooLarge();
+    }
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     req.version());
+      beast::get_lowest_layer(stream_).expires_at(deadline_);
+      http::async_write(stream_, *cont,
+                        [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
+                          if (wec) return self->Fail(wec, "write 100-continue");
+                          self->ReadBody();
+                        });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    beast::get_lowest_layer(stream_).expires_at(deadline_);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&HttpsSession::OnBody, shared_from_this()));
+  }
+
+  void OnBody(beast::error_code ec, std::size_t /*n*/) {
+    if (ec == http::error::body_limit) {
+      return SendTooLarge();
+    }
+    if (ec == beast::error::timeout)
+      return SendError(http::status::request_timeout, "request body timeout");
+    if (ec) {
+      if (IsHttpSyntaxError(ec))
+        return SendError(http::status::bad_request, "malformed HTTP request");
+      return Fail(ec, "read body");
+    }
+    Dispatch();
+  }
+
+  void Dispatch() {
+    auto& req = parser_->get();
+    const std::string_view path = PathOf(req.target());
+    Route* route = server_.FindRoute(path);
+    if (route == nullptr) return SendError(http::status::not_found, "not found");
+    if (req.method() != http::verb::post)
+      return SendError(http::status::method_not_allowed, "method not allowed; use POST");
+
+    // Requests keep the policy they started with, whatever reloads happen meanwhile.
+    const std::shared_ptr<const policy::Policy> policy = server_.policy_store->Current();
+    route->in_flight->Increment();
+    admission::AdmissionResult result = admission::ServeAdmission(
+        req.body(), req[http::field::content_type], *route->handler, *policy);
+    route->in_flight->Decrement();
+    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    server_.metrics->ObserveRequest(route->path, result.code, seconds, result.failed_checks);
+    if (result.panicked) server_.metrics->Panic();
+    LogRequest(route->path, result, seconds);
+    // Free the request body now rather than at the next request.
+    req.body().clear();
+    req.body().shrink_to_fit();
+    SendAdmission(std::move(result), false);
+  }
+
+  void LogRequest(const std::string& path, const admission::AdmissionResult& r, double seconds) {
+    const auto level = (r.code >= 500)                    ? log::Level::kError
+                       : (r.code >= 400 && r.code != 403) ? log::Level::kWarn
+                                                          : log::Level::kInfo;
+    if (!log::Enabled(level)) return;
+    json fields = {{"uid", r.uid},
+                   {"webhook", path},
+                   {"operation", r.operation},
+                   {"namespace", r.ns},
+                   {"name", r.name},
+                   {"allowed", r.allowed},
+                   {"code", r.code},
+                   {"violations", r.violations},
+                   {"warnings", r.warnings},
+                   {"duration_us", static_cast<long long>(seconds * 1e6)}};
+    if (!r.allowed) fields["checks"] = r.failed_checks;
+    if (r.code >= 400 && r.code != 403) fields["error"] = r.message;
+    log::Write(level, "admission", fields);
+  }
+
+  void SendAdmission(admission::AdmissionResult result, bool close) {
+    auto res = std::make_unique<http::response<http::string_body>>(
+        static_cast<http::status>(result.http_status), parser_->get().version());
+    res->set(http::field::content_type, "application/json");
+    res->body() = std::move(result.body);
+    Send(std::move(res), close);
+  }
+
+  // A body over the limit: answered 413 without reading it, counted under its webhook.
+  void SendTooLarge() {
+    admission::AdmissionResult result = admission::TooLarge(server_.config.max_body_bytes);
+    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
+      server_.metrics->ObserveRequest(route->path, result.code,
+                                      std::chrono::duration<double>(Clock::now() - start_).count(),
+                                      {});
+    }
+    log::Warn("request body too large", {{"limit", server_.config.max_body_bytes}});
+    SendAdmission(std::move(result), /*close=*/true);
+  }
+
+  void SendError(http::status status, std::string_view message) {
+    server_.metrics->HttpError(static_cast<int>(status));
+    const unsigned version = (parser_ && parser_->is_header_done()) ? parser_->get().version() : 11;
+    auto res = std::make_unique<http::response<http::string_body>>(status, version);
+    res->set(http::field::content_type, "text/plain; charset=utf-8");
+    if (status == http::status::method_not_allowed) res->set(http::field::allow, "POST");
+    res->body() = std::string(message) + "\n";
+    // After a protocol error the stream position is unknown: close.
+    Send(std::move(res), /*close=*/true);
+  }
+
+  void Send(std::unique_ptr<http::response<http::string_body>> res, bool close) {
+    const bool keep_alive = !close && !server_.draining.load() && parser_ &&
+                            parser_->is_header_done() && parser_->get().keep_alive();
+    res->keep_alive(keep_alive);
+    res->set(http::field::server, "alb-webhook");
+    res->prepare_payload();
+    if (Clock::now() >= deadline_ && in_request_) {
+      // The caller has stopped waiting: an answer now would only be read by nobody.
+      log::Warn("request deadline passed before the answer was ready; closing");
+      return;
+    }
+    response_ = std::move(res);
+    const auto write_deadline = Clock::now() + server_.config.write_timeout;
+    beast::get_lowest_layer(stream_).expires_at(in_request_ ? std::min(deadline_, write_deadline)
+                                                            : write_deadline);
+    http::async_write(
+        stream_, *response_,
+        beast::bind_front_handler(&HttpsSession::OnWrite, shared_from_this(), keep_alive));
+  }
+
+  void OnWrite(bool keep_alive, beast::error_code ec, std::size_t /*n*/) {
+    response_.reset();
+    if (in_request_) {
+      in_request_ = false;
+      --server_.requests_in_flight;
+    }
+    if (ec) return Fail(ec, "write");
+    if (!keep_alive) return DoClose();
+    deadline_ = Clock::time_point::max();
+    WaitForRequest();
+  }
+
+  void DoClose() {
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+  void Fail(beast::error_code ec, const char* what) {
+    if (Ignorable(ec) || ec == beast::error::timeout) return;
+    log::Debug("connection error", {{"step", what}, {"error", ec.message()}});
+  }
+
+  std::shared_ptr<ssl::context> ctx_;  // outlives stream_
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::unique_ptr<http::response<http::string_body>> response_;
+  Clock::time_point start_{};
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool first_request_ = true;
+  bool in_request_ = false;
+};
+
+// Plain-HTTP metrics and health session: GET /metrics, /healthz, /readyz. Nothing else.
+class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
+ public:
+  MetricsSession(tcp::socket&& socket, Server::Impl& server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void Start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&MetricsSession::DoRead, shared_from_this()));
+  }
+
+ private:
+  void DoRead() {
+    parser_.emplace();
+    parser_->header_limit(8192);
+    parser_->body_limit(4096);
+    stream_.expires_after(server_.config.header_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&MetricsSession::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t /*n*/) {
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    const auto& req = parser_->get();
+    const std::string_view path = PathOf(req.target());
+    auto res = std::make_unique<http::response<http::string_body>>(http::status::ok, req.version());
+    res->set(http::field::content_type, "text/plain; charset=utf-8");
+    if (path != "/metrics" && path != "/healthz" && path != "/readyz") {
+      res->result(http::status::not_found);
+      res->body() = "not found\n";
+    } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      res->result(http::status::method_not_allowed);
+      res->set(http::field::allow, "GET, HEAD");
+      res->body() = "method not allowed\n";
+    } else if (path == "/metrics") {
+      res->set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res->body() = server_.metrics->Render();
+    } else if (path == "/healthz") {
+      res->body() = "ok\n";
+    } else if (server_.Ready()) {
+      res->body() = "ok\n";
+    } else {
+      res->result(http::status::service_unavailable);
+      res->body() = server_.draining.load() ? "draining\n" : "not ready\n";
+    }
+    if (req.method() == http::verb::head) {
+      const auto size = res->body().size();
+      res->body().clear();
+      res->content_length(size);
+    } else {
+      res->prepare_payload();
+    }
+    res->keep_alive(req.keep_alive());
+    response_ = std::move(res);
+    stream_.expires_after(server_.config.write_timeout);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this()](beast::error_code wec, std::size_t) {
+                        const bool keep = self->response_->keep_alive();
+                        self->response_.reset();
+                        if (wec || !keep) {
+                          beast::error_code ignored;
+                          self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+                          return;
+                        }
+                        self->DoRead();
+                      });
+  }
+
+  beast::tcp_stream stream_;
+  Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::unique_ptr<http::response<http::string_body>> response_;
+};
+
+Result<tcp::acceptor*> Bind(tcp::acceptor& acceptor, const std::string& address) {
+  auto endpoint = ParseEndpoint(address);
+  if (!endpoint) return endpoint.error();
+  boost::system::error_code ec;
+  acceptor.open(endpoint->protocol(), ec);
+  if (!ec) acceptor.set_option(net::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(*endpoint, ec);
+  if (!ec) acceptor.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return Error{"cannot listen on " + address + ": " + ec.message()};
+  return &acceptor;
+}
+
+}  // namespace
+
+void Server::Impl::DoAccept() {
+  acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+    if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
+    if (!ec) {
+      if (connections.load() >= config.max_connections) {
+        metrics->ConnectionRejected();
+        beast::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<HttpsSession>(std::move(socket), tls->Current(), *this)->Start();
+      }
+    } else {
+      log::Warn("accept failed", {{"error", ec.message()}});
+    }
+    DoAccept();
+  });
+}
+
+void Server::Impl::DoAcceptMetrics() {
+  metrics_acceptor.async_accept(
+      net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+        if (ec == net::error::operation_aborted || !metrics_acceptor.is_open()) return;
+        if (!ec) std::make_shared<MetricsSession>(std::move(socket), *this)->Start();
+        DoAcceptMetrics();
+      });
+}
+
+void Server::Impl::ReloadNow() {
+  std::string error;
+  double not_after = 0;
+  switch (tls->Reload(&error, &not_after)) {
+    case TlsStore::Outcome::kReloaded:
+      metrics->CertificateReload(true, not_after);
+      log::Info("serving certificate loaded",
+                {{"cert_file", config.cert_file}, {"not_after", not_after}});
+      break;
+    case TlsStore::Outcome::kFailed:
+      metrics->CertificateReload(false, 0);
+      log::Error("serving certificate rejected; the previous one keeps serving",
+                 {{"error", error}});
+      break;
+    case TlsStore::Outcome::kUnchanged:
+      break;
+  }
+  error.clear();
+  switch (policy_store->Reload(&error)) {
+    case policy::PolicyStore::ReloadOutcome::kReloaded:
+      metrics->PolicyReload(true, UnixNow());
+      log::Info("policy reloaded", {{"config", config.policy_file}});
+      break;
+    case policy::PolicyStore::ReloadOutcome::kFailed:
+      metrics->PolicyReload(false, 0);
+      log::Error("policy rejected; the previous policy stays in force", {{"error", error}});
+      break;
+    case policy::PolicyStore::ReloadOutcome::kUnchanged:
+      break;
+  }
+}
+
+void Server::Impl::ScheduleReload() {
+  reload_timer.expires_after(config.reload_interval);
+  reload_timer.async_wait([this](beast::error_code ec) {
+    if (ec || stopped.load()) return;
+    ReloadNow();
+    ScheduleReload();
+  });
+}
+
+void Server::Impl::BeginShutdown() {
+  if (draining.exchange(true)) return;
+  log::Info("draining", {{"grace_ms", config.shutdown_grace.count()}});
+  hard_deadline = Clock::now() + config.shutdown_grace + config.shutdown_margin;
+  drain_timer.expires_after(config.shutdown_grace);
+  drain_timer.async_wait([this](beast::error_code) { FinishShutdown(); });
+}
+
+void Server::Impl::FinishShutdown() {
+  beast::error_code ignored;
+  acceptor.close(ignored);
+  metrics_acceptor.close(ignored);
+  reload_timer.cancel();
+  if (signals) signals->cancel(ignored);
+  WaitForInFlight();
+}
+
+void Server::Impl::WaitForInFlight() {
+  if (requests_in_flight.load() == 0 || Clock::now() >= hard_deadline) {
+    if (requests_in_flight.load() > 0) {
+      log::Warn("shutdown margin over; abandoning requests in flight",
+                {{"in_flight", requests_in_flight.load()}});
+    }
+    stopped = true;
+    log::Info("stopped");
+    ioc.stop();
+    return;
+  }
+  drain_timer.expires_after(std::chrono::milliseconds(10));
+  drain_timer.async_wait([this](beast::error_code) { WaitForInFlight(); });
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Server::~Server() = default;
+
+Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config) {
+  auto impl = std::make_unique<Impl>(config);
+  Impl& s = *impl;
+  if (config.threads < 1) return Error{"--threads must be at least 1"};
+
+  auto ingress_validator = std::shared_ptr<const rules::Validator>(rules::MakeIngressValidator());
+  auto ingress_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeIngressMutator());
+  auto tgb_validator =
+      std::shared_ptr<const rules::Validator>(rules::MakeTargetGroupBindingValidator());
+  auto tgb_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeTargetGroupBindingMutator());
+  const admission::ExpectedKind ingress{"networking.k8s.io", "Ingress"};
+  const admission::ExpectedKind tgb{"elbv2.k8s.aws", "TargetGroupBinding"};
+  s.routes.push_back({std::string(rules::kValidateIngressPath),
+                      admission::MakeValidatingHandler(ingress_validator, ingress)});
+  s.routes.push_back({std::string(rules::kMutateIngressPath),
+                      admission::MakeMutatingHandler(ingress_mutator, ingress)});
+  s.routes.push_back({std::string(rules::kValidateTargetGroupBindingPath),
+                      admission::MakeValidatingHandler(tgb_validator, tgb)});
+  s.routes.push_back({std::string(rules::kMutateTargetGroupBindingPath),
+                      admission::MakeMutatingHandler(tgb_mutator, tgb)});
+
+  std::vector<std::pair<std::string, std::vector<std::string>>> webhooks;
+  for (const auto& r : s.routes) {
+    const bool is_ingress = r.path.find("ingress") != std::string::npos;
+    webhooks.emplace_back(
+        r.path, is_ingress ? rules::IngressCheckNames() : rules::TargetGroupBindingCheckNames());
+  }
+  s.metrics = std::make_unique<metrics::Metrics>(webhooks, ALBWEBHOOK_VERSION);
+  for (auto& r : s.routes) r.in_flight = s.metrics->InFlight(r.path);
+
+  // Policy: the file when given (fatal if bad at start-up), else the embedded default.
+  if (config.policy_file.empty()) {
+    s.policy_store = std::make_unique<policy::PolicyStore>("", policy::Policy{});
+  } else {
+    auto text = ReadFile(config.policy_file);
+    if (!text) return Error{"policy: " + text.error().message};
+    auto parsed = policy::ParsePolicy(*text);
+    if (!parsed) return Error{"policy " + config.policy_file + ": " + parsed.error().message};
+    s.policy_store = std::make_unique<policy::PolicyStore>(config.policy_file, std::move(*parsed),
+                                                           std::move(*text));
+  }
+  s.metrics->PolicyReload(true, UnixNow());
+
+  s.tls = std::make_unique<TlsStore>(config.cert_file, config.key_file, config.client_ca_file);
+  std::string error;
+  double not_after = 0;
+  if (s.tls->Reload(&error, &not_after) != TlsStore::Outcome::kReloaded) {
+    return Error{"TLS: " + error};
+  }
+  s.metrics->CertificateReload(true, not_after);
+
+  if (auto bound = Bind(s.acceptor, config.listen); !bound) return bound.error();
+  if (auto bound = Bind(s.metrics_acceptor, config.metrics_listen); !bound) return bound.error();
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+std::uint16_t Server::webhook_port() const { return impl_->acceptor.local_endpoint().port(); }
+std::uint16_t Server::metrics_port() const {
+  return impl_->metrics_acceptor.local_endpoint().port();
+}
+
+void Server::Impl::WaitSignal() {
+  signals->async_wait([this](beast::error_code ec, int sig) {
+    if (ec) return;
+    if (sig == SIGHUP) {
+      log::Info("SIGHUP: reloading certificate and policy");
+      ReloadNow();
+    } else {
+      log::Info("signal received", {{"signal", sig}});
+      BeginShutdown();
+    }
+    if (!stopped.load()) WaitSignal();
+  });
+}
+
+void Server::Run() {
+  Impl& s = *impl_;
+  if (s.config.handle_signals) {
+    s.signals.emplace(s.ioc, SIGTERM, SIGINT, SIGHUP);
+    s.WaitSignal();
+  }
+  s.DoAccept();
+  s.DoAcceptMetrics();
+  s.ScheduleReload();
+  s.listening = true;
+  log::Info("serving",
+            {{"webhook_port", webhook_port()},
+             {"metrics_port", metrics_port()},
+             {"threads", s.config.threads},
+             {"policy", s.config.policy_file.empty() ? "embedded default" : s.config.policy_file}});
+  std::vector<std::thread> threads;
+  for (int i = 1; i < s.config.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
+  s.ioc.run();
+  for (auto& t : threads) t.join();
+}
+
+void Server::Shutdown() {
+  net::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
+}
+
+void Server::Reload() {
+  net::post(impl_->ioc, [this] { impl_->ReloadNow(); });
+}
+
+}  // namespace albwebhook::transport
