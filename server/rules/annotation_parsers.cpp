@@ -688,6 +688,21 @@ std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc) {
   return std::nullopt;
 }
 
+namespace {
+
+/// Go's quoteChar for JSON syntax errors: 'x', '\'', '"', or a quoted escape for other bytes.
+std::string GoQuoteChar(char c) {
+  if (c == '\'') return "'\\''";
+  if (c == '"') return "'\"'";
+  auto uc = static_cast<unsigned char>(c);
+  if (uc >= 0x20 && uc < 0x7f) return std::string("'") + c + "'";
+  char buf[8];
+  std::snprintf(buf, sizeof(buf), "\"\\x%02x\"", uc);
+  return buf;
+}
+
+}  // namespace
+
 GoJson ParseGoJson(std::string_view raw) {
   GoJson out;
   if (Trim(raw).empty()) {
@@ -701,11 +716,10 @@ GoJson ParseGoJson(std::string_view raw) {
     if (e.byte == 0 || e.byte > raw.size()) {
       out.error = "unexpected end of JSON input";
     } else if (what.find("expected end of input") != std::string::npos) {
-      out.error = "invalid character " + QuoteValue(std::string_view(&raw[e.byte - 1], 1)) +
-                  " after top-level value";
+      out.error = "invalid character " + GoQuoteChar(raw[e.byte - 1]) + " after top-level value";
     } else {
-      out.error = "invalid character " + QuoteValue(std::string_view(&raw[e.byte - 1], 1)) +
-                  " looking for beginning of value";
+      out.error =
+          "invalid character " + GoQuoteChar(raw[e.byte - 1]) + " looking for beginning of value";
     }
     out.value = nullptr;
   } catch (const std::exception&) {

@@ -125,7 +125,7 @@ TEST(IngressValidatorTest, RejectsBadListenPorts) {
        {}},
       {"err_listen_ports_not_json",
        Alb({{"listen-ports", "HTTP:80"}}),
-       {R"(alb.ingress.kubernetes.io/listen-ports "HTTP:80": not valid JSON: invalid character "H" looking for beginning of value (accepted: e.g. [{"HTTP": 80}, {"HTTPS": 443}]))"},
+       {R"(alb.ingress.kubernetes.io/listen-ports "HTTP:80": not valid JSON: invalid character 'H' looking for beginning of value (accepted: e.g. [{"HTTP": 80}, {"HTTPS": 443}]))"},
        {}},
       {"err_listen_ports_object",
        Alb({{"listen-ports", R"({"HTTP": 80})"}}),

@@ -1,0 +1,168 @@
+// Annotation value parsers (server/rules/annotation_parsers.hpp).
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "rules/annotation_parsers.hpp"
+#include "rules/ingress_checks.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+TEST(IngressParsersTest, ParsesStringLists) {
+  EXPECT_THAT(ParseStringList(" a, ,b ,,c"), ElementsAre("a", "b", "c"));
+  EXPECT_TRUE(ParseStringList("").empty());
+  EXPECT_TRUE(ParseStringList(" , ").empty());
+}
+
+TEST(IngressParsersTest, ParsesStringMaps) {
+  struct Case {
+    std::string name;
+    std::string raw;
+    bool ok;
+    policy::StringMap want;
+  };
+  std::vector<Case> cases = {
+      {"ok_simple", "a=1,b=2", true, {{"a", "1"}, {"b", "2"}}},
+      {"ok_trimmed", " a = 1 , b= ", true, {{"a", "1"}, {"b", ""}}},
+      {"ok_escaped_comma", R"(a=x\,y,b=2)", true, {{"a", "x,y"}, {"b", "2"}}},
+      {"ok_equals_in_value", "a=b=c", true, {{"a", "b=c"}}},
+      {"ok_repeated_key_last_wins", "a=1,b=2,a=3", true, {{"a", "3"}, {"b", "2"}}},
+      {"ok_empty", "", true, {}},
+      {"ok_trailing_comma", "a=1,", true, {{"a", "1"}}},
+      {"err_no_equals", "a=1,b", false, {}},
+      {"err_bare_comma_in_value", "a=x,y", false, {}},
+      {"err_empty_key", "=x", false, {}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    auto parsed = ParseStringMap(c.raw);
+    ASSERT_EQ(parsed.has_value(), c.ok);
+    if (c.ok) {
+      EXPECT_EQ(*parsed, c.want);
+    }
+  }
+}
+
+TEST(IngressParsersTest, AppendsStringMapEntries) {
+  policy::StringMap add = {{"k", "v,w"}, {"z", ""}};
+  EXPECT_EQ(AppendStringMapEntries("", add), R"(k=v\,w,z=)");
+  EXPECT_EQ(AppendStringMapEntries("  ", add), R"(k=v\,w,z=)");
+  EXPECT_EQ(AppendStringMapEntries("a=1", add), R"(a=1,k=v\,w,z=)");
+  EXPECT_EQ(AppendStringMapEntries("a=1, ", add), R"(a=1, k=v\,w,z=)");
+  EXPECT_EQ(AppendStringMapEntries(R"(a=1\,)", add), R"(a=1\,,k=v\,w,z=)");
+  auto round_trip = ParseStringMap(AppendStringMapEntries("a=1", add));
+  ASSERT_TRUE(round_trip.has_value());
+  EXPECT_THAT(*round_trip, ElementsAre(Pair("a", "1"), Pair("k", "v,w"), Pair("z", "")));
+}
+
+TEST(IngressParsersTest, ParsesGoBoolsAndInts) {
+  for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
+    EXPECT_EQ(ParseGoBool(t), true) << t;
+  for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
+    EXPECT_EQ(ParseGoBool(f), false) << f;
+  for (const char* bad : {"", "yes", "tRUE", " true"}) EXPECT_FALSE(ParseGoBool(bad)) << bad;
+
+  EXPECT_EQ(ParseGoInt("42", 32).value, 42);
+  EXPECT_EQ(ParseGoInt("-1000", 32).value, -1000);
+  EXPECT_EQ(ParseGoInt("+7", 32).value, 7);
+  EXPECT_EQ(ParseGoInt("2147483647", 32).error, GoInt::Error::kNone);
+  EXPECT_EQ(ParseGoInt("-2147483648", 32).value, -2147483648LL);
+  EXPECT_EQ(ParseGoInt("2147483648", 32).error, GoInt::Error::kRange);
+  EXPECT_EQ(ParseGoInt("99999999999999999999999", 64).error, GoInt::Error::kRange);
+  for (const char* bad : {"", "-", "1.5", " 1", "0x10", "1_000", "abc"}) {
+    EXPECT_EQ(ParseGoInt(bad, 32).error, GoInt::Error::kSyntax) << bad;
+  }
+}
+
+TEST(IngressParsersTest, ParsesListenPorts) {
+  auto ok = ParseListenPorts(R"([{"HTTP": 80}, null, {"HTTPS": 443, "HTTP": 8080}])");
+  EXPECT_EQ(ok.error, "");
+  ASSERT_EQ(ok.ports.size(), 3U);
+  struct Case {
+    std::string raw;
+    std::string error;
+  };
+  std::vector<Case> cases = {
+      {"", "not valid JSON: unexpected end of JSON input"},
+      {"[1]", "each item must be a JSON object like {\"HTTPS\": 443}, got number"},
+      {R"([{"HTTP": 80.5}])", "port for HTTP must be a JSON integer, got number"},
+      {R"([{"HTTP": -1}])", "port -1 must be within [1, 65535]"},
+      {R"([{"http": 80}])", R"(protocol "http" must be HTTP or HTTPS)"},
+      {R"([{}])", R"(no listener given (need at least one {"HTTP"|"HTTPS": port}))"},
+      {R"([] x)", R"(not valid JSON: invalid character 'x' after top-level value)"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.raw);
+    EXPECT_EQ(ParseListenPorts(c.raw).error, c.error);
+  }
+}
+
+TEST(IngressParsersTest, ChecksSuccessCodes) {
+  for (const char* ok : {"200", "200,202", "200-299", "200,300-399,404", "499"}) {
+    EXPECT_FALSE(CheckSuccessCodes(ok, false)) << ok;
+  }
+  for (const char* bad : {"", "199", "500", "200-", "299-200", "20", "200,,201", "200 "}) {
+    EXPECT_TRUE(CheckSuccessCodes(bad, false)) << bad;
+  }
+  for (const char* ok : {"0", "12", "0-99", "0,1,2"})
+    EXPECT_FALSE(CheckSuccessCodes(ok, true)) << ok;
+  for (const char* bad : {"100", "200", "0-100"}) EXPECT_TRUE(CheckSuccessCodes(bad, true)) << bad;
+}
+
+TEST(IngressParsersTest, QuotesAndShortensValues) {
+  EXPECT_EQ(QuoteValue("abc"), "\"abc\"");
+  EXPECT_EQ(QuoteValue("a\"b\\c\n\x01"), R"("a\"b\\c\u000a\u0001")");
+  EXPECT_EQ(QuoteValue(std::string(60, 'x')), "\"" + std::string(60, 'x') + "\"");
+  EXPECT_EQ(QuoteValue(std::string(61, 'x')), "\"" + std::string(57, 'x') + "...\"");
+  // A multi-byte character straddling the cut is not split.
+  std::string utf8 = std::string(56, 'x') + "\xc3\xa9" + std::string(10, 'y');
+  EXPECT_EQ(QuoteValue(utf8), "\"" + std::string(56, 'x') + "...\"");
+}
+
+TEST(IngressParsersTest, ParsesJsonLikeGo) {
+  EXPECT_EQ(ParseGoJson("").error, "unexpected end of JSON input");
+  EXPECT_EQ(ParseGoJson("[1,").error, "unexpected end of JSON input");
+  EXPECT_EQ(ParseGoJson("nope").error, R"(invalid character 'o' looking for beginning of value)");
+  EXPECT_EQ(ParseGoJson("{\"a\":1}").error, "");
+  nlohmann::json obj = {{"Values", 1}, {"field", 2}};
+  ASSERT_NE(GoField(obj, "values"), nullptr);
+  EXPECT_EQ(*GoField(obj, "values"), 1);
+  EXPECT_EQ(GoField(obj, "missing"), nullptr);
+  EXPECT_EQ(GoField(nlohmann::json::array(), "x"), nullptr);
+}
+
+TEST(IngressParsersTest, NeverThrowsOnHostileJson) {
+  std::string deep(10000, '[');
+  EXPECT_NO_THROW(ValidateConditionsJson(deep));
+  EXPECT_NO_THROW(ValidateActionJson(deep));
+  EXPECT_NO_THROW(ParseListenPorts(deep));
+  std::string nested = std::string(5000, '[') + std::string(5000, ']');
+  EXPECT_NO_THROW(ValidateConditionsJson(nested));
+  EXPECT_NO_THROW(
+      ValidateActionJson(R"({"type":"forward","forwardConfig":{"targetGroups":[1,null,"x"]}})"));
+  EXPECT_NO_THROW(ValidateActionJson(
+      R"({"type":"forward","forwardConfig":{"targetGroups":[{"weight":99999999999}]}})"));
+  EXPECT_NO_THROW(ParseListenPorts(R"([{"HTTP": 18446744073709551615}])"));
+  EXPECT_NO_THROW(ValidateConditionsJson("\"\xff\xfe\""));
+}
+
+TEST(IngressParsersTest, SuggestsClosestAnnotation) {
+  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/listen-port").value_or(""),
+            "alb.ingress.kubernetes.io/listen-ports");
+  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/SSL-Redirect").value_or(""),
+            "alb.ingress.kubernetes.io/ssl-redirect");
+  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/condition.svc").value_or(""),
+            "alb.ingress.kubernetes.io/conditions.svc");
+  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.k8s.io/scheme"), std::nullopt);
+  EXPECT_EQ(SuggestAlbAnnotation("alb.ingres.kubernetes.io/scheme").value_or(""),
+            "alb.ingress.kubernetes.io/scheme");
+  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/zzzzzzzzzzzz"), std::nullopt);
+  EXPECT_EQ(EditDistance("kitten", "sitting", 5), 3U);
+  EXPECT_EQ(EditDistance("a", "abcdef", 2), 3U);
+}
+
+}  // namespace
+}  // namespace albwebhook::rules
