@@ -10,7 +10,7 @@ CMAKE_FLAGS ?=
 # Debian packages the build and the tests need (see README "Dependencies").
 DEB_PACKAGES := cmake make g++ pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev \
                 prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev openssl curl \
-                python3
+                python3 python3-yaml prometheus
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -402,16 +402,17 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   }
 
   void OnHeader(beast::error_code ec, std::size_t /*n*/) {
-    if (ec == http::error::header_limit)
+    start_ = Clock::now();
+    // A declared Content-Length over the limit is reported here, before any body byte is read.
+    if (ec == http::error::body_limit) return SendTooLarge();
+    if (ec == http::error::header_limit) {
       return SendError(http::status::request_header_fields_too_large, "request header too large");
-    if (ec == beast::error::timeout)
-      return SendError(http::status::request_timeout, "request header timeout");
+    }
+    // On a timeout the stream has already closed the socket: nothing can be answered.
     if (ec) {
-      if (IsHttpSyntaxError(ec))
-        return SendError(http::status::bad_request, "malformed HTTP request");
+      if (IsHttpSyntaxError(ec)) return SendError(http::status::bad_request, "malformed HTTP request");
       return Fail(ec, "read header");
     }
-    start_ = Clock::now();
     in_request_ = true;
     ++server_.requests_in_flight;
     const auto& req = parser_->get();
@@ -449,8 +450,6 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     if (ec == http::error::body_limit) {
       return SendTooLarge();
     }
-    if (ec == beast::error::timeout)
-      return SendError(http::status::request_timeout, "request body timeout");
     if (ec) {
       if (IsHttpSyntaxError(ec))
         return SendError(http::status::bad_request, "malformed HTTP request");
