@@ -12,9 +12,6 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxShownBytes = 60;
-constexpr std::size_t kShortenedBytes = 57;
-
 std::string_view Trim(std::string_view text) {
   const char* ws = " \t\n\r\f\v";
   std::size_t first = text.find_first_not_of(ws);
@@ -470,10 +467,11 @@ void CheckActionValues(const json& action, std::vector<JsonAnnotationProblem>& o
 
 }  // namespace
 
-std::string QuoteValue(std::string_view value) {
+std::string QuoteValue(std::string_view value, std::size_t max_bytes) {
   bool shortened = false;
-  if (value.size() > kMaxShownBytes) {
-    std::size_t cut = kShortenedBytes;
+  if (max_bytes < 4) max_bytes = 4;
+  if (value.size() > max_bytes) {
+    std::size_t cut = max_bytes - 3;
     // Do not split a UTF-8 sequence: back off over continuation bytes.
     while (cut > 0 && (static_cast<unsigned char>(value[cut]) & 0xC0) == 0x80) --cut;
     value = value.substr(0, cut);

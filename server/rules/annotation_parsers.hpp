@@ -18,8 +18,11 @@ inline constexpr std::string_view kAlbAnnotationPrefix = "alb.ingress.kubernetes
 inline constexpr std::string_view kIngressClassAnnotation = "kubernetes.io/ingress.class";
 
 /// A user value ready to embed in a message: double-quoted, `"`/`\`/control characters escaped,
-/// and shortened to its first 57 bytes + "..." when longer than 60 bytes (cut on a UTF-8 boundary).
-std::string QuoteValue(std::string_view value);
+/// and shortened to its first `max_bytes - 3` bytes + "..." when longer than `max_bytes` (cut on a
+/// UTF-8 boundary). Denials use the default 60; warnings (truncated to 120 characters by the
+/// admission adapter) use kWarningValueBytes.
+inline constexpr std::size_t kWarningValueBytes = 24;
+std::string QuoteValue(std::string_view value, std::size_t max_bytes = 60);
 
 /// LBC stringList: split on `,`, items trimmed, empty items dropped. Never fails.
 std::vector<std::string> ParseStringList(std::string_view raw);

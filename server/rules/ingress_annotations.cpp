@@ -147,7 +147,7 @@ struct Annotation {
     verdict.Deny(CheckName(), AnnotationMessage(suffix, value, problem));
   }
   void Warn(std::string_view problem) const {
-    verdict.Warn(CheckName(), AnnotationMessage(suffix, value, problem));
+    verdict.Warn(CheckName(), AnnotationMessage(suffix, value, problem, kWarningValueBytes));
   }
   std::string CheckName() const {
     if (suffix == "web-acl-id") return "waf-acl-id";
@@ -225,7 +225,7 @@ void CheckCertificateArns(const Annotation& a) {
   if (listeners && listeners->explicit_ports && !ParseStringList(a.value).empty() &&
       std::none_of(listeners->ports.begin(), listeners->ports.end(),
                    [](const ListenPort& p) { return p.protocol == "HTTPS"; })) {
-    a.Warn("listen-ports has no HTTPS listener, so the certificates are unused");
+    a.Warn("unused: listen-ports has no HTTPS listener");
   }
 }
 
@@ -244,7 +244,7 @@ void CheckSslPolicy(const Annotation& a) {
   }
   if (std::find(std::begin(kPredefinedSslPolicies), std::end(kPredefinedSslPolicies), a.value) ==
       std::end(kPredefinedSslPolicies)) {
-    a.Warn("not a predefined ALB security policy known to this webhook");
+    a.Warn("not a predefined ALB security policy");
   }
 }
 
@@ -265,7 +265,7 @@ void CheckSslRedirect(const Annotation& a) {
   }
   std::string problem = "no HTTPS listen-port " + std::to_string(parsed.value) + " on this Ingress";
   if (a.view.Alb("group.name") != nullptr) {
-    a.Warn(problem + " (another group member must define it)");
+    a.Warn(problem + " (a group member must define it)");
   } else {
     a.Deny(problem);
   }
@@ -297,7 +297,7 @@ void CheckInboundCidrs(const Annotation& a) {
   for (const auto& item : ParseStringList(a.value)) {
     auto canonical = CanonicalCidr(item);
     if (canonical && *canonical != item) {
-      a.Warn("item " + QuoteValue(item) + " has host bits set; did you mean " + *canonical + "?");
+      a.Warn("host bits set in " + item + "; use " + *canonical);
     }
   }
 }

@@ -84,6 +84,12 @@ constexpr std::string_view kNlbOnlyTargetGroupAttributes[] = {
     "target_failover.on_deregistration",
     "target_failover.on_unhealthy"};
 
+/// Warnings name the annotation and the offending item only (the whole value would not fit in
+/// the 120 characters a warning keeps).
+std::string ItemWarning(std::string_view suffix, const std::string& item) {
+  return std::string(kAlbAnnotationPrefix) + std::string(suffix) + ": " + item;
+}
+
 bool IsAttributeKeyChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
          c == '_';
@@ -154,7 +160,7 @@ std::optional<std::string> ValueProblem(const AttrSpec& spec, std::string_view v
                        [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         if (lower == "true" || lower == "false") {
           warn_out = true;
-          return "write booleans in lowercase (true or false)";
+          return "use lowercase true/false";
         }
       }
       return "must be true or false";
@@ -250,13 +256,14 @@ void CheckAttributes(std::string_view suffix, std::string_view raw, const AttrSp
       if (candidate.key == key) spec = &candidate;
     }
     if (spec == nullptr) {
-      verdict.Warn(check, AnnotationMessage(suffix, raw, "unknown attribute " + key));
+      verdict.Warn(check, ItemWarning(suffix, "unknown attribute " + key));
       continue;
     }
     bool soft = false;
     if (auto problem = ValueProblem(*spec, value, soft)) {
       if (soft) {
-        verdict.Warn(check, AnnotationMessage(suffix, raw, item(*problem)));
+        verdict.Warn(check, ItemWarning(suffix, key + "=" + QuoteValue(value, kWarningValueBytes) +
+                                                    ": " + *problem));
       } else {
         verdict.Deny(check, AnnotationMessage(suffix, raw, item(*problem)));
       }
@@ -287,8 +294,9 @@ void CheckLoadBalancerAttributes(std::string_view raw, Verdict& verdict) {
   }
   if (const std::string* cross = Find(*attrs, "load_balancing.cross_zone.enabled");
       cross != nullptr && *cross == "false") {
-    verdict.Warn(std::string(kSuffix),
-                 AnnotationMessage(kSuffix, raw, "cross-zone is always on for an ALB"));
+    verdict.Warn(
+        std::string(kSuffix),
+        ItemWarning(kSuffix, "load_balancing.cross_zone.enabled=false: always on for an ALB"));
   }
 }
 

@@ -78,7 +78,8 @@ void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& 
 void CheckIngressPolicyRules(const Context& ctx, const IngressView& view, Verdict& verdict);
 
 /// "alb.ingress.kubernetes.io/<suffix> "<value>": <problem>"
+/// `max_value_bytes`: see QuoteValue (kWarningValueBytes for warnings).
 std::string AnnotationMessage(std::string_view suffix, std::string_view value,
-                              std::string_view problem);
+                              std::string_view problem, std::size_t max_value_bytes = 60);
 
 }  // namespace albwebhook::rules

@@ -214,8 +214,7 @@ IngressView ReadIngress(const json& object, std::string_view request_ns) {
   }
   const json* metadata = Member(object, "metadata");
   if (ExpectKind(metadata, &json::is_object, "an object", "metadata", view.structure_problems)) {
-    view.name = StringMember(*metadata, "name");
-    if (view.name.empty()) view.name = StringMember(*metadata, "generateName");
+    view.name = StringMember(*metadata, "name");  // empty with generateName, as in the LBC
     view.ns = StringMember(*metadata, "namespace");
     const json* annotations = Member(*metadata, "annotations");
     if (ExpectKind(annotations, &json::is_object, "an object of strings", "metadata.annotations",
@@ -300,9 +299,9 @@ std::string EffectiveScheme(const IngressView& view) {
 }
 
 std::string AnnotationMessage(std::string_view suffix, std::string_view value,
-                              std::string_view problem) {
-  return std::string(kAlbAnnotationPrefix) + std::string(suffix) + " " + QuoteValue(value) + ": " +
-         std::string(problem);
+                              std::string_view problem, std::size_t max_value_bytes) {
+  return std::string(kAlbAnnotationPrefix) + std::string(suffix) + " " +
+         QuoteValue(value, max_value_bytes) + ": " + std::string(problem);
 }
 
 void CheckIngressStructure(const IngressView& view, Verdict& verdict) {

@@ -150,8 +150,14 @@ void CheckUnknownAnnotations(const policy::Rule& rule, const IngressView& view, 
     }
     auto suggestion = SuggestAlbAnnotation(key);
     if (!ours && !suggestion) continue;  // another domain: not ours to judge
-    std::string message = check + ": unknown annotation " + QuoteValue(key);
-    if (suggestion) message += " (did you mean " + *suggestion + "?)";
+    std::string message = check + ": unknown " + QuoteValue(key);
+    if (suggestion) {
+      // Same domain: name only the suffix to keep the warning short.
+      bool same_domain = ours && suggestion->rfind(kAlbAnnotationPrefix, 0) == 0;
+      message += " (did you mean " +
+                 (same_domain ? suggestion->substr(kAlbAnnotationPrefix.size()) : *suggestion) +
+                 "?)";
+    }
     verdict.Report(mode, check, message);
   }
 }
@@ -218,8 +224,8 @@ void CheckIngressBackends(const IngressView& view, Verdict& verdict) {
     if (!backend.has_service || backend.port_name != "use-annotation") continue;
     std::string key = std::string(kAlbAnnotationPrefix) + "actions." + backend.service_name;
     if (view.Annotation(key) == nullptr) {
-      verdict.Warn("backend", backend.location + ": port use-annotation without " + key +
-                                  " (the controller answers 503)");
+      verdict.Warn("backend", backend.location + ": use-annotation needs annotation actions." +
+                                  backend.service_name);
     }
   }
 }

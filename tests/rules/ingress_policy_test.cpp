@@ -172,8 +172,7 @@ TEST(IngressValidatorTest, ChecksBackends) {
        nullptr,
        use_annotation,
        {},
-       {"spec.rules[0].http.paths[0].backend: port use-annotation without "
-        "alb.ingress.kubernetes.io/actions.redirect (the controller answers 503)"}},
+       {"spec.rules[0].http.paths[0].backend: use-annotation needs annotation actions.redirect"}},
       {"ok_use_annotation_with_action", nullptr, with_action, {}, {}},
   });
 }
@@ -383,27 +382,27 @@ TEST(IngressValidatorTest, ReportsUnknownAnnotations) {
        nullptr,
        MakeIngress(Alb({{"schem", "internal"}})),
        {},
-       {R"(ingress.rules.unknownAnnotations: unknown annotation "alb.ingress.kubernetes.io/schem" (did you mean alb.ingress.kubernetes.io/scheme?))"}},
+       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/schem" (did you mean scheme?))"}},
       {"warn_typo_family",
        nullptr,
        MakeIngress(Alb({{"action.web", "{}"}})),
        {},
-       {R"(ingress.rules.unknownAnnotations: unknown annotation "alb.ingress.kubernetes.io/action.web" (did you mean alb.ingress.kubernetes.io/actions.web?))"}},
+       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/action.web" (did you mean actions.web?))"}},
       {"warn_typo_domain",
        nullptr,
        MakeIngress(Alb({{"alb.ingress.kubernetes.com/scheme", "internal"}})),
        {},
-       {R"(ingress.rules.unknownAnnotations: unknown annotation "alb.ingress.kubernetes.com/scheme" (did you mean alb.ingress.kubernetes.io/scheme?))"}},
+       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.com/scheme" (did you mean alb.ingress.kubernetes.io/scheme?))"}},
       {"warn_no_suggestion",
        nullptr,
        MakeIngress(Alb({{"completely-unrelated-thing", "x"}})),
        {},
-       {R"(ingress.rules.unknownAnnotations: unknown annotation "alb.ingress.kubernetes.io/completely-unrelated-thing")"}},
+       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/completely-unrelated-thing")"}},
       {"ok_other_domain", nullptr, MakeIngress(Alb({{"example.com/scheme", "x"}})), {}, {}},
       {"err_unknown_deny",
        [](policy::Policy& p) { p.ingress.rules.unknown_annotations.mode = policy::Mode::kDeny; },
        MakeIngress(Alb({{"Scheme", "internal"}})),
-       {R"(ingress.rules.unknownAnnotations: unknown annotation "alb.ingress.kubernetes.io/Scheme" (did you mean alb.ingress.kubernetes.io/scheme?))"},
+       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/Scheme" (did you mean scheme?))"},
        {}},
       {"ok_unknown_off",
        [](policy::Policy& p) { p.ingress.rules.unknown_annotations.mode = policy::Mode::kOff; },
@@ -613,6 +612,30 @@ TEST(IngressPolicyTest, EmitsOnlyListedCheckNames) {
   std::set<std::string> names(IngressCheckNames().begin(), IngressCheckNames().end());
   EXPECT_GE(v.findings.size(), 5U);
   for (const auto& f : v.findings) EXPECT_TRUE(names.count(f.check)) << f.check;
+}
+
+TEST(IngressPolicyTest, KeepsWarningsShortAndPrintable) {
+  policy::Policy p;
+  json ing = MakeIngress(Alb({{"certificate-arn", kAcm},
+                              {"listen-ports", R"([{"HTTP": 80}])"},
+                              {"ssl-redirect", "443"},
+                              {"group.name", "shared"},
+                              {"ssl-policy", "ELBSecurityPolicy-TLS13-1-2-Custom-2030-01\n"},
+                              {"subnets", "subnet-0123456789abcdef0"},
+                              {"inbound-cidrs", "10.1.2.3/8"},
+                              {"healthcheck-timeout-seconds", "20"},
+                              {"load-balancer-attributes",
+                               "routing.http2.enabled=TRUE,some.future.attribute.enabled=true"},
+                              {"healthchek-path", "/"}}));
+  ing["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"] = {
+      {"name", "a-rather-long-service-name-for-actions"}, {"port", {{"name", "use-annotation"}}}};
+  Verdict v = RunValidator(p, ing);
+  auto warnings = Messages(v, Severity::kWarn);
+  EXPECT_GE(warnings.size(), 8U);
+  for (const auto& w : warnings) {
+    EXPECT_LE(w.size(), 120U) << w;
+    for (char c : w) EXPECT_GE(static_cast<unsigned char>(c), 0x20) << w;
+  }
 }
 
 }  // namespace

@@ -152,12 +152,12 @@ TEST(IngressValidatorTest, RejectsBadCertificatesAndSslPolicies) {
       {"warn_certificate_without_https",
        Alb({{"certificate-arn", kAcm}, {"listen-ports", R"([{"HTTP": 80}])"}}),
        {},
-       {R"(alb.ingress.kubernetes.io/certificate-arn "arn:aws:acm:us-west-2:123456789012:certificate/12345678-1...": listen-ports has no HTTPS listener, so the certificates are unused)"}},
+       {R"(alb.ingress.kubernetes.io/certificate-arn "arn:aws:acm:us-west-2...": unused: listen-ports has no HTTPS listener)"}},
       {"ok_ssl_policy", Alb({{"ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"}}), {}, {}},
       {"warn_ssl_policy_unknown",
        Alb({{"ssl-policy", "ELBSecurityPolicy-TLS13-9-9-2030-01"}}),
        {},
-       {R"(alb.ingress.kubernetes.io/ssl-policy "ELBSecurityPolicy-TLS13-9-9-2030-01": not a predefined ALB security policy known to this webhook)"}},
+       {R"(alb.ingress.kubernetes.io/ssl-policy "ELBSecurityPolicy-TLS...": not a predefined ALB security policy)"}},
       {"err_ssl_policy_shape",
        Alb({{"ssl-policy", "TLS13"}}),
        {R"(alb.ingress.kubernetes.io/ssl-policy "TLS13": must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06)"},
@@ -192,7 +192,7 @@ TEST(IngressValidatorTest, RejectsBadSslRedirect) {
             {"ssl-redirect", "443"},
             {"group.name", "shared"}}),
        {},
-       {R"(alb.ingress.kubernetes.io/ssl-redirect "443": no HTTPS listen-port 443 on this Ingress (another group member must define it))"}},
+       {R"(alb.ingress.kubernetes.io/ssl-redirect "443": no HTTPS listen-port 443 on this Ingress (a group member must define it))"}},
   });
 }
 
@@ -223,7 +223,7 @@ TEST(IngressValidatorTest, RejectsBadNetworking) {
       {"warn_inbound_cidr_host_bits",
        Alb({{"inbound-cidrs", "10.1.2.3/8"}}),
        {},
-       {R"(alb.ingress.kubernetes.io/inbound-cidrs "10.1.2.3/8": item "10.1.2.3/8" has host bits set; did you mean 10.0.0.0/8?)"}},
+       {R"(alb.ingress.kubernetes.io/inbound-cidrs "10.1.2.3/8": host bits set in 10.1.2.3/8; use 10.0.0.0/8)"}},
   });
 }
 
@@ -408,11 +408,11 @@ TEST(IngressValidatorTest, RejectsBadAttributes) {
       {"warn_lb_attribute_bool_case",
        Alb({{"load-balancer-attributes", "routing.http2.enabled=True"}}),
        {},
-       {R"(alb.ingress.kubernetes.io/load-balancer-attributes "routing.http2.enabled=True": attribute routing.http2.enabled="True": write booleans in lowercase (true or false))"}},
+       {R"(alb.ingress.kubernetes.io/load-balancer-attributes: routing.http2.enabled="True": use lowercase true/false)"}},
       {"warn_lb_attribute_unknown",
        Alb({{"load-balancer-attributes", "idle_timeout.seconds=60"}}),
        {},
-       {R"(alb.ingress.kubernetes.io/load-balancer-attributes "idle_timeout.seconds=60": unknown attribute idle_timeout.seconds)"}},
+       {R"(alb.ingress.kubernetes.io/load-balancer-attributes: unknown attribute idle_timeout.seconds)"}},
       {"err_lb_attribute_nlb_only",
        Alb({{"load-balancer-attributes",
              "dns_record.client_routing_policy=any_availability_zone"}}),
