@@ -1,0 +1,517 @@
+// `alb-webhook check`: manifests in, decisions out, with the real rule sets.
+#include "cli/check.hpp"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace albwebhook::cli {
+namespace {
+
+using nlohmann::json;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+struct CheckRun {
+  int code = -1;
+  std::string out;
+  std::string err;
+};
+
+CheckRun Check(const std::vector<std::string>& args, const std::string& stdin_text = "") {
+  std::istringstream in(stdin_text);
+  std::ostringstream out;
+  std::ostringstream err;
+  CheckRun run;
+  run.code = RunCheckWith(args, in, out, err);
+  run.out = out.str();
+  run.err = err.str();
+  return run;
+}
+
+std::string Data(const std::string& name) {
+  return std::string(ALBWEBHOOK_TESTDATA) + "/check/" + name;
+}
+
+class CheckTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string tmpl =
+        (std::filesystem::temp_directory_path() / "albwebhook-check-XXXXXX").string();
+    ASSERT_NE(mkdtemp(tmpl.data()), nullptr);
+    dir_ = tmpl;
+  }
+  void TearDown() override {
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  std::string Write(const std::string& name, const std::string& text) {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path, std::ios::binary) << text;
+    return path;
+  }
+
+  std::string dir_;
+};
+
+constexpr const char* kInternalIngress = R"(apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: internal
+  annotations:
+    alb.ingress.kubernetes.io/scheme: internal
+spec:
+  ingressClassName: alb
+  defaultBackend:
+    service: {name: web, port: {number: 80}}
+)";
+
+// ---------------------------------------------------------------------------------------------
+// Text and JSON output
+
+TEST_F(CheckTest, TextOutputForMultiDocumentFileWithMixedKinds) {
+  const std::string path = Data("mixed.yaml");
+  const CheckRun run = Check({path});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_EQ(run.err, "");
+  // The unknown-annotation warning's wording belongs to the rule set; the line's shape is ours.
+  const std::string warn_prefix =
+      "  warn  [ingress.rules.unknownAnnotations] ingress.rules.unknownAnnotations: ";
+  const auto warn_at = run.out.find(warn_prefix);
+  ASSERT_NE(warn_at, std::string::npos) << run.out;
+  const auto warn_end = run.out.find('\n', warn_at);
+  EXPECT_THAT(run.out.substr(warn_at, warn_end - warn_at),
+              HasSubstr("\"alb.ingress.kubernetes.io/healthcheck-pth\""));
+  std::string listing = run.out;
+  listing.replace(warn_at, warn_end - warn_at, "  warn  ...");
+  EXPECT_EQ(listing,
+            path + ":1 Ingress team-a/shop: DENIED\n" +
+                "  deny  [scheme] alb.ingress.kubernetes.io/scheme \"public\": must be one of "
+                "internal, internet-facing\n"
+                "  patch:\n"
+                "    {\"op\":\"remove\",\"path\":\"/metadata/annotations/"
+                "kubernetes.io~1ingress.class\"}\n"
+                "    {\"op\":\"add\",\"path\":\"/spec/ingressClassName\",\"value\":\"alb\"}\n" +
+                path + ":4 Ingress default/api: ALLOWED\n" + "  warn  ...\n" + path +
+                ":5 TargetGroupBinding team-a/web: ALLOWED\n" +
+                "4 objects: 2 allowed, 1 denied, 1 skipped\n");
+}
+
+TEST_F(CheckTest, JsonOutputCarriesEveryField) {
+  const std::string path = Data("mixed.yaml");
+  const CheckRun run = Check({"--output", "json", path});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_EQ(run.err, "");
+  const json report = json::parse(run.out);
+  ASSERT_EQ(report["results"].size(), 3u);
+  EXPECT_EQ(report["results"][0], json::parse(R"({
+              "file": ")" + path + R"(", "document": 1, "item": null,
+              "kind": "Ingress", "namespace": "team-a", "name": "shop",
+              "inScope": true, "allowed": false,
+              "violations": [{"check": "scheme", "message":
+                "alb.ingress.kubernetes.io/scheme \"public\": must be one of internal, internet-facing"}],
+              "warnings": [],
+              "patch": [
+                {"op": "remove", "path": "/metadata/annotations/kubernetes.io~1ingress.class"},
+                {"op": "add", "path": "/spec/ingressClassName", "value": "alb"}]
+            })"));
+  const json& api = report["results"][1];
+  EXPECT_EQ(api["document"], 4);
+  EXPECT_EQ(api["namespace"], "default");
+  EXPECT_EQ(api["allowed"], true);
+  EXPECT_EQ(api["violations"], json::array());
+  ASSERT_EQ(api["warnings"].size(), 1u);
+  EXPECT_EQ(api["warnings"][0]["check"], "ingress.rules.unknownAnnotations");
+  EXPECT_EQ(api["patch"], json::array());
+  const json& tgb = report["results"][2];
+  EXPECT_EQ(tgb["kind"], "TargetGroupBinding");
+  EXPECT_EQ(tgb["document"], 5);
+  EXPECT_EQ(tgb["allowed"], true);
+  EXPECT_EQ(report["skipped"], json::parse(R"([{"file": ")" + path + R"(", "document": 2,
+              "item": null, "apiVersion": "v1", "kind": "Service", "name": "web",
+              "reason": "not an Ingress or TargetGroupBinding"}])"));
+  EXPECT_EQ(report["errors"], json::array());
+  EXPECT_EQ(report["summary"],
+            json::parse(R"({"objects": 4, "allowed": 2, "denied": 1, "skipped": 1, "errors": 0})"));
+}
+
+TEST_F(CheckTest, TypedListFromJsonExpandsItemsAndKeepsOutOfScopeAllowed) {
+  const std::string path = Data("list.json");
+  const CheckRun run = Check({path});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(run.out, path + ":1.items[0] Ingress team-b/internal-app: ALLOWED\n" + path +
+                         ":1.items[1] Ingress team-b/public-app: ALLOWED\n" + path +
+                         ":1.items[2] Ingress team-b/nginx-app: ALLOWED (out of scope)\n"
+                         "3 objects: 3 allowed, 0 denied, 0 skipped\n");
+
+  const json report = json::parse(Check({"-o", "json", path}).out);
+  ASSERT_EQ(report["results"].size(), 3u);
+  EXPECT_EQ(report["results"][0]["item"], 0);
+  EXPECT_EQ(report["results"][0]["kind"], "Ingress");  // inferred from IngressList
+  EXPECT_EQ(report["results"][2]["inScope"], false);
+  EXPECT_EQ(report["results"][2]["patch"], json::array());
+}
+
+TEST_F(CheckTest, GenericListInYaml) {
+  const CheckRun run = Check({"-"}, R"(apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: {name: settings}
+  - apiVersion: networking.k8s.io/v1
+    kind: Ingress
+    metadata: {name: bad, namespace: shop, annotations: {alb.ingress.kubernetes.io/scheme: public}}
+    spec: {ingressClassName: alb}
+)");
+  EXPECT_EQ(run.code, 1);
+  EXPECT_THAT(run.out, HasSubstr("<stdin>:1.items[1] Ingress shop/bad: DENIED\n"));
+  EXPECT_THAT(run.out, HasSubstr("2 objects: 0 allowed, 1 denied, 1 skipped\n"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Policy file
+
+TEST_F(CheckTest, ConfigPolicyIsApplied) {
+  const CheckRun run = Check({"--config", Data("policy.yaml"), "-o", "json", Data("list.json")});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_EQ(run.err, "");
+  const json report = json::parse(run.out);
+  ASSERT_EQ(report["results"].size(), 3u);
+  const json tags_patch = json::parse(R"([{"op": "add",
+      "path": "/metadata/annotations/alb.ingress.kubernetes.io~1tags",
+      "value": "cost-center=platform"}])");
+  EXPECT_EQ(report["results"][0]["allowed"], true);
+  EXPECT_EQ(report["results"][0]["patch"], tags_patch);
+  EXPECT_EQ(report["results"][1]["allowed"], false);
+  EXPECT_EQ(report["results"][1]["violations"],
+            json::parse(R"js([{"check": "ingress.rules.internetFacing", "message":
+              "ingress.rules.internetFacing: scheme internet-facing is not allowed in namespace \"team-b\" (allowed: team-a)"}])js"));
+  EXPECT_EQ(report["results"][1]["patch"], tags_patch);
+  EXPECT_EQ(report["results"][2]["patch"], json::array());  // out of scope: untouched
+
+  // Without --config the same file passes.
+  EXPECT_EQ(Check({Data("list.json")}).code, 0);
+}
+
+TEST_F(CheckTest, BadConfigExitsTwoBeforeReadingManifests) {
+  const std::string policy = Write("policy.yaml", "ingress:\n  rulez: {}\n");
+  const CheckRun run = Check({"--config=" + policy, Data("mixed.yaml")});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_EQ(run.out, "");
+  EXPECT_THAT(run.err, StartsWith("error: --config: " + policy + ": "));
+  EXPECT_THAT(run.err, HasSubstr("rulez"));
+
+  const CheckRun missing = Check({"--config", dir_ + "/absent.yaml", Data("mixed.yaml")});
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_THAT(missing.err, StartsWith("error: --config: "));
+  EXPECT_THAT(missing.err, HasSubstr("absent.yaml"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs: stdin, namespaces, directories, skipped documents
+
+TEST_F(CheckTest, StdinWithNamespaceFlag) {
+  const CheckRun run = Check({"--namespace", "team-z", "-o", "json", "-"}, kInternalIngress);
+  EXPECT_EQ(run.code, 0);
+  const json report = json::parse(run.out);
+  ASSERT_EQ(report["results"].size(), 1u);
+  EXPECT_EQ(report["results"][0]["file"], "<stdin>");
+  EXPECT_EQ(report["results"][0]["namespace"], "team-z");
+  EXPECT_EQ(report["results"][0]["patch"], json::array());  // the namespace fill is no patch
+
+  // metadata.namespace wins over --namespace.
+  std::string with_ns = kInternalIngress;
+  with_ns.replace(with_ns.find("  name: internal"), 16, "  name: internal\n  namespace: own");
+  const CheckRun own = Check({"-n", "ignored", "-"}, with_ns);
+  EXPECT_EQ(own.code, 0);
+  EXPECT_EQ(own.out,
+            "<stdin>:1 Ingress own/internal: ALLOWED\n1 object: 1 allowed, 0 denied, 0 skipped\n");
+}
+
+TEST_F(CheckTest, SkippedDocumentsAreCountedAndEmptyOnesIgnored) {
+  const CheckRun run = Check({"-"}, R"(---
+# only a comment
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+---
+~
+---
+apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata: {name: legacy}
+---
+name: not-a-k8s-object
+---
+)" + std::string(kInternalIngress));
+  EXPECT_EQ(run.code, 0);
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(run.out,
+            "<stdin>:4 Ingress legacy: skipped (only networking.k8s.io/v1 Ingress and "
+            "elbv2.k8s.aws/v1beta1 TargetGroupBinding are checked)\n"
+            "<stdin>:5: skipped (no apiVersion or kind)\n"
+            "<stdin>:6 Ingress default/internal: ALLOWED\n"
+            "4 objects: 1 allowed, 0 denied, 3 skipped\n");
+}
+
+TEST_F(CheckTest, DirectoryStandsForItsManifestFiles) {
+  Write("b.yaml", kInternalIngress);
+  Write("a.json", R"({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x"}})");
+  Write("notes.txt", "not: [a manifest");
+  const CheckRun run = Check({dir_});
+  EXPECT_EQ(run.code, 0);
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(run.out, dir_ + "/b.yaml:1 Ingress default/internal: ALLOWED\n" +
+                         "2 objects: 1 allowed, 0 denied, 1 skipped\n");
+}
+
+TEST_F(CheckTest, QuotedAndPlainScalarsReachTheRulesAsKubernetesWouldSeeThem) {
+  const std::string plain =
+      "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: p\n"
+      "  annotations:\n    alb.ingress.kubernetes.io/healthcheck-port: 8080\n"
+      "spec:\n  ingressClassName: alb\n";
+  std::string quoted = plain;
+  quoted.replace(quoted.find("8080"), 4, "\"8080\"");
+  const CheckRun as_number = Check({"-o", "json", "-"}, plain);
+  EXPECT_EQ(as_number.code, 1);
+  const json denied = json::parse(as_number.out)["results"][0];
+  EXPECT_EQ(denied["allowed"], false);
+  ASSERT_EQ(denied["violations"].size(), 1u);
+  EXPECT_THAT(denied["violations"][0]["message"].get<std::string>(), HasSubstr("healthcheck-port"));
+  EXPECT_EQ(Check({"-"}, quoted).code, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bad input, exit codes, robustness
+
+TEST_F(CheckTest, BrokenDocumentIsReportedAndTheOthersStillChecked) {
+  const std::string path = Data("broken.yaml");
+  const CheckRun run = Check({path});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, StartsWith("error: " + path + ":2: invalid YAML at line 1"));
+  EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1);
+  EXPECT_EQ(run.out, path + ":1 Ingress default/fine: ALLOWED\n" +
+                         "2 objects: 1 allowed, 0 denied, 1 skipped; 1 error\n");
+
+  const json report = json::parse(Check({"-o", "json", path}).out);
+  ASSERT_EQ(report["errors"].size(), 1u);
+  EXPECT_EQ(report["errors"][0]["file"], path);
+  EXPECT_EQ(report["errors"][0]["document"], 2);
+  EXPECT_EQ(report["summary"]["errors"], 1);
+}
+
+TEST_F(CheckTest, BadInputWinsOverDenial) {
+  const std::string broken = Write("broken.json", "{\"apiVersion\": \"v1\",");
+  const CheckRun run = Check({Data("mixed.yaml"), broken});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_THAT(run.err, StartsWith("error: " + broken + ":1: invalid JSON: "));
+  EXPECT_THAT(run.out, HasSubstr("4 objects: 2 allowed, 1 denied, 1 skipped; 1 error\n"));
+}
+
+TEST_F(CheckTest, UnreadableFileExitsTwo) {
+  const CheckRun run = Check({dir_ + "/missing.yaml"});
+  EXPECT_EQ(run.code, 2);
+  EXPECT_EQ(run.err, "error: " + dir_ + "/missing.yaml: cannot read: No such file or directory\n");
+  EXPECT_EQ(run.out, "0 objects: 0 allowed, 0 denied, 0 skipped; 1 error\n");
+}
+
+TEST_F(CheckTest, FlagErrorsAndHelp) {
+  for (const auto& args : std::vector<std::vector<std::string>>{
+           {"--bogus", "x.yaml"}, {}, {"--output", "yaml", "-"}, {"--config"}, {"-n", "", "-"}}) {
+    const CheckRun run = Check(args);
+    EXPECT_EQ(run.code, 2) << ::testing::PrintToString(args);
+    EXPECT_THAT(run.err, StartsWith("error: "));
+    EXPECT_THAT(run.err, HasSubstr("alb-webhook check --help"));
+    EXPECT_EQ(run.out, "");
+  }
+  EXPECT_EQ(Check({"--bogus", "x.yaml"}).err,
+            "error: unknown flag --bogus\nRun 'alb-webhook check --help' for usage.\n");
+  const CheckRun help = Check({"--help"});
+  EXPECT_EQ(help.code, 0);
+  EXPECT_THAT(help.out, StartsWith("Usage: alb-webhook check [flags] FILE...\n"));
+  EXPECT_THAT(help.out, HasSubstr("Exit status: 0 all allowed, 1 something denied, 2 bad input"));
+
+  // After "--" everything is a file, even "--help".
+  const CheckRun dashdash = Check({"--", "--help"});
+  EXPECT_EQ(dashdash.code, 2);
+  EXPECT_EQ(dashdash.err, "error: --help: cannot read: No such file or directory\n");
+}
+
+TEST_F(CheckTest, WrongTypesEverywhereNeverCrash) {
+  const std::string path = Data("wrong-types.yaml");
+  const CheckRun run = Check({path});
+  EXPECT_EQ(run.code, 1);
+  EXPECT_EQ(run.err, "");
+  EXPECT_THAT(run.out, HasSubstr(path + ":6: skipped (not a Kubernetes object but a JSON string)"));
+  EXPECT_THAT(run.out, HasSubstr(path + ":9.items[0]: skipped (not a Kubernetes object but a JSON "
+                                        "number)"));
+  EXPECT_THAT(run.out, HasSubstr("11 objects: 2 allowed, 4 denied, 5 skipped\n"));
+  EXPECT_EQ(Check({"-o", "json", path}).code, 1);
+}
+
+TEST_F(CheckTest, HostileStreamsAreBadInputNotCrashes) {
+  std::string deep_yaml(400, '[');
+  deep_yaml += std::string(400, ']');
+  std::string deep_json = "{\"kind\":" + deep_yaml + "}";
+  for (const std::string& text :
+       {deep_yaml, deep_json, std::string("a: &a [*a]\n"), std::string("\x01\x02\xff\n"),
+        std::string("key: 'unterminated\n"), std::string("{\"a\": 1} trailing")}) {
+    const CheckRun run = Check({"-"}, text);
+    EXPECT_TRUE(run.code == 0 || run.code == 2) << text.substr(0, 40) << " -> " << run.code;
+  }
+  EXPECT_EQ(Check({"-"}, deep_yaml).code, 2);
+  EXPECT_EQ(Check({"-"}, deep_json).code, 2);
+}
+
+// ---------------------------------------------------------------------------------------------
+// ParseManifests: YAML to JSON
+
+TEST(CheckParseManifests, PlainScalarsFollowTheYamlCoreSchema) {
+  const auto docs = ParseManifests(R"(
+int: 443
+quoted: "443"
+single: '443'
+tagged: !!str 443
+bool: true
+bool_quoted: "true"
+yes_word: yes
+on_word: on
+tilde: ~
+null_word: null
+null_quoted: "null"
+empty:
+float: 1.5
+exp: 1e3
+hex: 0x1F
+octal: 0o17
+leading_zero: 017
+negative: -7
+huge: 123456789012345678901234
+underscore: 1_000
+inf: .inf
+block: |
+  line
+folded: >
+  a
+  b
+tagged_int: !!int "12"
+custom: !thing 5
+version: 1.10
+)");
+  ASSERT_EQ(docs.size(), 1u);
+  ASSERT_EQ(docs[0].error, "");
+  const json& v = docs[0].value;
+  EXPECT_EQ(v["int"], 443);
+  EXPECT_TRUE(v["int"].is_number_integer());
+  EXPECT_EQ(v["quoted"], "443");
+  EXPECT_EQ(v["single"], "443");
+  EXPECT_EQ(v["tagged"], "443");
+  EXPECT_EQ(v["bool"], true);
+  EXPECT_EQ(v["bool_quoted"], "true");
+  EXPECT_EQ(v["yes_word"], "yes");  // YAML 1.2: not a bool
+  EXPECT_EQ(v["on_word"], "on");
+  EXPECT_TRUE(v["tilde"].is_null());
+  EXPECT_TRUE(v["null_word"].is_null());
+  EXPECT_EQ(v["null_quoted"], "null");
+  EXPECT_TRUE(v["empty"].is_null());
+  EXPECT_EQ(v["float"], 1.5);
+  EXPECT_EQ(v["exp"], 1000.0);
+  EXPECT_EQ(v["hex"], 31);
+  EXPECT_EQ(v["octal"], 15);
+  EXPECT_EQ(v["leading_zero"], 17);
+  EXPECT_EQ(v["negative"], -7);
+  EXPECT_TRUE(v["huge"].is_number_float());
+  EXPECT_EQ(v["underscore"], "1_000");
+  EXPECT_TRUE(v["inf"].is_number_float());
+  EXPECT_EQ(v["block"], "line\n");
+  EXPECT_EQ(v["folded"], "a b\n");
+  EXPECT_EQ(v["tagged_int"], 12);
+  EXPECT_EQ(v["custom"], "5");
+  EXPECT_EQ(v["version"], 1.1);
+}
+
+TEST(CheckParseManifests, AnchorsAliasesAndMergeKeys) {
+  const auto docs = ParseManifests(R"(
+base: &base {a: 1, b: 2}
+list: [*base, *base]
+merged:
+  <<: *base
+  b: 3
+many:
+  <<: [{x: 1}, {x: 2, y: 2}]
+)");
+  ASSERT_EQ(docs.size(), 1u);
+  ASSERT_EQ(docs[0].error, "");
+  EXPECT_EQ(docs[0].value["list"], json::parse(R"([{"a":1,"b":2},{"a":1,"b":2}])"));
+  EXPECT_EQ(docs[0].value["merged"], json::parse(R"({"a":1,"b":3})"));
+  EXPECT_EQ(docs[0].value["many"], json::parse(R"({"x":1,"y":2})"));
+}
+
+TEST(CheckParseManifests, DocumentIndexesLinesAndMarkers) {
+  const auto docs = ParseManifests(
+      "\xEF\xBB\xBF# comment before the first marker\n"  // line 1
+      "%YAML 1.2\n"                                      // 2
+      "---\n"                                            // 3
+      "a: 1\n"                                           // 4
+      "...\n"                                            // 5
+      "--- \n"                                           // 6: explicit, empty
+      "--- {b: 2}\n"                                     // 7
+      "---\n"                                            // 8
+      "c: [3\n"                                          // 9: broken
+      "---\n"                                            // 10
+      "d: 4\n"                                           // 11
+      "d: 5\n");                                         // 12: duplicate key
+  ASSERT_EQ(docs.size(), 5u);
+  EXPECT_EQ(docs[0].index, 1);
+  EXPECT_EQ(docs[0].value, json::parse(R"({"a":1})"));
+  EXPECT_TRUE(docs[1].empty);
+  EXPECT_EQ(docs[1].line, 6);
+  EXPECT_EQ(docs[2].value, json::parse(R"({"b":2})"));
+  EXPECT_EQ(docs[3].index, 4);
+  EXPECT_EQ(docs[3].line, 8);
+  EXPECT_THAT(docs[3].error, StartsWith("invalid YAML at line "));
+  EXPECT_TRUE(docs[3].value.is_null());
+  EXPECT_EQ(docs[4].error, "invalid YAML at line 12, column 1: mapping key \"d\" already defined");
+}
+
+TEST(CheckParseManifests, JsonStream) {
+  const auto docs = ParseManifests(
+      "  {\"port\": 443, \"name\": \"443\", \"list\": [1.5, null, true]}\n{\"b\": 1}");
+  ASSERT_EQ(docs.size(), 2u);
+  EXPECT_EQ(docs[0].value,
+            json::parse(R"({"port": 443, "name": "443", "list": [1.5, null, true]})"));
+  EXPECT_EQ(docs[1].index, 2);
+  EXPECT_EQ(docs[1].line, 2);
+  EXPECT_EQ(docs[1].value, json::parse(R"({"b": 1})"));
+  // Valid YAML, but a stream starting with '{' is JSON (as for kubectl).
+  const auto bad = ParseManifests("{\"a\": }");
+  ASSERT_EQ(bad.size(), 1u);
+  EXPECT_THAT(bad[0].error, StartsWith("invalid JSON: parse error at line 1, column 7"));
+}
+
+TEST(CheckParseManifests, AliasBombIsRefused) {
+  const auto docs = ParseManifests(R"(
+a: &a [x, x, x, x, x, x, x, x, x, x]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+)");
+  ASSERT_EQ(docs.size(), 1u);
+  EXPECT_THAT(docs[0].error, HasSubstr("more than 1000000 nodes"));
+}
+
+}  // namespace
+}  // namespace albwebhook::cli
