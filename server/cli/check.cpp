@@ -157,25 +157,25 @@ json ResolveScalar(const YAML::Node& node) {
   const std::string& v = node.Scalar();
   if (tag == "?" || tag.empty()) return ResolvePlain(v);
   if (tag == "!" || tag == kTagPrefix + "str") return v;  // quoted, block, !!str
+  const std::string core = tag.starts_with(kTagPrefix) ? tag.substr(kTagPrefix.size()) : "";
   std::optional<json> typed;
-  if (tag == kTagPrefix + "null" && IsNullWord(v)) typed = nullptr;
-  if (tag == kTagPrefix + "bool") {
+  if (core == "null") {
+    if (IsNullWord(v)) typed = nullptr;
+  } else if (core == "bool") {
     if (auto b = BoolWord(v)) typed = *b;
-  }
-  if (tag == kTagPrefix + "int") typed = IntWord(v);
-  if (tag == kTagPrefix + "float") {
+  } else if (core == "int") {
+    typed = IntWord(v);
+  } else if (core == "float") {
     if (auto i = IntWord(v)) {
       typed = i->get<double>();
     } else if (auto f = FloatWord(v)) {
       typed = *f;
     }
+  } else {
+    return v;  // an application tag (!foo): keep the text
   }
-  if (typed) return *typed;
-  if (tag.starts_with(kTagPrefix) && (tag == kTagPrefix + "null" || tag == kTagPrefix + "bool" ||
-                                      tag == kTagPrefix + "int" || tag == kTagPrefix + "float"))
-    throw ConvertError{"\"" + v + "\" is not a valid !!" + tag.substr(kTagPrefix.size()),
-                       node.Mark()};
-  return v;  // an application tag (!foo): keep the text
+  if (!typed) throw ConvertError{"\"" + v + "\" is not a valid !!" + core, node.Mark()};
+  return *typed;
 }
 
 class Converter {
@@ -491,6 +491,7 @@ class Checker {
   }
 
   void Fail(const Location& loc, const std::string& message) {
+    out_.flush();  // keep the listing and the errors in order on a terminal
     err_ << "error: " << loc.Text() << ": " << message << "\n";
     errors_.push_back({{"file", loc.file},
                        {"document", loc.document > 0 ? json(loc.document) : json(nullptr)},
@@ -748,16 +749,17 @@ Result<std::string> ReadFileText(const std::string& path) {
 }
 
 // A directory stands for its *.yaml, *.yml and *.json files (not recursive), in name order.
-std::vector<std::string> ExpandDirectory(const std::string& path) {
+Result<std::vector<std::string>> ExpandDirectory(const std::string& path) {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (path == "-" || !fs::is_directory(path, ec)) return {path};
+  if (path == "-" || !fs::is_directory(path, ec)) return std::vector<std::string>{path};
   std::vector<std::string> files;
-  for (const auto& entry : fs::directory_iterator(path, ec)) {
-    const std::string ext = entry.path().extension().string();
-    if ((ext == ".yaml" || ext == ".yml" || ext == ".json") && !entry.is_directory(ec))
-      files.push_back(entry.path().string());
+  for (fs::directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string ext = it->path().extension().string();
+    if ((ext == ".yaml" || ext == ".yml" || ext == ".json") && !it->is_directory())
+      files.push_back(it->path().string());
   }
+  if (ec) return Error{"cannot read directory: " + ec.message()};
   std::sort(files.begin(), files.end());
   return files;
 }
@@ -790,7 +792,12 @@ int RunCheckWith(const std::vector<std::string>& args, std::istream& in, std::os
     }
     Checker checker(options, policy, out, err);
     for (const auto& arg : options.files) {
-      for (const auto& path : ExpandDirectory(arg)) {
+      const auto paths = ExpandDirectory(arg);
+      if (!paths) {
+        checker.Fail(Location{arg}, paths.error().message);
+        continue;
+      }
+      for (const auto& path : *paths) {
         if (path == "-") {
           std::ostringstream text;
           text << in.rdbuf();
