@@ -233,7 +233,7 @@ TEST(ServeAdmissionTest, InvalidUtf8InRequestIsRefused) {
   body.replace(body.find("alice"), 5, "al\xff\xfe");
   auto out = ServeAdmission(body, "application/json", handler, kPolicy);
   EXPECT_EQ(out.http_status, 400);
-  EXPECT_NO_THROW((void)json::parse(out.body));
+  EXPECT_TRUE(json::accept(out.body));
 }
 
 TEST(ServeAdmissionTest, TooLargeIs413) {
