@@ -14,7 +14,7 @@ DEB_PACKAGES := cmake make g++ pkg-config libboost1.81-dev libssl-dev nlohmann-j
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test certs clean format
+.PHONY: all deps build run test certs clean format image-rootfs
 
 all: build
 
@@ -50,3 +50,7 @@ format:
 
 clean:
 	rm -rf $(BUILD_DIR)
+
+# The container's runtime file set (binary + exactly its shared libraries), proven to run chrooted.
+image-rootfs: build
+	deploy/image/rootfs.sh --force $(BUILD_DIR)/alb-webhook $(BUILD_DIR)/image-rootfs

@@ -237,3 +237,16 @@ TEST_F(PolicyStoreTest, EmbeddedDefaultNeverReloads) {
 
 }  // namespace
 }  // namespace albwebhook::policy
+
+namespace albwebhook::policy {
+namespace {
+
+// The ConfigMap shipped in deploy/ must load in the server and be the embedded default.
+TEST(PolicyTest, DeployedPolicyLoadsAndEqualsEmbeddedDefault) {
+  auto parsed = LoadPolicyFile(std::string(ALBWEBHOOK_TESTDATA) + "/../../deploy/base/policy.yaml");
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+  EXPECT_EQ(*parsed, Policy{});
+}
+
+}  // namespace
+}  // namespace albwebhook::policy
