@@ -1,6 +1,8 @@
 # alb-webhook — one entry point for a fresh Debian 12 machine.
 #   make run   install missing packages, build, create dev certificates, start the server
 #   make test  install missing packages, build, run every test (unit + integration)
+#   make test-sanitize  the suite under ASan+UBSan, the integration tests under TSan, and a short
+#              run of every libFuzzer target (clang 14); each phase prints its duration
 
 BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
@@ -10,11 +12,12 @@ CMAKE_FLAGS ?=
 # Debian packages the build and the tests need (see README "Dependencies").
 DEB_PACKAGES := cmake make g++ pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev \
                 prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev openssl curl \
-                python3 python3-yaml prometheus
+                python3 python3-yaml prometheus clang-14 libclang-rt-14-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build run test certs clean format image-rootfs
+.PHONY: all deps build run test certs clean format image-rootfs \
+        test-sanitize test-asan test-tsan test-fuzz fuzz-build
 
 all: build
 
@@ -39,17 +42,58 @@ certs/dev/tls.crt:
 
 certs: certs/dev/tls.crt
 
-run: build certs/dev/tls.crt
+# Builds only the binary (the test suites are not needed to serve).
+run: deps $(BUILD_DIR)/CMakeCache.txt certs/dev/tls.crt
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target alb-webhook
 	$(BUILD_DIR)/alb-webhook serve --cert-dir certs/dev --listen 0.0.0.0:9443 --metrics-listen 0.0.0.0:8080
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L 'unit|integration'
 
+# Sanitizer builds, each in its own directory (build/ stays the plain one).
+# Sanitized binaries report on the first error and fail the test (halt_on_error, and UBSan is
+# built with -fno-sanitize-recover); ASan also checks for leaks at exit.
+SAN_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+           UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+           TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(CURDIR)/tests/tsan.supp
+FUZZ_SECONDS ?= 20
+# Prints "phase NAME: N s" after running the recipe line it wraps.
+timed = start=$$(date +%s); $(2) && echo "make: phase $(1): $$(( $$(date +%s) - start )) s"
+
+build-asan/CMakeCache.txt:
+	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) "-DALBWEBHOOK_SANITIZE=address;undefined" $(CMAKE_FLAGS)
+
+build-tsan/CMakeCache.txt:
+	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DALBWEBHOOK_SANITIZE=thread $(CMAKE_FLAGS)
+
+build-fuzz/CMakeCache.txt:
+	cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DCMAKE_CXX_COMPILER=clang++-14 \
+	  -DALBWEBHOOK_FUZZ=ON -DALBWEBHOOK_TESTS=OFF -DALBWEBHOOK_FUZZ_SECONDS=$(FUZZ_SECONDS) $(CMAKE_FLAGS)
+
+# Whole suite (unit + integration) under ASan+UBSan.
+test-asan: deps build-asan/CMakeCache.txt
+	@$(call timed,asan-build,cmake --build build-asan -j $(JOBS))
+	@$(call timed,asan-test,cd build-asan && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -L 'unit|integration')
+
+# Integration tests (the server runs a 2-thread io_context) under TSan; only what they need is built.
+test-tsan: deps build-tsan/CMakeCache.txt
+	@$(call timed,tsan-build,cmake --build build-tsan -j $(JOBS) --target alb-webhook albwebhook_integration_tests)
+	@$(call timed,tsan-test,cd build-tsan && $(SAN_ENV) ctest --output-on-failure -j $(JOBS) -L integration)
+
+fuzz-build: deps build-fuzz/CMakeCache.txt
+	@$(call timed,fuzz-build,cmake --build build-fuzz -j $(JOBS))
+
+# FUZZ_SECONDS of every fuzz target on a temporary copy of its committed corpus.
+test-fuzz: fuzz-build
+	@$(call timed,fuzz-run,cd build-fuzz && ctest --output-on-failure -j $(JOBS) -L fuzz)
+
+test-sanitize: test-asan test-tsan test-fuzz
+
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD_DIR)
+	rm -rf $(BUILD_DIR) build-asan build-tsan build-fuzz
 
 # The container's runtime file set (binary + exactly its shared libraries), proven to run chrooted.
 image-rootfs: build
