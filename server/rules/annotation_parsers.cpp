@@ -544,6 +544,16 @@ std::optional<policy::StringMap> ParseStringMap(std::string_view raw) {
   return result;
 }
 
+// Appends an item separator. After a trailing backslash a bare ',' would read as an escaped
+// comma and glue the next item onto this one, so a space goes first (items are trimmed, so the
+// value still ends in the backslash).
+namespace {
+void AppendStringMapSeparator(std::string& out) {
+  if (!out.empty() && out.back() == '\\') out += ' ';
+  out += ',';
+}
+}  // namespace
+
 std::string AppendStringMapEntries(std::string_view raw, const policy::StringMap& entries) {
   std::string out;
   std::string_view trimmed = Trim(raw);
@@ -553,11 +563,11 @@ std::string AppendStringMapEntries(std::string_view raw, const policy::StringMap
     // A trailing unescaped comma already separates: do not add an empty item.
     bool ends_with_separator =
         trimmed.back() == ',' && !(trimmed.size() >= 2 && trimmed[trimmed.size() - 2] == '\\');
-    if (!ends_with_separator && !entries.empty()) out += ',';
+    if (!ends_with_separator && !entries.empty()) AppendStringMapSeparator(out);
   }
   bool first = true;
   for (const auto& [key, value] : entries) {
-    if (!first) out += ',';
+    if (!first) AppendStringMapSeparator(out);
     first = false;
     out += EscapeStringMapText(key) + "=" + EscapeStringMapText(value);
   }

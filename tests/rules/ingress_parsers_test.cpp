@@ -58,6 +58,20 @@ TEST(IngressParsersTest, AppendsStringMapEntries) {
   EXPECT_THAT(*round_trip, ElementsAre(Pair("a", "1"), Pair("k", "v,w"), Pair("z", "")));
 }
 
+// Found by tests/fuzz/annotation_parsers_fuzz: a text (or an appended value) ending in a
+// backslash turned the added separator into an escaped comma, so the next entry was swallowed
+// into that value (corpus/annotation_parsers_fuzz/regress-trailing-backslash).
+TEST(IngressParsersTest, AppendsAfterTrailingBackslash) {
+  const policy::StringMap add = {{"cost-center", "platform"}, {"team", "a"}};
+  auto merged = ParseStringMap(AppendStringMapEntries(R"(b=x\)", add));
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_THAT(*merged, ElementsAre(Pair("b", R"(x\)"), Pair("cost-center", "platform"),
+                                   Pair("team", "a")));
+  merged = ParseStringMap(AppendStringMapEntries("", {{"k", R"(v\)"}, {"team", "a"}}));
+  ASSERT_TRUE(merged.has_value());
+  EXPECT_THAT(*merged, ElementsAre(Pair("k", R"(v\)"), Pair("team", "a")));
+}
+
 TEST(IngressParsersTest, ParsesGoBoolsAndInts) {
   for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
     EXPECT_EQ(ParseGoBool(t), true) << t;

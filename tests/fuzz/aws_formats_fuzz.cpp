@@ -1,0 +1,47 @@
+// Fuzz target: the AWS identifier and TargetGroupBinding format checks
+// (server/rules/aws_formats.hpp, server/rules/target_group_binding_formats.hpp).
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz_support.hpp"
+#include "rules/aws_formats.hpp"
+#include "rules/target_group_binding_formats.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  using namespace albwebhook::rules;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+
+  if (const auto arn = ParseArn(text)) {
+    (void)IsKnownPartition(arn->partition);
+    (void)IsRegionOfPartition(arn->partition, arn->region);
+    (void)IsAccountId(arn->account);
+  }
+  (void)IsRegion(text);
+  (void)IsAccountId(text);
+  (void)IsUuid(text);
+  (void)IsSubnetId(text);
+  (void)IsSecurityGroupId(text);
+  (void)IsVpcId(text);
+  const bool valid_cidr = IsValidCidr(text);
+  const auto canonical = CanonicalCidr(text);
+  FUZZ_CHECK(canonical.has_value() == valid_cidr);
+  if (canonical) {
+    // The canonical form is itself a valid CIDR and its own canonical form.
+    FUZZ_CHECK(IsValidCidr(*canonical));
+    const auto again = CanonicalCidr(*canonical);
+    FUZZ_CHECK(again.has_value() && *again == *canonical);
+  }
+  (void)IsAcmCertificateArn(text);
+  (void)IsIamServerCertificateArn(text);
+  (void)IsIamRoleArn(text);
+  (void)IsWafv2RegionalWebAclArn(text);
+  (void)IsTargetGroupArn(text);
+
+  (void)tgb::IsTargetGroupName(text);
+  (void)tgb::IsDns1035Label(text);
+  (void)tgb::IsPortName(text);
+  (void)tgb::IsLabelKey(text);
+  (void)tgb::IsLabelValue(text);
+  return 0;
+}
