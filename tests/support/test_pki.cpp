@@ -61,17 +61,50 @@ Pki MakePki(const std::string& dir) {
   const std::string cmd =
       "set -e; cd '" + dir + "'; " +
       "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 -days 2 "
-      "-subj '/CN=test-ca' -keyout ca.key -out ca.crt" + q + "; " +
+      "-subj '/CN=test-ca' -keyout ca.key -out ca.crt" +
+      q + "; " +
       "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 "
-      "-subj '/CN=localhost' -keyout tls.key -out tls.csr" + q + "; " +
+      "-subj '/CN=localhost' -keyout tls.key -out tls.csr" +
+      q + "; " +
       "openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days 2 "
-      "-extfile server.ext -out tls.crt" + q + "; " +
+      "-extfile server.ext -out tls.crt" +
+      q + "; " +
       "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 "
-      "-subj '/CN=kube-apiserver' -keyout client.key -out client.csr" + q + "; " +
+      "-subj '/CN=kube-apiserver' -keyout client.key -out client.csr" +
+      q + "; " +
       "openssl x509 -req -in client.csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 -days 2 "
-      "-extfile client.ext -out client.crt" + q;
+      "-extfile client.ext -out client.crt" +
+      q;
   EXPECT_EQ(RunCommand(cmd), 0) << "openssl failed in " << dir;
   return p;
+}
+
+std::pair<std::string, std::string> IssueServerPair(const Pki& pki, const std::string& name) {
+  const std::string q = " >/dev/null 2>&1";
+  const std::string cmd =
+      "set -e; cd '" + pki.dir + "'; " +
+      "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 "
+      "-subj '/CN=localhost' -keyout " +
+      name + ".key -out " + name + ".csr" + q + "; " + "openssl x509 -req -in " + name +
+      ".csr -CA ca.crt -CAkey ca.key -CAcreateserial -sha256 "
+      "-days 2 -extfile server.ext -out " +
+      name + ".crt" + q;
+  EXPECT_EQ(RunCommand(cmd), 0) << "openssl failed in " << pki.dir;
+  return {pki.dir + "/" + name + ".crt", pki.dir + "/" + name + ".key"};
+}
+
+std::string CertFingerprint(X509* cert) {
+  if (cert == nullptr) return "";
+  unsigned char md[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  X509_digest(cert, EVP_sha256(), md, &len);
+  std::string hex;
+  char buf[3];
+  for (unsigned int i = 0; i < len; ++i) {
+    std::snprintf(buf, sizeof(buf), "%02x", md[i]);
+    hex += buf;
+  }
+  return hex;
 }
 
 std::string CertFingerprintOfFile(const std::string& pem_file) {
@@ -79,17 +112,8 @@ std::string CertFingerprintOfFile(const std::string& pem_file) {
   if (f == nullptr) return "";
   X509* cert = PEM_read_X509(f, nullptr, nullptr, nullptr);
   std::fclose(f);
-  if (cert == nullptr) return "";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  X509_digest(cert, EVP_sha256(), md, &len);
+  std::string hex = CertFingerprint(cert);
   X509_free(cert);
-  std::string hex;
-  char buf[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof(buf), "%02x", md[i]);
-    hex += buf;
-  }
   return hex;
 }
 

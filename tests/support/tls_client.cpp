@@ -13,6 +13,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "support/test_pki.hpp"
+
 namespace albwebhook::testing {
 
 namespace net = boost::asio;
@@ -63,8 +65,10 @@ TlsClient::TlsClient(TlsClientOptions options) : impl_(std::make_unique<Impl>())
     ctx.use_certificate_chain_file(impl_->options.client_cert);
     ctx.use_private_key_file(impl_->options.client_key, ssl::context::pem);
   }
-  if (impl_->options.min_version) SSL_CTX_set_min_proto_version(ctx.native_handle(), impl_->options.min_version);
-  if (impl_->options.max_version) SSL_CTX_set_max_proto_version(ctx.native_handle(), impl_->options.max_version);
+  if (impl_->options.min_version)
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), impl_->options.min_version);
+  if (impl_->options.max_version)
+    SSL_CTX_set_max_proto_version(ctx.native_handle(), impl_->options.max_version);
   if (!impl_->options.tls12_ciphers.empty()) {
     SSL_CTX_set_cipher_list(ctx.native_handle(), impl_->options.tls12_ciphers.c_str());
   }
@@ -74,7 +78,8 @@ TlsClient::TlsClient(TlsClientOptions options) : impl_(std::make_unique<Impl>())
       wire += static_cast<char>(p.size());
       wire += p;
     }
-    SSL_CTX_set_alpn_protos(ctx.native_handle(), reinterpret_cast<const unsigned char*>(wire.data()),
+    SSL_CTX_set_alpn_protos(ctx.native_handle(),
+                            reinterpret_cast<const unsigned char*>(wire.data()),
                             static_cast<unsigned>(wire.size()));
   }
 }
@@ -110,7 +115,8 @@ HttpResponse TlsClient::ReadResponse() {
   return Convert(parser.get());
 }
 
-HttpResponse TlsClient::Post(const std::string& target, const std::string& body, const std::string& content_type) {
+HttpResponse TlsClient::Post(const std::string& target, const std::string& body,
+                             const std::string& content_type) {
   http::request<http::string_body> req(http::verb::post, target, 11);
   req.set(http::field::host, "localhost");
   req.set(http::field::content_type, content_type);
@@ -128,23 +134,14 @@ bool TlsClient::ReadsEof() {
   boost::system::error_code ec;
   const std::size_t n = impl_->stream->read_some(net::buffer(&byte, 1), ec);
   if (n > 0) return false;
-  return ec == net::error::eof || ec == ssl::error::stream_truncated || ec == net::error::connection_reset ||
-         ec.category() == net::error::get_ssl_category();
+  return ec == net::error::eof || ec == ssl::error::stream_truncated ||
+         ec == net::error::connection_reset || ec.category() == net::error::get_ssl_category();
 }
 
 std::string TlsClient::PeerFingerprint() {
   X509* cert = SSL_get1_peer_certificate(impl_->stream->native_handle());
-  if (cert == nullptr) return "";
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  X509_digest(cert, EVP_sha256(), md, &len);
+  std::string hex = CertFingerprint(cert);
   X509_free(cert);
-  std::string hex;
-  char buf[3];
-  for (unsigned int i = 0; i < len; ++i) {
-    std::snprintf(buf, sizeof(buf), "%02x", md[i]);
-    hex += buf;
-  }
   return hex;
 }
 
@@ -155,7 +152,8 @@ std::string TlsClient::NegotiatedAlpn() {
   return std::string(reinterpret_cast<const char*>(data), len);
 }
 
-HttpResponse PlainRequest(std::uint16_t port, const std::string& method, const std::string& target) {
+HttpResponse PlainRequest(std::uint16_t port, const std::string& method,
+                          const std::string& target) {
   net::io_context ioc;
   tcp::socket socket(ioc);
   socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port));
