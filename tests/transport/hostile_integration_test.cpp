@@ -159,6 +159,20 @@ TEST_F(HostileTest, Chunked100MiBIsCutAtTheLimit) {
   ExpectStillServing();
 }
 
+TEST_F(HostileTest, HeaderOverTheLimitIs431) {
+  Start();
+  auto c = Open();
+  ASSERT_TRUE(
+      c->Write("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\nX-Pad: " +
+               std::string(config_.max_header_bytes, 'h') + "\r\n\r\n"));
+  auto r = c->ReadResponse();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->status, 431);
+  EXPECT_TRUE(r->close);
+  EXPECT_TRUE(c->ReadsEof());
+  ExpectStillServing();
+}
+
 // --- JSON -------------------------------------------------------------------------------------
 
 TEST_F(HostileTest, JsonNested100000DeepIs400) {
