@@ -2,6 +2,7 @@
 
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/json/json_patch.hpp"
+#include "json/json_parse.hpp"
 
 namespace albwebhook::admission {
 namespace {
@@ -52,16 +53,21 @@ bool OptionalString(const json& obj, const char* key, std::string& out) {
 DecodedReview DecodeReview(std::string_view body) {
   DecodedReview d;
   if (body.empty()) return Fail(std::move(d), "request body is empty");
-  if (NestingDepthExceeds(body, kMaxJsonDepth)) {
-    return Fail(std::move(d),
-                "request body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  }
   json review;
-  try {
-    review = json::parse(body);
-  } catch (const json::exception& e) {
-    // nlohmann's text names the byte offset and token; it holds no secrets.
-    return Fail(std::move(d), std::string("request body is not valid JSON: ") + e.what());
+  // The fast parser gives nlohmann's value for the JSON the apiserver sends, and succeeds only
+  // within kMaxJsonDepth levels; anything else takes the checked path: depth scan, then nlohmann
+  // (its value, or its error).
+  if (!albwebhook::json::FastParse(body, review, kMaxJsonDepth)) {
+    if (NestingDepthExceeds(body, kMaxJsonDepth)) {
+      return Fail(std::move(d), "request body is nested deeper than " +
+                                    std::to_string(kMaxJsonDepth) + " levels");
+    }
+    try {
+      review = json::parse(body);
+    } catch (const json::exception& e) {
+      // nlohmann's text names the byte offset and token; it holds no secrets.
+      return Fail(std::move(d), std::string("request body is not valid JSON: ") + e.what());
+    }
   }
   if (!review.is_object()) return Fail(std::move(d), "request body is not a JSON object");
 

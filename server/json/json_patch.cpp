@@ -3,30 +3,55 @@
 #include <array>
 #include <cstdint>
 
+#include "json/json_patch_skip.hpp"
+
 namespace albwebhook::json {
 namespace {
 
 using nlohmann::json;
 
+void AppendPointerToken(std::string& path, std::string_view token) {
+  path += '/';
+  for (char c : token) {
+    if (c == '~') {
+      path += "~0";
+    } else if (c == '/') {
+      path += "~1";
+    } else {
+      path += c;
+    }
+  }
+}
+
 // Walks both values and appends the smallest ops: objects recurse key by key (so unrelated keys
 // never appear in the patch); anything else that differs is replaced whole. Arrays are replaced
 // whole too: positional diffs of unkeyed arrays are fragile (admission good practices).
-void Diff(const json& from, const json& to, std::string& path, json& ops) {
+// Objects are std::maps: both are walked in key order side by side (no lookups), removals first,
+// then additions and changes in key order.
+void Diff(const json& from, const json& to, std::string& path, std::string_view skip, json& ops) {
   if (from.is_object() && to.is_object()) {
-    for (const auto& [key, value] : from.items()) {
-      if (!to.contains(key)) {
-        ops.push_back({{"op", "remove"}, {"path", path + "/" + EscapePointerToken(key)}});
+    const auto& old_members = from.get_ref<const json::object_t&>();
+    const auto& new_members = to.get_ref<const json::object_t&>();
+    const std::size_t saved = path.size();
+    auto next = new_members.begin();
+    for (const auto& [key, value] : old_members) {
+      while (next != new_members.end() && next->first < key) ++next;
+      if (next == new_members.end() || next->first != key) {
+        AppendPointerToken(path, key);
+        if (path != skip) ops.push_back({{"op", "remove"}, {"path", path}});
+        path.resize(saved);
       }
     }
-    for (const auto& [key, value] : to.items()) {
-      const std::size_t saved = path.size();
-      path += '/';
-      path += EscapePointerToken(key);
-      auto it = from.find(key);
-      if (it == from.end()) {
+    auto old_it = old_members.begin();
+    for (const auto& [key, value] : new_members) {
+      while (old_it != old_members.end() && old_it->first < key) ++old_it;
+      AppendPointerToken(path, key);
+      if (path == skip) {
+        // never compared
+      } else if (old_it == old_members.end() || old_it->first != key) {
         ops.push_back({{"op", "add"}, {"path", path}, {"value", value}});
       } else {
-        Diff(*it, value, path, ops);
+        Diff(old_it->second, value, path, skip, ops);
       }
       path.resize(saved);
     }
@@ -40,25 +65,21 @@ void Diff(const json& from, const json& to, std::string& path, json& ops) {
 }  // namespace
 
 json MakePatch(const json& original, const json& mutated) {
+  return MakePatchSkipping(original, mutated, {});
+}
+
+json MakePatchSkipping(const json& original, const json& mutated, std::string_view skip) {
   json ops = json::array();
   std::string path;
-  Diff(original, mutated, path, ops);
+  Diff(original, mutated, path, skip, ops);
   return ops;
 }
 
 std::string EscapePointerToken(std::string_view token) {
   std::string out;
-  out.reserve(token.size());
-  for (char c : token) {
-    if (c == '~') {
-      out += "~0";
-    } else if (c == '/') {
-      out += "~1";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  out.reserve(token.size() + 1);
+  AppendPointerToken(out, token);
+  return out.substr(1);
 }
 
 std::string Base64Encode(std::string_view bytes) {

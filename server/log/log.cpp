@@ -1,9 +1,12 @@
 #include "albwebhook/log/log.hpp"
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <iterator>
 #include <mutex>
 
 namespace albwebhook::log {
@@ -42,6 +45,80 @@ std::string Now() {
   return out;
 }
 
+void AppendString(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
+      // Escapes or non-ASCII: nlohmann's serializer (invalid UTF-8 replaced).
+      out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      return;
+    }
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+void AppendValue(std::string& out, const nlohmann::json& value) {
+  char digits[24];
+  switch (value.type()) {
+    case nlohmann::json::value_t::string:
+      AppendString(out, value.get_ref<const std::string&>());
+      return;
+    case nlohmann::json::value_t::boolean:
+      out += value.get<bool>() ? "true" : "false";
+      return;
+    case nlohmann::json::value_t::number_unsigned: {
+      auto end = std::to_chars(digits, digits + sizeof(digits), value.get<std::uint64_t>()).ptr;
+      out.append(digits, end);
+      return;
+    }
+    case nlohmann::json::value_t::number_integer: {
+      auto end = std::to_chars(digits, digits + sizeof(digits), value.get<std::int64_t>()).ptr;
+      out.append(digits, end);
+      return;
+    }
+    default:
+      out += value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+}
+
+// The line nlohmann would print for {"time", "level", "msg"} + fields (a field wins over a fixed
+// key of the same name), keys in order, without building that object.
+std::string FormatLine(std::string_view level, std::string_view message,
+                       const nlohmann::json& fields) {
+  const std::string now = Now();
+  const std::pair<std::string_view, std::string_view> fixed[] = {
+      {"level", level}, {"msg", message}, {"time", now}};  // in key order
+  const auto* members =
+      fields.is_object() ? fields.get_ptr<const nlohmann::json::object_t*>() : nullptr;
+  std::string out;
+  out.reserve(256);
+  out += '{';
+  auto key = [&out](std::string_view name) {
+    if (out.size() > 1) out += ',';
+    AppendString(out, name);
+    out += ':';
+  };
+  std::size_t f = 0;
+  if (members != nullptr) {
+    for (const auto& [name, value] : *members) {
+      for (; f < std::size(fixed) && fixed[f].first <= name; ++f) {
+        if (fixed[f].first == name) continue;  // the field wins
+        key(fixed[f].first);
+        AppendString(out, fixed[f].second);
+      }
+      key(name);
+      AppendValue(out, value);
+    }
+  }
+  for (; f < std::size(fixed); ++f) {
+    key(fixed[f].first);
+    AppendString(out, fixed[f].second);
+  }
+  out += "}\n";
+  return out;
+}
+
 }  // namespace
 
 Result<Level> ParseLevel(std::string_view name) {
@@ -62,12 +139,7 @@ bool Enabled(Level level) {
 void Write(Level level, std::string_view message, const nlohmann::json& fields) {
   if (!Enabled(level)) return;
   try {
-    nlohmann::json line = {{"time", Now()}, {"level", LevelName(level)}, {"msg", message}};
-    if (fields.is_object()) {
-      for (const auto& [k, v] : fields.items()) line[k] = v;
-    }
-    std::string text = line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-    text += '\n';
+    std::string text = FormatLine(LevelName(level), message, fields);
     std::lock_guard lock(g_write_mutex);
     std::fwrite(text.data(), 1, text.size(), stderr);
     std::fflush(stderr);

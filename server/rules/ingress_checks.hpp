@@ -40,7 +40,9 @@ struct IngressView {
   const std::string* Alb(std::string_view suffix) const;
 };
 
-IngressView ReadIngress(const nlohmann::json& object, std::string_view request_ns);
+/// `spec`: read instead of `object`'s spec when given (see DefaultsView).
+IngressView ReadIngress(const nlohmann::json& object, std::string_view request_ns,
+                        const nlohmann::json* spec = nullptr);
 
 /// PRODUCT.md "Scope": the class annotation wins, then spec.ingressClassName, then
 /// manageIngressesWithoutClass.
@@ -49,6 +51,19 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const nlohmann::json&
 /// Applies `policy.defaults` in place where the user set nothing. Idempotent; never throws; leaves
 /// objects of unexpected shape untouched.
 void ApplyIngressDefaults(const policy::IngressPolicy& policy, nlohmann::json& object);
+
+/// ReadIngress(object with `policy.defaults` applied), without copying the whole object: the
+/// defaults only touch metadata.annotations and spec.ingressClassName (which ReadSpec ignores), so
+/// they are applied to a skeleton (no metadata.managedFields, spec reduced to ingressClassName)
+/// and the rules are read from the object's own spec.
+/// The members of `object` (an object) that ApplyIngressDefaults reads or writes: all but
+/// metadata.managedFields, with spec reduced to its ingressClassName.
+nlohmann::json DefaultsSkeleton(const nlohmann::json& object);
+/// Writes what ApplyIngressDefaults changed in a DefaultsSkeleton back into `object`.
+void MergeDefaultsSkeleton(nlohmann::json&& skeleton, nlohmann::json& object);
+
+IngressView DefaultsView(const policy::IngressPolicy& policy, const nlohmann::json& object,
+                         std::string_view request_ns);
 
 /// The listeners the LBC would build for this Ingress: listen-ports when it parses, otherwise the
 /// LBC default (HTTPS 443 when certificate-arn lists a certificate, else HTTP 80). `explicit_ports`

@@ -32,6 +32,12 @@ const json* Member(const json& object, const char* key) {
   return it == object.end() ? nullptr : &*it;
 }
 
+json* MutableMember(json& object, const char* key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
 std::string StringMember(const json& object, const char* key) {
   const json* value = Member(object, key);
   return (value != nullptr && value->is_string()) ? value->get<std::string>() : std::string();
@@ -206,7 +212,8 @@ const std::string* IngressView::Alb(std::string_view suffix) const {
   return Annotation(std::string(kAlbAnnotationPrefix) + std::string(suffix));
 }
 
-IngressView ReadIngress(const json& object, std::string_view request_ns) {
+IngressView ReadIngress(const json& object, std::string_view request_ns,
+                        const json* spec_override) {
   IngressView view;
   if (!object.is_object()) {
     view.structure_problems.push_back("object: expected an object, got " + TypeName(object));
@@ -232,9 +239,67 @@ IngressView ReadIngress(const json& object, std::string_view request_ns) {
   if (!request_ns.empty()) view.ns = std::string(request_ns);
   const json* spec = Member(object, "spec");
   if (ExpectKind(spec, &json::is_object, "an object", "spec", view.structure_problems)) {
-    ReadSpec(*spec, view);
+    ReadSpec(spec_override != nullptr ? *spec_override : *spec, view);
   }
   return view;
+}
+
+json DefaultsSkeleton(const json& object) {
+  json skeleton = json::object();
+  for (const auto& [key, value] : object.items()) {
+    if (key == "metadata" && value.is_object()) {
+      json& metadata = skeleton[key] = json::object();
+      for (const auto& [meta_key, meta_value] : value.items()) {
+        if (meta_key != "managedFields") metadata[meta_key] = meta_value;
+      }
+    } else if (key == "spec" && value.is_object()) {
+      json& reduced = skeleton[key] = json::object();
+      if (const json* class_name = Member(value, "ingressClassName")) {
+        reduced["ingressClassName"] = *class_name;
+      }
+    } else {
+      skeleton[key] = value;
+    }
+  }
+  return skeleton;
+}
+
+namespace {
+
+// Moves skeleton[member][key] into object[member][key] when object[member] is an object, or
+// skeleton[member] into object[member] when object has none (null or absent). Anything else was
+// left alone by the defaults.
+void MergeSkeletonMember(json& skeleton, json& object, const char* member, const char* key) {
+  json* from = MutableMember(skeleton, member);
+  if (from == nullptr) return;
+  const json* current = Member(object, member);
+  if (current != nullptr && current->is_object()) {
+    if (json* value = MutableMember(*from, key)) object[member][key] = std::move(*value);
+  } else if (current == nullptr || current->is_null()) {
+    object[member] = std::move(*from);
+  }
+}
+
+}  // namespace
+
+void MergeDefaultsSkeleton(json&& skeleton, json& object) {
+  MergeSkeletonMember(skeleton, object, "metadata", "annotations");
+  MergeSkeletonMember(skeleton, object, "spec", "ingressClassName");
+}
+
+IngressView DefaultsView(const policy::IngressPolicy& policy, const json& object,
+                         std::string_view request_ns) {
+  if (!object.is_object()) {
+    json copy = object;
+    ApplyIngressDefaults(policy, copy);
+    return ReadIngress(copy, request_ns);
+  }
+  json skeleton = DefaultsSkeleton(object);
+  const json* spec = Member(object, "spec");
+  if (spec != nullptr && !spec->is_object()) spec = nullptr;
+  ApplyIngressDefaults(policy, skeleton);
+  // The skeleton's spec is still an object (defaults only add ingressClassName to it).
+  return ReadIngress(skeleton, request_ns, spec);
 }
 
 bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object) {

@@ -20,13 +20,16 @@ class IngressMutator final : public Mutator {
       verdict.in_scope = false;
       return verdict;
     }
-    nlohmann::json mutated = object;
+    if (!object.is_object()) return verdict;  // defaults leave anything else untouched
+    // Defaults go to a skeleton (no managedFields, no spec but its class name), not to a copy
+    // of the whole object, and what they changed is merged back.
+    nlohmann::json skeleton = DefaultsSkeleton(object);
     try {
-      ApplyIngressDefaults(ctx.policy.ingress, mutated);
+      ApplyIngressDefaults(ctx.policy.ingress, skeleton);
     } catch (const std::exception&) {
       return verdict;  // defensive: leave the object untouched rather than half-mutated
     }
-    object = std::move(mutated);
+    MergeDefaultsSkeleton(std::move(skeleton), object);
     return verdict;
   }
 };

@@ -19,9 +19,7 @@ class IngressValidator final : public Validator {
         verdict.in_scope = false;
         return verdict;
       }
-      nlohmann::json effective = object;
-      ApplyIngressDefaults(policy, effective);
-      IngressView view = ReadIngress(effective, ctx.ns);
+      IngressView view = DefaultsView(policy, object, ctx.ns);  // object with defaults applied
       if (view.name.empty()) view.name = std::string(ctx.name);
       CheckIngressStructure(view, verdict);
       CheckIngressParity(policy, view, old_object, verdict);

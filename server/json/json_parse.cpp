@@ -1,0 +1,318 @@
+#include "json/json_parse.hpp"
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <utility>
+
+namespace albwebhook::json {
+namespace {
+
+using nlohmann::json;
+
+// Recursive descent over [p_, end_). Every function returns false at the first byte it does not
+// handle; nothing is reported, the caller falls back to nlohmann for the value or the error.
+class Parser {
+ public:
+  Parser(std::string_view text, int max_depth)
+      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+
+  bool Document(json& out) {
+    SkipSpace();
+    if (!Value(out, 0)) return false;
+    SkipSpace();
+    return p_ == end_;
+  }
+
+ private:
+  void SkipSpace() {
+    while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+  }
+
+  bool Value(json& out, int depth) {
+    if (p_ >= end_) return false;
+    switch (*p_) {
+      case '{':
+        return Object(out, depth + 1);
+      case '[':
+        return Array(out, depth + 1);
+      case '"': {
+        std::string s;
+        if (!String(s)) return false;
+        out = std::move(s);
+        return true;
+      }
+      case 't':
+        return Literal("true", json(true), out);
+      case 'f':
+        return Literal("false", json(false), out);
+      case 'n':
+        return Literal("null", json(nullptr), out);
+      default:
+        return Number(out);
+    }
+  }
+
+  bool Literal(std::string_view word, json value, json& out) {
+    if (static_cast<std::size_t>(end_ - p_) < word.size() ||
+        std::string_view(p_, word.size()) != word) {
+      return false;
+    }
+    p_ += word.size();
+    out = std::move(value);
+    return true;
+  }
+
+  // After a member or an element: ',' (more follow) or `close` (sets `done`).
+  bool Next(char close, bool& done) {
+    SkipSpace();
+    if (p_ >= end_) return false;
+    if (*p_ == ',') {
+      ++p_;
+      SkipSpace();
+      return true;
+    }
+    if (*p_ != close) return false;
+    ++p_;
+    done = true;
+    return true;
+  }
+
+  // Past the opening bracket; `done` when `close` follows at once.
+  bool Open(int depth, char close, bool& done) {
+    if (depth > max_depth_) return false;
+    ++p_;
+    SkipSpace();
+    if (p_ < end_ && *p_ == close) {
+      ++p_;
+      done = true;
+    }
+    return true;
+  }
+
+  bool Object(json& out, int depth) {
+    out = json::object();
+    auto& members = *out.get_ptr<json::object_t*>();
+    bool done = false;
+    if (!Open(depth, '}', done)) return false;
+    while (!done) {
+      if (p_ >= end_ || *p_ != '"') return false;
+      std::string key;
+      if (!String(key)) return false;
+      SkipSpace();
+      if (p_ >= end_ || *p_ != ':') return false;
+      ++p_;
+      SkipSpace();
+      auto [it, inserted] = members.try_emplace(std::move(key));
+      if (!inserted) it->second = json();  // a duplicate key: the last value wins, as in nlohmann
+      if (!Value(it->second, depth) || !Next('}', done)) return false;
+    }
+    return true;
+  }
+
+  bool Array(json& out, int depth) {
+    out = json::array();
+    auto& items = *out.get_ptr<json::array_t*>();
+    bool done = false;
+    if (!Open(depth, ']', done)) return false;
+    while (!done) {
+      if (!Value(items.emplace_back(), depth) || !Next(']', done)) return false;
+    }
+    return true;
+  }
+
+  // '-'? ('0' | [1-9][0-9]*), at most 18 digits: nlohmann stores non-negative integers as
+  // number_unsigned and negative ones (and -0) as number_integer. Fractions and exponents (strtod)
+  // and longer integers (overflow to double) are left to nlohmann.
+  bool Number(json& out) {
+    const bool negative = *p_ == '-';
+    if (negative) ++p_;
+    const char* digits = p_;
+    if (p_ >= end_) return false;
+    if (*p_ == '0') {
+      ++p_;
+    } else if (*p_ >= '1' && *p_ <= '9') {
+      while (p_ < end_ && *p_ >= '0' && *p_ <= '9') ++p_;
+    } else {
+      return false;
+    }
+    if (p_ - digits > 18) return false;
+    if (p_ < end_ && (*p_ == '.' || *p_ == 'e' || *p_ == 'E')) return false;
+    std::uint64_t value = 0;
+    for (const char* d = digits; d < p_; ++d) value = value * 10 + static_cast<unsigned>(*d - '0');
+    if (negative) {
+      out = static_cast<json::number_integer_t>(-static_cast<std::int64_t>(value));
+    } else {
+      out = static_cast<json::number_unsigned_t>(value);
+    }
+    return true;
+  }
+
+  static int Hex(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  }
+
+  static bool Continuation(unsigned char c, unsigned char lo = 0x80, unsigned char hi = 0xBF) {
+    return c >= lo && c <= hi;
+  }
+
+  // One well-formed UTF-8 sequence (RFC 3629, the ranges nlohmann's lexer accepts) at p_,
+  // appended as is.
+  bool Utf8(std::string& out) {
+    const auto* s = reinterpret_cast<const unsigned char*>(p_);
+    const std::size_t left = static_cast<std::size_t>(end_ - p_);
+    const unsigned char c = s[0];
+    std::size_t n = 0;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+      if (left < n || !Continuation(s[1])) return false;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+      const unsigned char lo = c == 0xE0 ? 0xA0 : 0x80;
+      const unsigned char hi = c == 0xED ? 0x9F : 0xBF;
+      if (left < n || !Continuation(s[1], lo, hi) || !Continuation(s[2])) return false;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+      const unsigned char lo = c == 0xF0 ? 0x90 : 0x80;
+      const unsigned char hi = c == 0xF4 ? 0x8F : 0xBF;
+      if (left < n || !Continuation(s[1], lo, hi) || !Continuation(s[2]) || !Continuation(s[3])) {
+        return false;
+      }
+    } else {
+      return false;
+    }
+    out.append(p_, n);
+    p_ += n;
+    return true;
+  }
+
+  static void AppendCodePoint(std::string& out, unsigned cp) {
+    if (cp < 0x80) {
+      out += static_cast<char>(cp);
+    } else if (cp < 0x800) {
+      out += static_cast<char>(0xC0 | (cp >> 6U));
+      out += static_cast<char>(0x80 | (cp & 0x3FU));
+    } else {
+      out += static_cast<char>(0xE0 | (cp >> 12U));
+      out += static_cast<char>(0x80 | ((cp >> 6U) & 0x3FU));
+      out += static_cast<char>(0x80 | (cp & 0x3FU));
+    }
+  }
+
+  bool Escape(std::string& out) {
+    ++p_;  // '\\'
+    if (p_ >= end_) return false;
+    switch (*p_) {
+      case '"':
+        out += '"';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '/':
+        out += '/';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'u': {
+        if (end_ - p_ < 5) return false;
+        unsigned cp = 0;
+        for (int i = 1; i <= 4; ++i) {
+          const int h = Hex(p_[i]);
+          if (h < 0) return false;
+          cp = cp * 16 + static_cast<unsigned>(h);
+        }
+        if (cp >= 0xD800 && cp <= 0xDFFF) return false;  // surrogates: nlohmann's pairing rules
+        AppendCodePoint(out, cp);
+        p_ += 4;
+        break;
+      }
+      default:
+        return false;
+    }
+    ++p_;
+    return true;
+  }
+
+  // True when one of the 8 bytes in `v` is '"', '\\', a control character or not ASCII. Exact
+  // for the first such byte; bytes after it may be flagged spuriously (the caller then looks at
+  // them one by one).
+  static bool HasSpecialByte(std::uint64_t v) {
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    const std::uint64_t below_space = (v - kOnes * 0x20) & ~v & kHigh;
+    return (below_space | has_zero(v ^ (kOnes * '"')) | has_zero(v ^ (kOnes * '\\')) |
+            (v & kHigh)) != 0;
+  }
+
+  // Advances p_ to the first '"', '\\', control or non-ASCII byte (or end_).
+  void SkipPlain() {
+    while (true) {
+      while (end_ - p_ >= 8) {
+        std::uint64_t v;
+        std::memcpy(&v, p_, 8);
+        if (HasSpecialByte(v)) break;
+        p_ += 8;
+      }
+      const char* stop = end_ - p_ >= 8 ? p_ + 8 : end_;
+      while (p_ < stop) {
+        const auto c = static_cast<unsigned char>(*p_);
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return;
+        ++p_;
+      }
+      if (p_ == end_) return;
+    }
+  }
+
+  // A string at p_ (on its opening quote), unescaped into `out`.
+  bool String(std::string& out) {
+    ++p_;  // '"'
+    while (true) {
+      const char* run = p_;
+      SkipPlain();
+      out.append(run, p_);
+      if (p_ >= end_) return false;
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"') {
+        ++p_;
+        return true;
+      }
+      if (c == '\\') {
+        if (!Escape(out)) return false;
+      } else if (c >= 0x80) {
+        if (!Utf8(out)) return false;
+      } else {
+        return false;  // a control character: invalid JSON
+      }
+    }
+  }
+
+  const char* p_;
+  const char* end_;
+  int max_depth_;
+};
+
+}  // namespace
+
+bool FastParse(std::string_view text, nlohmann::json& out, int max_depth) {
+  return Parser(text, max_depth).Document(out);
+}
+
+}  // namespace albwebhook::json
