@@ -359,6 +359,7 @@ void LoadGenerator::Worker(int index) {
       Fail(sent, "worker " + std::to_string(index) + ": " + why);
     } else {
       ++ok_;
+      last_ok_ = Clock::now().time_since_epoch().count();
     }
     if (response->close || ++used >= options_.requests_per_connection) conn.reset();
   }

@@ -145,6 +145,11 @@ class LoadGenerator {
   long refused() const { return refused_.load(); }
   /// Requests whose connection was closed before any of it could be written.
   long unsent() const { return unsent_.load(); }
+  /// When the latest correct answer arrived.
+  std::chrono::steady_clock::time_point last_ok() const {
+    return std::chrono::steady_clock::time_point(
+        std::chrono::steady_clock::duration(last_ok_.load()));
+  }
   std::vector<LoadFailure> failures() const;
   /// Up to 5 failures as text, for test output.
   std::string FailureSummary() const;
@@ -155,6 +160,7 @@ class LoadGenerator {
   LoadOptions options_;
   std::atomic<bool> stop_{false};
   std::atomic<long> ok_{0}, connects_{0}, refused_{0}, unsent_{0};
+  std::atomic<std::chrono::steady_clock::rep> last_ok_{0};
   mutable std::mutex mutex_;
   std::vector<LoadFailure> failures_;
   std::vector<std::thread> workers_;
