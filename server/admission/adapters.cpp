@@ -7,6 +7,7 @@
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/json/json_patch.hpp"
 #include "json/json_patch_skip.hpp"
+#include "rules/skeleton_mutator.hpp"
 
 namespace albwebhook::admission {
 namespace {
@@ -148,7 +149,9 @@ class ValidatingHandler final : public Handler {
 class MutatingHandler final : public Handler {
  public:
   MutatingHandler(std::shared_ptr<const rules::Mutator> mutator, ExpectedKind kind)
-      : mutator_(std::move(mutator)), kind_(std::move(kind)) {}
+      : mutator_(std::move(mutator)),
+        skeleton_mutator_(dynamic_cast<const rules::SkeletonMutator*>(mutator_.get())),
+        kind_(std::move(kind)) {}
 
   bool validating() const override { return false; }
 
@@ -159,7 +162,12 @@ class MutatingHandler final : public Handler {
       return Allowed();
     }
     if (BeingDeleted(request.object)) return Allowed();
-    json mutated = CopyWithoutManagedFields(request.object);
+    // A mutator that only touches a skeleton of the object mutates (and is diffed on) a copy of
+    // that skeleton; any other gets a copy of the whole object.
+    const json skeleton =
+        skeleton_mutator_ != nullptr ? skeleton_mutator_->Skeleton(request.object) : json();
+    const json& original = skeleton_mutator_ != nullptr ? skeleton : request.object;
+    json mutated = CopyWithoutManagedFields(original);
     rules::Verdict verdict = mutator_->Mutate(MakeContext(request, request.operation, policy),
                                               mutated, request.old_object);
     if (!verdict.in_scope) return Allowed();
@@ -167,13 +175,14 @@ class MutatingHandler final : public Handler {
     // Diff against the object exactly as sent (never a re-serialized copy: kubebuilder#510),
     // managedFields aside: it is the apiserver's, left out of the copy, never patched.
     if (r.allowed) {
-      r.patch = albwebhook::json::MakePatchSkipping(request.object, mutated, kManagedFieldsPointer);
+      r.patch = albwebhook::json::MakePatchSkipping(original, mutated, kManagedFieldsPointer);
     }
     return r;
   }
 
  private:
   std::shared_ptr<const rules::Mutator> mutator_;
+  const rules::SkeletonMutator* skeleton_mutator_;  // mutator_ itself, or nullptr
   ExpectedKind kind_;
 };
 

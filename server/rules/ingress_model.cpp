@@ -44,11 +44,14 @@ std::string StringMember(const json& object, const char* key) {
 }
 
 /// Reports `path` when `value` exists, is not null and is not of the expected kind.
+/// The path is `path` + `suffix`, only spelled out when reported (this runs for every backend).
 bool ExpectKind(const json* value, bool (json::*is_kind)() const noexcept, const char* kind,
-                const std::string& path, std::vector<std::string>& problems) {
+                std::string_view path, std::vector<std::string>& problems,
+                std::string_view suffix = {}) {
   if (value == nullptr || value->is_null()) return false;
   if (!(value->*is_kind)()) {
-    problems.push_back(path + ": expected " + kind + ", got " + TypeName(*value));
+    problems.push_back(std::string(path) + std::string(suffix) + ": expected " + kind + ", got " +
+                       TypeName(*value));
     return false;
   }
   return true;
@@ -59,8 +62,8 @@ void ReadBackend(const json& backend, std::string location, bool in_rule_path, I
   out.location = std::move(location);
   out.in_rule_path = in_rule_path;
   const json* service = Member(backend, "service");
-  if (ExpectKind(service, &json::is_object, "an object", out.location + ".service",
-                 view.structure_problems)) {
+  if (ExpectKind(service, &json::is_object, "an object", out.location, view.structure_problems,
+                 ".service")) {
     out.has_service = true;
     out.service_name = StringMember(*service, "name");
     if (const json* port = Member(*service, "port")) out.port_name = StringMember(*port, "name");
@@ -87,25 +90,25 @@ void ReadSpec(const json& spec, IngressView& view) {
       continue;
     }
     const json* http = Member(rule, "http");
-    if (!ExpectKind(http, &json::is_object, "an object", rule_path + ".http",
-                    view.structure_problems)) {
+    if (!ExpectKind(http, &json::is_object, "an object", rule_path, view.structure_problems,
+                    ".http")) {
       continue;
     }
     const json* paths = Member(*http, "paths");
-    if (!ExpectKind(paths, &json::is_array, "an array", rule_path + ".http.paths",
-                    view.structure_problems)) {
+    if (!ExpectKind(paths, &json::is_array, "an array", rule_path, view.structure_problems,
+                    ".http.paths")) {
       continue;
     }
     for (std::size_t j = 0; j < paths->size(); ++j) {
-      std::string path_path = rule_path + ".http.paths[" + std::to_string(j) + "]";
+      std::string location = rule_path + ".http.paths[" + std::to_string(j) + "]";
       const json& path = (*paths)[j];
-      if (!ExpectKind(&path, &json::is_object, "an object", path_path, view.structure_problems)) {
+      if (!ExpectKind(&path, &json::is_object, "an object", location, view.structure_problems)) {
         continue;
       }
       const json* backend = Member(path, "backend");
-      if (ExpectKind(backend, &json::is_object, "an object", path_path + ".backend",
-                     view.structure_problems)) {
-        ReadBackend(*backend, path_path + ".backend", true, view);
+      location += ".backend";
+      if (ExpectKind(backend, &json::is_object, "an object", location, view.structure_problems)) {
+        ReadBackend(*backend, std::move(location), true, view);
       }
     }
   }

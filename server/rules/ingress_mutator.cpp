@@ -3,12 +3,19 @@
 // objects created before a policy change converging. DELETE/CONNECT are never mutated.
 #include "albwebhook/rules/ingress.hpp"
 #include "rules/ingress_checks.hpp"
+#include "rules/skeleton_mutator.hpp"
 
 namespace albwebhook::rules {
 namespace {
 
-class IngressMutator final : public Mutator {
+class IngressMutator final : public Mutator, public SkeletonMutator {
  public:
+  // Everything but metadata.managedFields and the spec's members other than ingressClassName:
+  // the scope check and the defaults read and write nothing else.
+  nlohmann::json Skeleton(const nlohmann::json& object) const override {
+    return object.is_object() ? DefaultsSkeleton(object) : object;
+  }
+
   Verdict Mutate(const Context& ctx, nlohmann::json& object,
                  const nlohmann::json& /*old_object*/) const override {
     Verdict verdict;

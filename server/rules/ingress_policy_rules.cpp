@@ -194,6 +194,12 @@ void CheckGroupOwnership(const policy::GroupOwnershipRule& rule, const IngressVi
 }  // namespace
 
 void CheckIngressConditions(const IngressView& view, Verdict& verdict) {
+  // Only backends named by a conditions.<service> annotation can fail: none, nothing to check.
+  const std::string prefix = std::string(kAlbAnnotationPrefix) + "conditions.";
+  const auto first = view.annotations.lower_bound(prefix);
+  if (first == view.annotations.end() || first->first.compare(0, prefix.size(), prefix) != 0) {
+    return;
+  }
   std::set<std::string> seen;
   for (const auto& backend : view.backends) {
     if (!backend.in_rule_path || !backend.has_service) continue;
