@@ -66,12 +66,14 @@ python3 "$HERE/data/gen_fixtures.py" "$WORK"
 # --- our server ---------------------------------------------------------------------------
 OUR_PORT=$(free_port)
 METRICS_PORT=$(free_port)
-# stderr (one JSON line per request at info, as in production) goes to a pipe, as under a
-# container runtime; the last lines are kept for diagnosis.
-"$BINARY" serve --threads 1 --listen "127.0.0.1:$OUR_PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
-  --cert-dir "$WORK/certs" --shutdown-grace 0s 2> >(tail -n 50 >"$WORK/server.log") &
-OUR_PID=$!
-PIDS+=("$OUR_PID")
+start_ours() {
+  # stderr (one JSON line per request at info, as in production) goes to a pipe, as under a
+  # container runtime; the last lines are kept for diagnosis.
+  "$BINARY" serve --threads 1 --listen "127.0.0.1:$OUR_PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
+    --cert-dir "$WORK/certs" --shutdown-grace 0s 2> >(tail -n 50 >"$WORK/server.log") &
+  OUR_PID=$!
+  PIDS+=("$OUR_PID")
+}
 
 # --- nginx reference ----------------------------------------------------------------------
 NGINX_PORT=$(free_port)
@@ -114,9 +116,11 @@ http {
   }
 }
 EOF
-nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
-NGINX_MASTER=$!
-PIDS+=("$NGINX_MASTER")
+start_nginx() {
+  nginx -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -e "$WORK/nginx/error.log" &
+  NGINX_MASTER=$!
+  PIDS+=("$NGINX_MASTER")
+}
 
 wait_ready() {  # port
   for _ in $(seq 1 100); do
@@ -128,17 +132,34 @@ wait_ready() {  # port
   cat "$WORK/server.log" "$WORK/nginx/error.log" >&2 2>/dev/null || true
   exit 1
 }
-wait_ready "$OUR_PORT"
-wait_ready "$NGINX_PORT"
-NGINX_PID=$(pgrep -P "$NGINX_MASTER" | head -n 1)
-[[ -n $NGINX_PID ]] || { echo "load.sh: nginx worker not found" >&2; exit 1; }
+stop() {  # pid: SIGTERM, then wait for it
+  kill -TERM "$1" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$1" 2>/dev/null || true
+}
 
-# Our answers must be real verdicts, not errors.
+# Fresh processes for every measurement, so that each row's peak RSS (VmHWM) is its own.
+start_both() {
+  start_ours
+  start_nginx
+  wait_ready "$OUR_PORT"
+  wait_ready "$NGINX_PORT"
+  NGINX_PID=$(pgrep -P "$NGINX_MASTER" | head -n 1)
+  [[ -n $NGINX_PID ]] || { echo "load.sh: nginx worker not found" >&2; exit 1; }
+}
+stop_both() {
+  stop "$OUR_PID"
+  stop "$NGINX_MASTER"
+}
+
+# Our answers must be real verdicts (the mutating one with a patch), not errors.
+start_both
 for p in validate mutate; do
   out=$(curl -s --cacert "$WORK/certs/ca.crt" -H 'Content-Type: application/json' \
     --data-binary @"$WORK/ingress.json" "https://127.0.0.1:$OUR_PORT/$p-networking-v1-ingress")
   grep -q '"allowed":true' <<<"$out" || { echo "load.sh: $p answer is not allowed: $out" >&2; exit 1; }
 done
+stop_both
 
 cat >"$WORK/post.lua" <<'EOF'
 wrk.method = "POST"
@@ -170,15 +191,13 @@ print(rps.group(1) if rps else "0", ms(p50.group(1)) if p50 else "nan",
       ms(p99.group(1)) if p99 else "nan", errors, sys.argv[1])
 EOF
 
-# Peak RSS of one measurement: reset the high-water mark (clear_refs 5), read VmHWM after.
-reset_hwm() { echo 5 >/proc/"$1"/clear_refs 2>/dev/null || true; }
+# Peak RSS of the process so far (each measurement runs on fresh processes).
 hwm_mib() { awk '/VmHWM/ {printf "%.1f", $2/1024}' /proc/"$1"/status; }
 
 # run_wrk PID URL CONNS BODY [extra wrk args...] -> "rps p50_ms p99_ms errors rss_mib"
 run_wrk() {
   local pid=$1 url=$2 conns=$3 body=$4
   shift 4
-  reset_hwm "$pid"
   local out
   out=$(BODY_FILE=$body timeout -k 5 $((DURATION + 30)) \
     wrk -t1 -c"$conns" -d"${DURATION}s" --timeout 5s --latency -s "$WORK/post.lua" "$@" "$url" 2>&1) || true
@@ -193,21 +212,27 @@ ROWS="$WORK/rows"
 echo "load.sh: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), ${DURATION}s per run" >&2
 for path in validate mutate; do
   for c in $CONNS; do
+    start_both
     ours=$(run_wrk "$OUR_PID" "https://127.0.0.1:$OUR_PORT/$path-networking-v1-ingress" "$c" "$WORK/ingress.json")
     ref=$(run_wrk "$NGINX_PID" "https://127.0.0.1:$NGINX_PORT/$path-networking-v1-ingress" "$c" "$WORK/ingress.json")
+    stop_both
     echo "$path 3KB c=$c $ours $ref" >>"$ROWS"
     echo "  done: $path c=$c" >&2
   done
 done
 # New TLS handshakes per second: every request on a new connection (full handshake, no resumption).
+start_both
 ours=$(run_wrk "$OUR_PID" "https://127.0.0.1:$OUR_PORT/validate-networking-v1-ingress" 16 "$WORK/ingress.json" -H 'Connection: close')
 ref=$(run_wrk "$NGINX_PID" "https://127.0.0.1:$NGINX_PORT/validate-networking-v1-ingress" 16 "$WORK/ingress.json" -H 'Connection: close')
+stop_both
 echo "handshake 3KB c=16 $ours $ref" >>"$ROWS"
 echo "  done: handshakes" >&2
 # The ~1 MiB Ingress on one connection.
 for path in validate mutate; do
+  start_both
   ours=$(run_wrk "$OUR_PID" "https://127.0.0.1:$OUR_PORT/$path-networking-v1-ingress" 1 "$WORK/ingress-large.json")
   ref=$(run_wrk "$NGINX_PID" "https://127.0.0.1:$NGINX_PORT/$path-networking-v1-ingress" 1 "$WORK/ingress-large.json")
+  stop_both
   echo "$path 1MiB c=1 $ours $ref" >>"$ROWS"
   echo "  done: $path 1MiB" >&2
 done
