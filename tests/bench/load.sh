@@ -2,6 +2,7 @@
 # load.sh — alb-webhook under wrk, side by side with an nginx reference, on loopback.
 #
 #   tests/bench/load.sh [--binary PATH] [--duration SECONDS] [--conns "16 64 256"] [--quick]
+#                       [--server-env NAME=VALUE]   (e.g. GLIBC_TUNABLES=glibc.malloc.tcache_count=65535)
 #
 # Starts `alb-webhook serve --threads 1` (dev certificates in a temporary directory) and an nginx
 # reference (one worker, TLS 1.3, keep-alive, the same certificate) that answers every POST with a
@@ -27,6 +28,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 BINARY=${ALBWEBHOOK_BINARY:-$ROOT/build/alb-webhook}
 DURATION=10
 CONNS="16 64 256"
+SERVER_ENV=""
 
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -34,7 +36,8 @@ while [[ $# -gt 0 ]]; do
     --duration) DURATION=$2; shift 2 ;;
     --conns) CONNS=$2; shift 2 ;;
     --quick) DURATION=3; CONNS="16 256"; shift ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    --server-env) SERVER_ENV=$2; shift 2 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "load.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -69,7 +72,7 @@ METRICS_PORT=$(free_port)
 start_ours() {
   # stderr (one JSON line per request at info, as in production) goes to a pipe, as under a
   # container runtime; the last lines are kept for diagnosis.
-  "$BINARY" serve --threads 1 --listen "127.0.0.1:$OUR_PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
+  env ${SERVER_ENV:+"$SERVER_ENV"} "$BINARY" serve --threads 1 --listen "127.0.0.1:$OUR_PORT" --metrics-listen "127.0.0.1:$METRICS_PORT" \
     --cert-dir "$WORK/certs" --shutdown-grace 0s 2> >(tail -n 50 >"$WORK/server.log") &
   OUR_PID=$!
   PIDS+=("$OUR_PID")
@@ -237,10 +240,10 @@ for path in validate mutate; do
   echo "  done: $path 1MiB" >&2
 done
 
-python3 - "$ROWS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$DURATION" <<'EOF'
+python3 - "$ROWS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$DURATION" "${SERVER_ENV:+ ($SERVER_ENV)}" <<'EOF'
 import sys
 rows = [l.split() for l in open(sys.argv[1]) if l.strip()]
-print(f"alb-webhook --threads 1 vs nginx (1 worker, TLS 1.3, fixed answer); wrk -t1, {sys.argv[4]}s per run, "
+print(f"alb-webhook --threads 1{sys.argv[5]} vs nginx (1 worker, TLS 1.3, fixed answer); wrk -t1, {sys.argv[4]}s per run, "
       f"{sys.argv[2]} CPUs, load average at end {sys.argv[3]}")
 hdr = ("path", "body", "conns", "req/s ours", "req/s nginx", "ratio", "p50 ms ours", "p50 nginx",
        "p99 ms ours", "p99 nginx", "errors ours", "errors nginx", "peak RSS MiB ours", "RSS nginx")
