@@ -263,11 +263,16 @@ struct Server::Impl {
   std::vector<Route> routes;
 
   net::io_context ioc;
-  tcp::acceptor acceptor{ioc};
-  tcp::acceptor metrics_acceptor{ioc};
-  net::steady_timer reload_timer{ioc};
-  net::steady_timer drain_timer{ioc};
+  // Acceptors, timers and signals share one strand: accept completions, reloads and the drain
+  // never run concurrently on two worker threads (an acceptor is not thread-safe).
+  net::strand<net::io_context::executor_type> control{net::make_strand(ioc)};
+  tcp::acceptor acceptor{control};
+  tcp::acceptor metrics_acceptor{control};
+  net::steady_timer reload_timer{control};
+  net::steady_timer drain_timer{control};
   std::optional<net::signal_set> signals;
+  std::uint16_t webhook_port = 0;  // read once at bind time: safe to read from any thread
+  std::uint16_t metrics_port = 0;
 
   std::atomic<bool> draining{false};
   std::atomic<bool> listening{false};
@@ -919,13 +924,13 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config) {
 
   if (auto bound = Bind(s.acceptor, config.listen); !bound) return bound.error();
   if (auto bound = Bind(s.metrics_acceptor, config.metrics_listen); !bound) return bound.error();
+  s.webhook_port = s.acceptor.local_endpoint().port();
+  s.metrics_port = s.metrics_acceptor.local_endpoint().port();
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
-std::uint16_t Server::webhook_port() const { return impl_->acceptor.local_endpoint().port(); }
-std::uint16_t Server::metrics_port() const {
-  return impl_->metrics_acceptor.local_endpoint().port();
-}
+std::uint16_t Server::webhook_port() const { return impl_->webhook_port; }
+std::uint16_t Server::metrics_port() const { return impl_->metrics_port; }
 
 void Server::Impl::WaitSignal() {
   signals->async_wait([this](beast::error_code ec, int sig) {
@@ -944,7 +949,7 @@ void Server::Impl::WaitSignal() {
 void Server::Run() {
   Impl& s = *impl_;
   if (s.config.handle_signals) {
-    s.signals.emplace(s.ioc, SIGTERM, SIGINT, SIGHUP);
+    s.signals.emplace(s.control, SIGTERM, SIGINT, SIGHUP);
     s.WaitSignal();
   }
   s.DoAccept();
@@ -963,11 +968,11 @@ void Server::Run() {
 }
 
 void Server::Shutdown() {
-  net::post(impl_->ioc, [this] { impl_->BeginShutdown(); });
+  net::post(impl_->control, [this] { impl_->BeginShutdown(); });
 }
 
 void Server::Reload() {
-  net::post(impl_->ioc, [this] { impl_->ReloadNow(); });
+  net::post(impl_->control, [this] { impl_->ReloadNow(); });
 }
 
 }  // namespace albwebhook::transport
