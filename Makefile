@@ -17,7 +17,7 @@ DEB_PACKAGES := cmake make g++ pkg-config libboost1.81-dev libssl-dev nlohmann-j
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build run test certs clean format image-rootfs \
-        test-sanitize test-asan test-tsan test-fuzz fuzz-build
+        test-sanitize test-asan test-tsan test-fuzz fuzz-build bench deps-bench
 
 all: build
 
@@ -101,3 +101,25 @@ clean:
 # The container's runtime file set (binary + exactly its shared libraries), proven to run chrooted.
 image-rootfs: build
 	deploy/image/rootfs.sh --force $(BUILD_DIR)/alb-webhook $(BUILD_DIR)/image-rootfs
+
+# Benchmarks (not part of `make test`: no timing assertions). Their packages are installed here
+# only: nginx is the reference server of tests/bench/load.sh.
+BENCH_DIR ?= build-bench
+BENCH_PACKAGES := libbenchmark-dev wrk nginx
+
+deps-bench: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	fi
+
+bench: deps-bench
+	cmake -S . -B $(BENCH_DIR) -DCMAKE_BUILD_TYPE=Release -DALBWEBHOOK_BENCH=ON -DALBWEBHOOK_TESTS=OFF
+	cmake --build $(BENCH_DIR) -j $(JOBS) --target alb-webhook albwebhook_bench albwebhook_parse_check
+	$(BENCH_DIR)/tests/bench/albwebhook_parse_check 100000
+	$(BENCH_DIR)/tests/bench/albwebhook_bench --benchmark_min_time=0.2
+	tests/bench/load.sh --binary $(BENCH_DIR)/alb-webhook
+
