@@ -65,8 +65,8 @@ TEST(IngressParsersTest, AppendsAfterTrailingBackslash) {
   const policy::StringMap add = {{"cost-center", "platform"}, {"team", "a"}};
   auto merged = ParseStringMap(AppendStringMapEntries(R"(b=x\)", add));
   ASSERT_TRUE(merged.has_value());
-  EXPECT_THAT(*merged, ElementsAre(Pair("b", R"(x\)"), Pair("cost-center", "platform"),
-                                   Pair("team", "a")));
+  EXPECT_THAT(*merged,
+              ElementsAre(Pair("b", R"(x\)"), Pair("cost-center", "platform"), Pair("team", "a")));
   merged = ParseStringMap(AppendStringMapEntries("", {{"k", R"(v\)"}, {"team", "a"}}));
   ASSERT_TRUE(merged.has_value());
   EXPECT_THAT(*merged, ElementsAre(Pair("k", R"(v\)"), Pair("team", "a")));

@@ -27,8 +27,8 @@ using namespace std::chrono_literals;
 constexpr const char* kValidateIngress = "/validate-networking-v1-ingress";
 constexpr const char* kMutateIngress = "/mutate-networking-v1-ingress";
 
-std::string IngressReview(const std::string& api_version, const std::string& uid, const std::string& scheme,
-                          const std::string& ingress_class = "alb") {
+std::string IngressReview(const std::string& api_version, const std::string& uid,
+                          const std::string& scheme, const std::string& ingress_class = "alb") {
   json object = {{"apiVersion", "networking.k8s.io/v1"},
                  {"kind", "Ingress"},
                  {"metadata",
@@ -36,19 +36,21 @@ std::string IngressReview(const std::string& api_version, const std::string& uid
                    {"namespace", "team-a"},
                    {"annotations", {{"alb.ingress.kubernetes.io/scheme", scheme}}}}},
                  {"spec", {{"ingressClassName", ingress_class}, {"rules", json::array()}}}};
-  json review = {{"apiVersion", api_version},
-                 {"kind", "AdmissionReview"},
-                 {"request",
-                  {{"uid", uid},
-                   {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
-                   {"resource", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
-                   {"name", "web"},
-                   {"namespace", "team-a"},
-                   {"operation", "CREATE"},
-                   {"userInfo", {{"username", "alice"}}},
-                   {"object", object},
-                   {"oldObject", nullptr},
-                   {"dryRun", false}}}};
+  json review = {
+      {"apiVersion", api_version},
+      {"kind", "AdmissionReview"},
+      {"request",
+       {{"uid", uid},
+        {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
+        {"resource",
+         {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
+        {"name", "web"},
+        {"namespace", "team-a"},
+        {"operation", "CREATE"},
+        {"userInfo", {{"username", "alice"}}},
+        {"object", object},
+        {"oldObject", nullptr},
+        {"dryRun", false}}}};
   return review.dump();
 }
 
@@ -146,15 +148,23 @@ TEST_F(ServerTest, AnswersV1AndV1beta1OnOneKeepAliveConnection) {
   Start();
   auto client = Connected(pki_);
   EXPECT_EQ(client->NegotiatedAlpn(), "http/1.1");
-  auto r1 = client->Post(std::string(kValidateIngress) + "?timeout=10s", IngressReview("admission.k8s.io/v1", "uid-1", "internal"));
+  auto r1 = client->Post(std::string(kValidateIngress) + "?timeout=10s",
+                         IngressReview("admission.k8s.io/v1", "uid-1", "internal"));
   EXPECT_EQ(r1.status, 200);
   EXPECT_TRUE(r1.keep_alive);
   EXPECT_EQ(r1.headers["content-type"], "application/json");
-  EXPECT_EQ(json::parse(r1.body), json::parse(R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"uid-1","allowed":true}})"));
+  EXPECT_EQ(
+      json::parse(r1.body),
+      json::parse(
+          R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","response":{"uid":"uid-1","allowed":true}})"));
   // Same connection, v1beta1.
-  auto r2 = client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1beta1", "uid-2", "internal"));
+  auto r2 = client->Post(kValidateIngress,
+                         IngressReview("admission.k8s.io/v1beta1", "uid-2", "internal"));
   EXPECT_EQ(r2.status, 200);
-  EXPECT_EQ(json::parse(r2.body), json::parse(R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":"uid-2","allowed":true}})"));
+  EXPECT_EQ(
+      json::parse(r2.body),
+      json::parse(
+          R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview","response":{"uid":"uid-2","allowed":true}})"));
   // A denial on the same connection still.
   auto r3 = client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "uid-3", "public"));
   EXPECT_EQ(r3.status, 200);
@@ -162,10 +172,19 @@ TEST_F(ServerTest, AnswersV1AndV1beta1OnOneKeepAliveConnection) {
   EXPECT_EQ(denied["uid"], "uid-3");
   EXPECT_EQ(denied["allowed"], false);
   EXPECT_EQ(denied["status"]["code"], 403);
-  EXPECT_NE(denied["status"]["message"].get<std::string>().find("alb.ingress.kubernetes.io/scheme"), std::string::npos);
+  EXPECT_NE(denied["status"]["message"].get<std::string>().find("alb.ingress.kubernetes.io/scheme"),
+            std::string::npos);
   const std::string scrape = Scrape();
-  EXPECT_EQ(MetricValue(scrape, R"(alb_webhook_requests_total{code="200",webhook="/validate-networking-v1-ingress"})"), 2);
-  EXPECT_EQ(MetricValue(scrape, R"(alb_webhook_requests_total{code="403",webhook="/validate-networking-v1-ingress"})"), 1);
+  EXPECT_EQ(
+      MetricValue(
+          scrape,
+          R"(alb_webhook_requests_total{code="200",webhook="/validate-networking-v1-ingress"})"),
+      2);
+  EXPECT_EQ(
+      MetricValue(
+          scrape,
+          R"(alb_webhook_requests_total{code="403",webhook="/validate-networking-v1-ingress"})"),
+      1);
   EXPECT_EQ(MetricValue(scrape, "alb_webhook_connections_open"), 1);
 }
 
@@ -204,23 +223,27 @@ TEST_F(ServerTest, MalformedBodyGets400ReviewAndServerKeepsServing) {
   EXPECT_EQ(review["kind"], "AdmissionReview");
   EXPECT_EQ(review["response"]["status"]["code"], 400);
   auto again = Connected(pki_);
-  EXPECT_EQ(again->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status, 200);
+  EXPECT_EQ(
+      again->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status,
+      200);
 }
 
 TEST_F(ServerTest, BodyOverLimitAnswered413WithoutReadingIt) {
   Start();
   auto client = Connected(pki_);
   // Only the header is sent: the 413 proves the server did not wait to buffer 8 MiB.
-  client->SendRaw("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
-                  "Content-Type: application/json\r\nContent-Length: 8388608\r\n\r\n");
+  client->SendRaw(
+      "POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: application/json\r\nContent-Length: 8388608\r\n\r\n");
   auto r = client->ReadResponse();
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(json::parse(r.body)["response"]["status"]["code"], 413);
   EXPECT_FALSE(r.keep_alive);
   // A chunked body that grows past the limit is cut off too.
   auto chunked = Connected(pki_);
-  chunked->SendRaw("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
-                   "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+  chunked->SendRaw(
+      "POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
   const std::string chunk(1024 * 1024, 'x');
   char size_line[32];
   std::snprintf(size_line, sizeof(size_line), "%zx\r\n", chunk.size());
@@ -234,7 +257,11 @@ TEST_F(ServerTest, BodyOverLimitAnswered413WithoutReadingIt) {
   }
   auto r2 = chunked->ReadResponse();
   EXPECT_EQ(r2.status, 413);
-  EXPECT_EQ(MetricValue(Scrape(), R"(alb_webhook_requests_total{code="413",webhook="/validate-networking-v1-ingress"})"), 2);
+  EXPECT_EQ(
+      MetricValue(
+          Scrape(),
+          R"(alb_webhook_requests_total{code="413",webhook="/validate-networking-v1-ingress"})"),
+      2);
 }
 
 TEST_F(ServerTest, BodyJustUnderLimitIsAccepted) {
@@ -243,7 +270,8 @@ TEST_F(ServerTest, BodyJustUnderLimitIsAccepted) {
   auto client = Connected(pki_);
   json review = json::parse(IngressReview("admission.k8s.io/v1", "big", "internal"));
   std::string body = review.dump();
-  review["request"]["object"]["metadata"]["labels"]["pad"] = std::string(config_.max_body_bytes - body.size() - 20, 'p');
+  review["request"]["object"]["metadata"]["labels"]["pad"] =
+      std::string(config_.max_body_bytes - body.size() - 20, 'p');
   body = review.dump();
   ASSERT_LE(body.size(), config_.max_body_bytes);
   EXPECT_EQ(client->Post(kValidateIngress, body).status, 200);
@@ -263,7 +291,9 @@ TEST_F(ServerTest, IdleKeepAliveConnectionClosedAfterIdleTimeout) {
   config_.idle_timeout = 200ms;
   Start();
   auto client = Connected(pki_);
-  EXPECT_EQ(client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status, 200);
+  EXPECT_EQ(
+      client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status,
+      200);
   EXPECT_TRUE(client->ReadsEof());
 }
 
@@ -276,8 +306,9 @@ TEST_F(ServerTest, CallerTimeoutIsHonoured) {
   ASSERT_EQ(client.Connect(server_->webhook_port()), "");
   // The caller will wait 1s (Go duration); the body never completes. The server must give up at
   // the caller's deadline, not at its own 60 s body timeout: the read would time out after 10 s.
-  client.SendRaw("POST /validate-networking-v1-ingress?timeout=1s HTTP/1.1\r\nHost: localhost\r\n"
-                 "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
+  client.SendRaw(
+      "POST /validate-networking-v1-ingress?timeout=1s HTTP/1.1\r\nHost: localhost\r\n"
+      "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
   EXPECT_TRUE(client.ReadsEof());
 }
 
@@ -297,17 +328,22 @@ TEST_F(ServerTest, CertificateHotReloadKeepsOpenConnections) {
   Start();
   auto old_conn = Connected(pki_);
   EXPECT_EQ(old_conn->PeerFingerprint(), CertFingerprintOfFile(pki_.server_cert));
-  EXPECT_EQ(old_conn->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "a", "internal")).status, 200);
+  EXPECT_EQ(old_conn->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "a", "internal"))
+                .status,
+            200);
 
   const Pki next = MakePki(dir_ + "/pki2");
   InstallServingPair(next);
   server_->Reload();  // what SIGHUP does
   ASSERT_TRUE(Eventually([&] {
     TlsClient c(ClientOptions(next));
-    return c.Connect(server_->webhook_port()).empty() && c.PeerFingerprint() == CertFingerprintOfFile(next.server_cert);
+    return c.Connect(server_->webhook_port()).empty() &&
+           c.PeerFingerprint() == CertFingerprintOfFile(next.server_cert);
   }));
   // The connection opened before the rotation still works.
-  EXPECT_EQ(old_conn->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "b", "internal")).status, 200);
+  EXPECT_EQ(old_conn->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "b", "internal"))
+                .status,
+            200);
   const std::string scrape = Scrape();
   EXPECT_EQ(MetricValue(scrape, R"(alb_webhook_certificate_reloads_total{result="success"})"), 2);
   EXPECT_GT(MetricValue(scrape, "alb_webhook_certificate_expiry_timestamp_seconds"), 1.7e9);
@@ -342,7 +378,9 @@ TEST_F(ServerTest, BrokenOrMismatchedPairIsRejectedOldOneKeepsServing) {
     return MetricValue(Scrape(), R"(alb_webhook_certificate_reloads_total{result="failure"})") == 2;
   }));
   auto c2 = Connected(pki_);
-  EXPECT_EQ(c2->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "x", "internal")).status, 200);
+  EXPECT_EQ(
+      c2->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "x", "internal")).status,
+      200);
   EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/readyz").status, 200);
 }
 
@@ -353,7 +391,8 @@ TEST_F(ServerTest, MutualTlsRequiresClientCertificate) {
   TlsClient anonymous(ClientOptions(pki_));
   const std::string err = anonymous.Connect(server_->webhook_port());
   if (err.empty()) {
-    EXPECT_ANY_THROW(anonymous.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")));
+    EXPECT_ANY_THROW(
+        anonymous.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")));
   }
   // With one signed by the CA: served.
   TlsClientOptions o = ClientOptions(pki_);
@@ -361,7 +400,10 @@ TEST_F(ServerTest, MutualTlsRequiresClientCertificate) {
   o.client_key = pki_.client_key;
   TlsClient authenticated(o);
   ASSERT_EQ(authenticated.Connect(server_->webhook_port()), "");
-  EXPECT_EQ(authenticated.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status, 200);
+  EXPECT_EQ(
+      authenticated.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal"))
+          .status,
+      200);
   // Signed by another CA: refused.
   const Pki other = MakePki(dir_ + "/other");
   TlsClientOptions bad = ClientOptions(pki_);
@@ -369,14 +411,17 @@ TEST_F(ServerTest, MutualTlsRequiresClientCertificate) {
   bad.client_key = other.client_key;
   TlsClient stranger(bad);
   if (stranger.Connect(server_->webhook_port()).empty()) {
-    EXPECT_ANY_THROW(stranger.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")));
+    EXPECT_ANY_THROW(
+        stranger.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")));
   }
 }
 
 TEST_F(ServerTest, WithoutClientCaAnonymousClientsAreServed) {
   Start();
   auto client = Connected(pki_);
-  EXPECT_EQ(client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status, 200);
+  EXPECT_EQ(
+      client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status,
+      200);
 }
 
 TEST_F(ServerTest, RefusesOldTlsCbcSuitesAndH2OnlyAlpn) {
@@ -406,21 +451,24 @@ TEST_F(ServerTest, PolicyReloadGoodThenBad) {
   Start();
   auto client = Connected(pki_);
   const std::string bad_scheme = IngressReview("admission.k8s.io/v1", "p", "public");
-  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"], false);
+  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"],
+            false);
   // Good reload: class "alb" is no longer ours, so the same Ingress is allowed untouched.
   WriteFile(config_.policy_file, "ingress: {classNames: [other]}\n");
   server_->Reload();
   ASSERT_TRUE(Eventually([&] {
     return MetricValue(Scrape(), R"(alb_webhook_policy_reloads_total{result="success"})") == 2;
   }));
-  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"], true);
+  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"],
+            true);
   // Bad reload: kept the last good policy, counted.
   WriteFile(config_.policy_file, "ingress: {classNames: [alb], nope: 1}\n");
   server_->Reload();
   ASSERT_TRUE(Eventually([&] {
     return MetricValue(Scrape(), R"(alb_webhook_policy_reloads_total{result="failure"})") == 1;
   }));
-  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"], true);
+  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"],
+            true);
 }
 
 TEST_F(ServerTest, BadPolicyAtStartupIsAnError) {
@@ -428,7 +476,8 @@ TEST_F(ServerTest, BadPolicyAtStartupIsAnError) {
   WriteFile(config_.policy_file, "ingress: {rules: {wafRequired: {mode: maybe}}}\n");
   auto created = Server::Create(config_);
   ASSERT_FALSE(created.has_value());
-  EXPECT_NE(created.error().message.find("ingress.rules.wafRequired.mode: expected one of deny, warn, off"),
+  EXPECT_NE(created.error().message.find(
+                "ingress.rules.wafRequired.mode: expected one of deny, warn, off"),
             std::string::npos);
 }
 
@@ -439,17 +488,22 @@ TEST_F(ServerTest, MetricsEndpointServesOnlyMetricsAndHealth) {
   const auto metrics = PlainRequest(server_->metrics_port(), "GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
   for (const char* name :
-       {"alb_webhook_requests_total", "alb_webhook_request_duration_seconds_bucket", "alb_webhook_requests_in_flight",
-        "alb_webhook_tls_handshake_failures_total", "alb_webhook_certificate_expiry_timestamp_seconds",
-        "alb_webhook_certificate_reloads_total", "alb_webhook_policy_reloads_total",
+       {"alb_webhook_requests_total", "alb_webhook_request_duration_seconds_bucket",
+        "alb_webhook_requests_in_flight", "alb_webhook_tls_handshake_failures_total",
+        "alb_webhook_certificate_expiry_timestamp_seconds", "alb_webhook_certificate_reloads_total",
+        "alb_webhook_policy_reloads_total",
         "alb_webhook_policy_last_reload_success_timestamp_seconds", "alb_webhook_build_info",
         "alb_webhook_validation_failures_total"}) {
     EXPECT_NE(metrics.body.find(name), std::string::npos) << name;
   }
-  EXPECT_NE(metrics.body.find(R"(alb_webhook_request_duration_seconds_bucket{webhook="/validate-networking-v1-ingress",le="0.0001"})"), std::string::npos);
+  EXPECT_NE(
+      metrics.body.find(
+          R"(alb_webhook_request_duration_seconds_bucket{webhook="/validate-networking-v1-ingress",le="0.0001"})"),
+      std::string::npos);
   EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/readyz").status, 200);
-  EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/validate-networking-v1-ingress").status, 404);
+  EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/validate-networking-v1-ingress").status,
+            404);
   EXPECT_EQ(PlainRequest(server_->metrics_port(), "POST", "/metrics").status, 405);
   // The exposition passes promtool (the prometheus package is installed by make deps).
   const std::string file = dir_ + "/scrape.txt";
@@ -461,13 +515,19 @@ TEST_F(ServerTest, DrainAnswersInFlightRequestWithConnectionClose) {
   config_.shutdown_grace = 300ms;
   Start();
   auto idle = Connected(pki_);
-  EXPECT_EQ(idle->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "0", "internal")).status, 200);
+  EXPECT_EQ(
+      idle->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "0", "internal")).status,
+      200);
   auto client = Connected(pki_);
   const std::string body = IngressReview("admission.k8s.io/v1", "inflight", "internal");
-  client->SendRaw("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                  "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
+  client->SendRaw(
+      "POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
+      "application/json\r\n"
+      "Content-Length: " +
+      std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
   server_->Shutdown();
-  ASSERT_TRUE(Eventually([&] { return PlainRequest(server_->metrics_port(), "GET", "/readyz").status == 503; }));
+  ASSERT_TRUE(Eventually(
+      [&] { return PlainRequest(server_->metrics_port(), "GET", "/readyz").status == 503; }));
   client->SendRaw(body.substr(10));
   auto r = client->ReadResponse();
   EXPECT_EQ(r.status, 200);
@@ -490,8 +550,9 @@ TEST(BinaryTest, SigtermDrainsAndExitsZero) {
   if (pid == 0) {
     FILE* f = std::freopen(log.c_str(), "w", stderr);
     (void)f;
-    execl(ALBWEBHOOK_BINARY, ALBWEBHOOK_BINARY, "serve", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0",
-          "--cert-dir", dir.c_str(), "--shutdown-grace", "200ms", "--threads", "2", static_cast<char*>(nullptr));
+    execl(ALBWEBHOOK_BINARY, ALBWEBHOOK_BINARY, "serve", "--listen", "127.0.0.1:0",
+          "--metrics-listen", "127.0.0.1:0", "--cert-dir", dir.c_str(), "--shutdown-grace", "200ms",
+          "--threads", "2", static_cast<char*>(nullptr));
     _exit(127);
   }
   // Wait for the "serving" line with the chosen ports.
@@ -501,8 +562,10 @@ TEST(BinaryTest, SigtermDrainsAndExitsZero) {
     const std::string text = ReadFile(log);
     const auto pos = text.find("\"msg\":\"serving\"");
     if (pos == std::string::npos) return false;
-    const json line = json::parse(text.substr(text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1,
-                                              text.find('\n', pos) - (text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1)));
+    const json line = json::parse(text.substr(
+        text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1,
+        text.find('\n', pos) -
+            (text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1)));
     port = line["webhook_port"].get<std::uint16_t>();
     metrics_port = line["metrics_port"].get<std::uint16_t>();
     return true;
@@ -511,9 +574,12 @@ TEST(BinaryTest, SigtermDrainsAndExitsZero) {
   o.ca_file = pki.ca_cert;
   TlsClient client(o);
   ASSERT_EQ(client.Connect(port), "");
-  EXPECT_EQ(client.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "bin", "internal")).status, 200);
+  EXPECT_EQ(
+      client.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "bin", "internal")).status,
+      200);
   ASSERT_EQ(kill(pid, SIGTERM), 0);
-  EXPECT_TRUE(Eventually([&] { return PlainRequest(metrics_port, "GET", "/readyz").status == 503; }));
+  EXPECT_TRUE(
+      Eventually([&] { return PlainRequest(metrics_port, "GET", "/readyz").status == 503; }));
   int status = 0;
   ASSERT_TRUE(Eventually([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 5000ms));
   EXPECT_TRUE(WIFEXITED(status));

@@ -14,7 +14,8 @@ enum class Severity { kDeny, kWarn };
 
 /// One problem found in an object.
 struct Finding {
-  std::string check;    // check name or policy key path ("listen-ports", "ingress.rules.internetFacing")
+  std::string
+      check;  // check name or policy key path ("listen-ports", "ingress.rules.internetFacing")
   std::string message;  // complete user-facing text (LBC's exact text for parity checks)
   Severity severity = Severity::kDeny;
 
@@ -76,8 +77,8 @@ class Mutator {
  public:
   virtual ~Mutator() = default;
   /// Mutates `object` (a private copy of the request's object) in place; the adapter turns the
-  /// difference into a JSON patch. Must be idempotent: a second call on its own output changes nothing.
-  /// Never overwrites a value the user set. Deny findings deny the request.
+  /// difference into a JSON patch. Must be idempotent: a second call on its own output changes
+  /// nothing. Never overwrites a value the user set. Deny findings deny the request.
   virtual Verdict Mutate(const Context& ctx, nlohmann::json& object,
                          const nlohmann::json& old_object) const = 0;
 };
