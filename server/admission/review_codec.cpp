@@ -33,6 +33,26 @@ int NestingDepthExceeds(std::string_view body, int limit) {
   return false;
 }
 
+// nlohmann's error text without what it quotes of the input: its prefix
+// ("[json.exception.parse_error.101] ") goes, and so does the token it was reading ("; last read:
+// '...'") or the number it could not hold ("number overflow parsing '...'"). That text is a piece
+// of the body, which may hold a secret from an annotation and would travel back into the
+// apiserver's error and its logs; the line and column are enough to find the fault.
+std::string DescribeJsonError(const json::exception& e) {
+  std::string message = e.what();
+  if (message.rfind("[json.exception.", 0) == 0) {
+    if (const auto end = message.find("] "); end != std::string::npos) message.erase(0, end + 2);
+  }
+  if (const auto quoted = message.find("; last read: '"); quoted != std::string::npos) {
+    const auto expected = message.rfind("'; expected ");
+    message = message.substr(0, quoted) + (expected != std::string::npos && expected > quoted
+                                               ? message.substr(expected + 1)
+                                               : std::string());
+  }
+  if (message.rfind("number overflow parsing '", 0) == 0) message = "a number is out of range";
+  return message;
+}
+
 DecodedReview Fail(DecodedReview d, std::string message) {
   d.ok = false;
   d.error = Status{400, "BadRequest", std::move(message)};
@@ -65,8 +85,7 @@ DecodedReview DecodeReview(std::string_view body) {
     try {
       review = json::parse(body);
     } catch (const json::exception& e) {
-      // nlohmann's text names the byte offset and token; it holds no secrets.
-      return Fail(std::move(d), std::string("request body is not valid JSON: ") + e.what());
+      return Fail(std::move(d), "request body is not valid JSON: " + DescribeJsonError(e));
     }
   }
   if (!review.is_object()) return Fail(std::move(d), "request body is not a JSON object");
