@@ -211,6 +211,25 @@ def check_common(docs, where, policy_text):
               f"{where}: HPA does not target Deployment alb-webhook")
         check(any(m.get("resource", {}).get("name") == "cpu" for m in hs.get("metrics", [])), f"{where}: HPA does not scale on cpu")
 
+    # NetworkPolicy: selects the pods; admits only the webhook and metrics ports; no egress at all
+    # (the server makes no outbound connections).
+    netpol = one(docs, "NetworkPolicy", "alb-webhook", where)
+    if netpol:
+        ns_spec = netpol["spec"]
+        check(labels_match(ns_spec.get("podSelector", {}).get("matchLabels", {}), pod_labels)
+              and ns_spec.get("podSelector", {}).get("matchLabels"),
+              f"{where}: NetworkPolicy does not select the pods")
+        check(sorted(ns_spec.get("policyTypes", [])) == ["Egress", "Ingress"],
+              f"{where}: NetworkPolicy policyTypes {ns_spec.get('policyTypes')}, want Ingress and Egress")
+        check(ns_spec.get("egress", []) == [], f"{where}: NetworkPolicy allows egress {ns_spec.get('egress')}")
+        allowed = set()
+        for rule in ns_spec.get("ingress", []):
+            for p in rule.get("ports", []):
+                check(p.get("protocol", "TCP") == "TCP", f"{where}: NetworkPolicy admits protocol {p.get('protocol')}")
+                allowed.add(ports.get(p.get("port"), p.get("port")))
+        check(allowed == {listen_port, metrics_port},
+              f"{where}: NetworkPolicy admits ports {sorted(map(str, allowed))}, want exactly {listen_port} and {metrics_port}")
+
     # Webhook configurations.
     seen = {}
     for kind in ("ValidatingWebhookConfiguration", "MutatingWebhookConfiguration"):
