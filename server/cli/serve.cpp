@@ -28,6 +28,8 @@ Serve flags:
   --threads N                 I/O worker threads (default: number of CPUs)
   --shutdown-grace DURATION   drain time after SIGTERM (default 15s)
   --max-connections N         cap on open webhook connections (default 4096)
+  --max-buffered-body-bytes N request bodies buffered at once, all connections together;
+                              beyond it a request is answered 503 (default 67108864 = 64 MiB)
   --log-level LEVEL           debug, info, warn, error (default info)
   --help                      this text
 )";
@@ -97,6 +99,13 @@ Result<transport::ServerConfig> ParseServeFlags(const std::vector<std::string>& 
       if (!ParseCount(val, 1, 1000000, &n))
         return Error{"--max-connections: expected an integer from 1 to 1000000"};
       config.max_connections = static_cast<std::size_t>(n);
+    } else if (flag == "--max-buffered-body-bytes") {
+      // At least one largest body (7 MiB), else such a request could never be served.
+      if (!ParseCount(val, static_cast<long long>(config.max_body_bytes), 1LL << 40, &n)) {
+        return Error{"--max-buffered-body-bytes: expected an integer from " +
+                     std::to_string(config.max_body_bytes) + " to 1099511627776"};
+      }
+      config.max_buffered_body_bytes = static_cast<std::size_t>(n);
     } else if (flag == "--shutdown-grace") {
       const auto grace = transport::ParseGoDuration(val);
       if (grace.count() < 0)

@@ -14,6 +14,7 @@
 #include <boost/beast/ssl.hpp>
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -21,6 +22,8 @@
 #include <vector>
 
 #include "albwebhook/admission/handler.hpp"
+#include "albwebhook/admission/response.hpp"
+#include "albwebhook/admission/review_codec.hpp"
 #include "albwebhook/admission/webhook.hpp"
 #include "albwebhook/log/log.hpp"
 #include "albwebhook/metrics/metrics.hpp"
@@ -261,6 +264,10 @@ struct Server::Impl {
   std::unique_ptr<policy::PolicyStore> policy_store;
   std::unique_ptr<TlsStore> tls;
   std::vector<Route> routes;
+  // Bytes of request bodies reserved by every connection together (BodyReservation), at most
+  // config.max_buffered_body_bytes. Declared before ioc: sessions release into it when the
+  // io_context destroys their pending handlers.
+  std::atomic<std::size_t> buffered_body_bytes{0};
 
   net::io_context ioc;
   // Acceptors, timers and signals share one strand: accept completions, reloads and the drain
@@ -391,12 +398,50 @@ bool Ignorable(const beast::error_code& ec) {
          ec == net::error::connection_reset || ec == net::error::broken_pipe;
 }
 
+// A request's share of the global body budget (ServerConfig::max_buffered_body_bytes). It grows
+// before body bytes are buffered and is given back when released or destroyed, so that no path
+// (answered, failed, timed out, connection dropped) can leak it.
+class BodyReservation {
+ public:
+  BodyReservation(std::atomic<std::size_t>& pool, std::size_t budget)
+      : pool_(pool), budget_(budget) {}
+  ~BodyReservation() { Release(); }
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+
+  // Grows the reservation to `total` bytes. False, and nothing reserved, when the budget is short.
+  bool GrowTo(std::size_t total) {
+    if (total <= held_) return true;
+    const std::size_t extra = total - held_;
+    std::size_t used = pool_.load(std::memory_order_relaxed);
+    do {
+      if (extra > budget_ || used > budget_ - extra) return false;
+    } while (!pool_.compare_exchange_weak(used, used + extra, std::memory_order_relaxed));
+    held_ = total;
+    return true;
+  }
+
+  void Release() {
+    if (held_ == 0) return;
+    pool_.fetch_sub(held_, std::memory_order_relaxed);
+    held_ = 0;
+  }
+
+ private:
+  std::atomic<std::size_t>& pool_;
+  const std::size_t budget_;
+  std::size_t held_ = 0;
+};
+
 // One HTTPS connection: handshake, then requests until close. All steps run on the
 // connection's strand; every I/O step has a deadline.
 class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
  public:
   HttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx, Server::Impl& server)
-      : ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_), server_(server) {
+      : ctx_(std::move(ctx)),
+        stream_(std::move(socket), *ctx_),
+        server_(server),
+        body_reservation_(server.buffered_body_bytes, server.config.max_buffered_body_bytes) {
     ++server_.connections;
     ++server_.fresh_connections;
     server_.metrics->OpenConnections().Increment();
@@ -459,6 +504,8 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     parser_.emplace();
     parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
     parser_->body_limit(server_.config.max_body_bytes);
+    parser_->on_chunk_header(on_chunk_header_);
+    over_budget_ = false;
     beast::get_lowest_layer(stream_).expires_after(server_.config.header_timeout);
     http::async_read_header(stream_, buffer_, *parser_,
                             beast::bind_front_handler(&HttpsSession::OnHeader, shared_from_this()));
@@ -497,6 +544,10 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
       // Answer without buffering the body, then close (the rest of the body is never read).
       return SendTooLarge();
     }
+    // The body's share of the global budget, taken before a byte of it is buffered.
+    if (length && *length > 0 && !body_reservation_.GrowTo(static_cast<std::size_t>(*length))) {
+      return SendOverBudget(static_cast<std::size_t>(*length));
+    }
     if (beast::iequals(req[http::field::expect], "100-continue")) {
       auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
                                                                      req.version());
@@ -517,7 +568,31 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
                      beast::bind_front_handler(&HttpsSession::OnBody, shared_from_this()));
   }
 
+  // A chunked body: each chunk's bytes are reserved from the global budget as its header is
+  // read, before they are buffered. The body string is regrown here to an exact capacity that
+  // the reservation covers (left to itself, std::string doubles past it).
+  void OnChunkHeader(std::uint64_t size, beast::error_code& ec) {
+    std::string& body = parser_->get().body();
+    const std::size_t limit = server_.config.max_body_bytes;
+    if (size > limit - std::min(limit, body.size())) return;  // Beast refuses it: 413
+    const std::size_t needed = body.size() + static_cast<std::size_t>(size);
+    if (needed <= body.capacity()) return;
+    std::size_t target = std::min(limit, std::max(needed, 2 * body.size()));
+    if (!body_reservation_.GrowTo(target)) target = needed;  // no room to double: exact
+    if (target == needed && !body_reservation_.GrowTo(target)) {
+      over_budget_ = true;
+      over_budget_wanted_ = needed;
+      ec = net::error::no_buffer_space;
+      return;
+    }
+    std::string grown;
+    grown.reserve(target);
+    grown.append(body);
+    body.swap(grown);
+  }
+
   void OnBody(beast::error_code ec, std::size_t /*n*/) {
+    if (over_budget_) return SendOverBudget(over_budget_wanted_);
     if (ec == http::error::body_limit) {
       return SendTooLarge();
     }
@@ -547,9 +622,6 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     server_.metrics->ObserveRequest(route->path, result.code, seconds, result.failed_checks);
     if (result.panicked) server_.metrics->Panic();
     LogRequest(route->path, result, seconds);
-    // Free the request body now rather than at the next request.
-    req.body().clear();
-    req.body().shrink_to_fit();
     SendAdmission(std::move(result), false);
   }
 
@@ -593,6 +665,30 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     SendAdmission(std::move(result), /*close=*/true);
   }
 
+  // The global body budget is spent: 503 with Retry-After, without reading (the rest of) the body,
+  // then close. An AdmissionReview like the 413's; no uid, since the body is unread.
+  void SendOverBudget(std::size_t wanted) {
+    admission::Response refused =
+        admission::Errored(503, "too many request bodies are being received at once; retry");
+    refused.status.reason = "ServiceUnavailable";
+    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
+      server_.metrics->ObserveRequest(route->path, 503, seconds, {});
+    } else {
+      server_.metrics->HttpError(503);
+    }
+    log::Warn("request body budget exhausted; answered 503",
+              {{"body_bytes", wanted},
+               {"buffered_body_bytes", server_.buffered_body_bytes.load()},
+               {"budget", server_.config.max_buffered_body_bytes}});
+    auto res = std::make_unique<http::response<http::string_body>>(
+        http::status::service_unavailable, parser_->get().version());
+    res->set(http::field::content_type, "application/json");
+    res->set(http::field::retry_after, "1");
+    res->body() = admission::EncodeReview(refused, "", "", true);
+    Send(std::move(res), /*close=*/true);
+  }
+
   void SendError(http::status status, std::string_view message) {
     server_.metrics->HttpError(static_cast<int>(status));
     const unsigned version = (parser_ && parser_->is_header_done()) ? parser_->get().version() : 11;
@@ -610,6 +706,10 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
     res->keep_alive(keep_alive);
     res->set(http::field::server, "alb-webhook");
     res->prepare_payload();
+    // The answer is ready: the request body, and its share of the budget, go now (before the
+    // client can read the answer and send the next request).
+    if (parser_) std::string().swap(parser_->get().body());
+    body_reservation_.Release();
     if (Clock::now() >= deadline_ && in_request_) {
       // The caller has stopped waiting: an answer now would only be read by nobody.
       log::Warn("request deadline passed before the answer was ready; closing");
@@ -653,10 +753,17 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
   beast::ssl_stream<beast::tcp_stream> stream_;
   Server::Impl& server_;
   beast::flat_buffer buffer_;
+  BodyReservation body_reservation_;  // declared before parser_: released after the body is freed
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_header_ =
+      [this](std::uint64_t size, beast::string_view, beast::error_code& ec) {
+        OnChunkHeader(size, ec);
+      };
   std::unique_ptr<http::response<http::string_body>> response_;
   Clock::time_point start_{};
   Clock::time_point deadline_ = Clock::time_point::max();
+  bool over_budget_ = false;
+  std::size_t over_budget_wanted_ = 0;
   bool first_request_ = true;
   bool in_request_ = false;
   bool fresh_ = true;  // no request header read yet (see Impl::fresh_connections)

@@ -32,6 +32,13 @@ struct ServerConfig {
   std::size_t max_body_bytes = 7 * 1024 * 1024;
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_connections = 4096;
+  // All request bodies buffered at once, over every connection. A request reserves its
+  // Content-Length (a chunked one: each chunk, as its header arrives) before any body byte is
+  // buffered; beyond the budget it is answered 503 + Retry-After without its body being read.
+  // 64 MiB is nine 7 MiB bodies in flight - far more than the apiserver sends at once (objects
+  // are at most ~1.5 MiB in etcd) - and, with 4096 idle connections (~275 MiB), keeps the pod
+  // under the 384Mi limit in deploy/base. See SECURITY.md "Bounded memory per connection".
+  std::size_t max_buffered_body_bytes = 64 * 1024 * 1024;
   bool handle_signals = false;  // SIGTERM/SIGINT drain, SIGHUP reload (the binary sets this)
 };
 
