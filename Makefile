@@ -12,7 +12,7 @@ CMAKE_FLAGS ?=
 # Debian packages the build and the tests need (see README "Dependencies").
 DEB_PACKAGES := cmake make g++ pkg-config libboost1.81-dev libssl-dev nlohmann-json3-dev \
                 prometheus-cpp-dev libyaml-cpp-dev libgtest-dev libgmock-dev openssl curl \
-                python3 python3-yaml prometheus clang-14 libclang-rt-14-dev
+                python3 python3-yaml prometheus clang-14 libclang-rt-14-dev libmimalloc-dev
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
