@@ -22,14 +22,13 @@
 #include <vector>
 
 #include "albwebhook/admission/handler.hpp"
-#include "albwebhook/admission/response.hpp"
-#include "albwebhook/admission/review_codec.hpp"
 #include "albwebhook/admission/webhook.hpp"
 #include "albwebhook/log/log.hpp"
 #include "albwebhook/metrics/metrics.hpp"
 #include "albwebhook/policy/policy.hpp"
 #include "albwebhook/rules/ingress.hpp"
 #include "albwebhook/rules/target_group_binding.hpp"
+#include "transport/http_session.hpp"
 
 #ifndef ALBWEBHOOK_VERSION
 #define ALBWEBHOOK_VERSION "dev"
@@ -213,12 +212,6 @@ class TlsStore {
   std::string last_error_;
 };
 
-struct Route {
-  std::string path;
-  std::unique_ptr<admission::Handler> handler;
-  prometheus::Gauge* in_flight = nullptr;
-};
-
 }  // namespace
 
 Millis ParseGoDuration(std::string_view text) {
@@ -258,16 +251,10 @@ Millis ParseGoDuration(std::string_view text) {
   return Millis(static_cast<long long>(total_ms));
 }
 
-struct Server::Impl {
-  ServerConfig config;
-  std::unique_ptr<metrics::Metrics> metrics;
-  std::unique_ptr<policy::PolicyStore> policy_store;
+// The shared state sessions use (config, metrics, policy, routes, counters) is the SessionHost
+// base: it is destroyed after ioc, whose destructor destroys the sessions still pending.
+struct Server::Impl : detail::SessionHost {
   std::unique_ptr<TlsStore> tls;
-  std::vector<Route> routes;
-  // Bytes of request bodies reserved by every connection together (BodyReservation), at most
-  // config.max_buffered_body_bytes. Declared before ioc: sessions release into it when the
-  // io_context destroys their pending handlers.
-  std::atomic<std::size_t> buffered_body_bytes{0};
 
   net::io_context ioc;
   // Acceptors, timers and signals share one strand: accept completions, reloads and the drain
@@ -281,26 +268,11 @@ struct Server::Impl {
   std::uint16_t webhook_port = 0;  // read once at bind time: safe to read from any thread
   std::uint16_t metrics_port = 0;
 
-  std::atomic<bool> draining{false};
   std::atomic<bool> listening{false};
-  std::atomic<bool> stopped{false};
-  std::atomic<std::size_t> connections{0};
-  std::atomic<std::size_t> requests_in_flight{0};
-  // Connections accepted whose first request header has not been read yet. The drain waits
-  // for them too: a client that connected during the grace period and is sending its first
-  // request must get its answer, not a closed socket.
-  std::atomic<std::size_t> fresh_connections{0};
   int quiet_ticks = 0;  // consecutive drain checks with nothing in flight
   Clock::time_point hard_deadline{};
 
-  explicit Impl(const ServerConfig& c) : config(c) {}
-
-  Route* FindRoute(std::string_view path) {
-    for (auto& r : routes) {
-      if (r.path == path) return &r;
-    }
-    return nullptr;
-  }
+  explicit Impl(const ServerConfig& c) : SessionHost(c) {}
 
   bool Ready() const { return listening.load() && !draining.load() && tls->Current() != nullptr; }
 
@@ -316,153 +288,38 @@ struct Server::Impl {
 
 namespace {
 
-std::string_view PathOf(std::string_view target) { return target.substr(0, target.find('?')); }
-
-// Value of `key` in the query string of `target` ("" when absent).
-std::string_view QueryParam(std::string_view target, std::string_view key) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == key && eq != std::string_view::npos) return pair.substr(eq + 1);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
-// A request the HTTP parser rejected (as opposed to a closed or failed connection).
-bool IsHttpSyntaxError(const beast::error_code& ec) {
-  return ec.category() == http::make_error_code(http::error::bad_method).category() &&
-         ec != http::error::end_of_stream && ec != http::error::partial_message &&
-         ec != http::error::need_more;
-}
-
-// Request-smuggling defence (RFC 9112 sections 6.1 and 6.3). Beast accepts framings that a proxy
-// in front of us could read differently: a Transfer-Encoding other than a lone "chunked" (Beast
-// then reads no body, so the body's bytes become the next request), repeated or comma-listed
-// Content-Length, or both headers. The apiserver never sends these; they get 400 and a close.
-// Returns why the framing is ambiguous, or nullptr.
-const char* AmbiguousFraming(const http::request_parser<http::string_body>::value_type& req) {
-  int transfer_encodings = 0;
-  int content_lengths = 0;
-  for (const auto& field : req) {
-    if (field.name() == http::field::transfer_encoding) {
-      ++transfer_encodings;
-      std::string_view value = field.value();
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
-      if (!beast::iequals(value, "chunked"))
-        return "malformed HTTP request: unsupported Transfer-Encoding";
-    } else if (field.name() == http::field::content_length) {
-      ++content_lengths;
-      const std::string_view value = field.value();
-      if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
-        return "malformed HTTP request: Content-Length must be one decimal number";
-      }
-    }
-  }
-  if (transfer_encodings > 1 || content_lengths > 1) {
-    return "malformed HTTP request: repeated Transfer-Encoding or Content-Length";
-  }
-  if (transfer_encodings > 0 && content_lengths > 0) {
-    return "malformed HTTP request: both Transfer-Encoding and Content-Length";
-  }
-  return nullptr;
-}
-
-// The decode error of a 400 as it may be logged. nlohmann's syntax errors quote the token being
-// read ("; last read: '...'"), which can be part of an object body (say, a secret in an
-// annotation): that part is never logged. The rest is capped, so that a huge apiVersion or kind
-// echoed in the message cannot make huge log lines.
-std::string LoggableError(std::string message) {
-  if (const auto quoted = message.find("; last read: "); quoted != std::string::npos) {
-    message.resize(quoted);
-  }
-  constexpr std::size_t kMaxLoggedError = 512;
-  if (message.size() > kMaxLoggedError) {
-    message.resize(kMaxLoggedError);
-    message += "...";
-  }
-  return message;
-}
-
-bool Ignorable(const beast::error_code& ec) {
-  return ec == net::error::operation_aborted || ec == http::error::end_of_stream ||
-         ec == net::error::eof || ec == ssl::error::stream_truncated ||
-         ec == net::error::connection_reset || ec == net::error::broken_pipe;
-}
-
-// A request's share of the global body budget (ServerConfig::max_buffered_body_bytes). It grows
-// before body bytes are buffered and is given back when released or destroyed, so that no path
-// (answered, failed, timed out, connection dropped) can leak it.
-class BodyReservation {
+// One HTTPS connection: the TLS handshake, then the request loop of HttpSession (every I/O
+// step on the connection's strand, with the deadlines of a beast::tcp_stream).
+class HttpsSession : public detail::HttpSession<HttpsSession> {
  public:
-  BodyReservation(std::atomic<std::size_t>& pool, std::size_t budget)
-      : pool_(pool), budget_(budget) {}
-  ~BodyReservation() { Release(); }
-  BodyReservation(const BodyReservation&) = delete;
-  BodyReservation& operator=(const BodyReservation&) = delete;
-
-  // Grows the reservation to `total` bytes. False, and nothing reserved, when the budget is short.
-  bool GrowTo(std::size_t total) {
-    if (total <= held_) return true;
-    const std::size_t extra = total - held_;
-    std::size_t used = pool_.load(std::memory_order_relaxed);
-    do {
-      if (extra > budget_ || used > budget_ - extra) return false;
-    } while (!pool_.compare_exchange_weak(used, used + extra, std::memory_order_relaxed));
-    held_ = total;
-    return true;
-  }
-
-  void Release() {
-    if (held_ == 0) return;
-    pool_.fetch_sub(held_, std::memory_order_relaxed);
-    held_ = 0;
-  }
-
- private:
-  std::atomic<std::size_t>& pool_;
-  const std::size_t budget_;
-  std::size_t held_ = 0;
-};
-
-// One HTTPS connection: handshake, then requests until close. All steps run on the
-// connection's strand; every I/O step has a deadline.
-class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
- public:
-  HttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx, Server::Impl& server)
-      : ctx_(std::move(ctx)),
-        stream_(std::move(socket), *ctx_),
-        server_(server),
-        body_reservation_(server.buffered_body_bytes, server.config.max_buffered_body_bytes) {
-    ++server_.connections;
-    ++server_.fresh_connections;
-    server_.metrics->OpenConnections().Increment();
-  }
-  ~HttpsSession() {
-    --server_.connections;
-    server_.metrics->OpenConnections().Decrement();
-    if (in_request_) --server_.requests_in_flight;
-    if (fresh_) --server_.fresh_connections;
-  }
-  HttpsSession(const HttpsSession&) = delete;
-  HttpsSession& operator=(const HttpsSession&) = delete;
+  HttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx, detail::SessionHost& server)
+      : HttpSession(server), ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_) {}
 
   void Start() {
     net::dispatch(stream_.get_executor(),
                   beast::bind_front_handler(&HttpsSession::DoHandshake, shared_from_this()));
   }
 
+  // The hooks of HttpSession.
+  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  void ArmTimeout(Clock::duration timeout) {
+    beast::get_lowest_layer(stream_).expires_after(timeout);
+  }
+  void ArmDeadline(Clock::time_point deadline) {
+    beast::get_lowest_layer(stream_).expires_at(deadline);
+  }
+  static Clock::time_point Now() { return Clock::now(); }
+  void DoClose() {
+    ArmTimeout(std::chrono::seconds(1));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
  private:
   void DoHandshake() {
-    beast::get_lowest_layer(stream_).expires_after(server_.config.handshake_timeout);
+    ArmTimeout(server_.config.handshake_timeout);
     stream_.async_handshake(
         ssl::stream_base::server,
         beast::bind_front_handler(&HttpsSession::OnHandshake, shared_from_this()));
@@ -474,299 +331,11 @@ class HttpsSession : public std::enable_shared_from_this<HttpsSession> {
       log::Debug("tls handshake failed", {{"error", ec.message()}});
       return;  // closing the socket is the destructor's job
     }
-    first_request_ = true;
-    WaitForRequest();
-  }
-
-  // Waits for the first byte of the next request: the idle keep-alive timeout applies here,
-  // the (shorter) header timeout from the first byte on.
-  void WaitForRequest() {
-    if (server_.stopped.load()) return;
-    if (buffer_.size() > 0) {
-      ReadHeader();
-      return;
-    }
-    beast::get_lowest_layer(stream_).expires_after(first_request_ ? server_.config.header_timeout
-                                                                  : server_.config.idle_timeout);
-    stream_.async_read_some(
-        buffer_.prepare(4096),
-        beast::bind_front_handler(&HttpsSession::OnFirstBytes, shared_from_this()));
-  }
-
-  void OnFirstBytes(beast::error_code ec, std::size_t n) {
-    if (ec) return Fail(ec, "read");
-    buffer_.commit(n);
-    ReadHeader();
-  }
-
-  void ReadHeader() {
-    first_request_ = false;
-    parser_.emplace();
-    parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
-    parser_->body_limit(server_.config.max_body_bytes);
-    parser_->on_chunk_header(on_chunk_header_);
-    over_budget_ = false;
-    beast::get_lowest_layer(stream_).expires_after(server_.config.header_timeout);
-    http::async_read_header(stream_, buffer_, *parser_,
-                            beast::bind_front_handler(&HttpsSession::OnHeader, shared_from_this()));
-  }
-
-  void OnHeader(beast::error_code ec, std::size_t /*n*/) {
-    start_ = Clock::now();
-    // A declared Content-Length over the limit is reported here, before any body byte is read.
-    if (ec == http::error::body_limit) return SendTooLarge();
-    if (ec == http::error::header_limit) {
-      return SendError(http::status::request_header_fields_too_large, "request header too large");
-    }
-    // On a timeout the stream has already closed the socket: nothing can be answered.
-    if (ec) {
-      if (IsHttpSyntaxError(ec))
-        return SendError(http::status::bad_request, "malformed HTTP request");
-      return Fail(ec, "read header");
-    }
-    if (const char* why = AmbiguousFraming(parser_->get())) {
-      return SendError(http::status::bad_request, why);
-    }
-    in_request_ = true;
-    ++server_.requests_in_flight;
-    if (fresh_) {
-      fresh_ = false;
-      --server_.fresh_connections;
-    }
-    const auto& req = parser_->get();
-    // The caller's deadline: never answer later than it will wait (?timeout=, Go duration).
-    deadline_ = start_ + server_.config.body_timeout;
-    const Millis timeout = ParseGoDuration(QueryParam(req.target(), "timeout"));
-    if (timeout.count() > 0 && start_ + timeout < deadline_) deadline_ = start_ + timeout;
-
-    const auto length = parser_->content_length();
-    if (length && *length > server_.config.max_body_bytes) {
-      // Answer without buffering the body, then close (the rest of the body is never read).
-      return SendTooLarge();
-    }
-    // The body's share of the global budget, taken before a byte of it is buffered.
-    if (length && *length > 0 && !body_reservation_.GrowTo(static_cast<std::size_t>(*length))) {
-      return SendOverBudget(static_cast<std::size_t>(*length));
-    }
-    if (beast::iequals(req[http::field::expect], "100-continue")) {
-      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
-                                                                     req.version());
-      beast::get_lowest_layer(stream_).expires_at(deadline_);
-      http::async_write(stream_, *cont,
-                        [self = shared_from_this(), cont](beast::error_code wec, std::size_t) {
-                          if (wec) return self->Fail(wec, "write 100-continue");
-                          self->ReadBody();
-                        });
-      return;
-    }
-    ReadBody();
-  }
-
-  void ReadBody() {
-    beast::get_lowest_layer(stream_).expires_at(deadline_);
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&HttpsSession::OnBody, shared_from_this()));
-  }
-
-  // A chunked body: each chunk's bytes are reserved from the global budget as its header is
-  // read, before they are buffered. The body string is regrown here to an exact capacity that
-  // the reservation covers (left to itself, std::string doubles past it).
-  void OnChunkHeader(std::uint64_t size, beast::error_code& ec) {
-    std::string& body = parser_->get().body();
-    const std::size_t limit = server_.config.max_body_bytes;
-    if (size > limit - std::min(limit, body.size())) return;  // Beast refuses it: 413
-    const std::size_t needed = body.size() + static_cast<std::size_t>(size);
-    if (needed <= body.capacity()) return;
-    std::size_t target = std::min(limit, std::max(needed, 2 * body.size()));
-    if (!body_reservation_.GrowTo(target)) target = needed;  // no room to double: exact
-    if (target == needed && !body_reservation_.GrowTo(target)) {
-      over_budget_ = true;
-      over_budget_wanted_ = needed;
-      ec = net::error::no_buffer_space;
-      return;
-    }
-    std::string grown;
-    grown.reserve(target);
-    grown.append(body);
-    body.swap(grown);
-  }
-
-  void OnBody(beast::error_code ec, std::size_t /*n*/) {
-    if (over_budget_) return SendOverBudget(over_budget_wanted_);
-    if (ec == http::error::body_limit) {
-      return SendTooLarge();
-    }
-    if (ec) {
-      if (IsHttpSyntaxError(ec))
-        return SendError(http::status::bad_request, "malformed HTTP request");
-      return Fail(ec, "read body");
-    }
-    Dispatch();
-  }
-
-  void Dispatch() {
-    auto& req = parser_->get();
-    const std::string_view path = PathOf(req.target());
-    Route* route = server_.FindRoute(path);
-    if (route == nullptr) return SendError(http::status::not_found, "not found");
-    if (req.method() != http::verb::post)
-      return SendError(http::status::method_not_allowed, "method not allowed; use POST");
-
-    // Requests keep the policy they started with, whatever reloads happen meanwhile.
-    const std::shared_ptr<const policy::Policy> policy = server_.policy_store->Current();
-    route->in_flight->Increment();
-    admission::AdmissionResult result = admission::ServeAdmission(
-        req.body(), req[http::field::content_type], *route->handler, *policy);
-    route->in_flight->Decrement();
-    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    server_.metrics->ObserveRequest(route->path, result.code, seconds, result.failed_checks);
-    if (result.panicked) server_.metrics->Panic();
-    LogRequest(route->path, result, seconds);
-    SendAdmission(std::move(result), false);
-  }
-
-  void LogRequest(const std::string& path, const admission::AdmissionResult& r, double seconds) {
-    const auto level = (r.code >= 500)                    ? log::Level::kError
-                       : (r.code >= 400 && r.code != 403) ? log::Level::kWarn
-                                                          : log::Level::kInfo;
-    if (!log::Enabled(level)) return;
-    json fields = {{"uid", r.uid},
-                   {"webhook", path},
-                   {"operation", r.operation},
-                   {"namespace", r.ns},
-                   {"name", r.name},
-                   {"allowed", r.allowed},
-                   {"code", r.code},
-                   {"violations", r.violations},
-                   {"warnings", r.warnings},
-                   {"duration_us", static_cast<long long>(seconds * 1e6)}};
-    if (!r.allowed) fields["checks"] = r.failed_checks;
-    if (r.code >= 400 && r.code != 403) fields["error"] = LoggableError(r.message);
-    log::Write(level, "admission", fields);
-  }
-
-  void SendAdmission(admission::AdmissionResult result, bool close) {
-    auto res = std::make_unique<http::response<http::string_body>>(
-        static_cast<http::status>(result.http_status), parser_->get().version());
-    res->set(http::field::content_type, "application/json");
-    res->body() = std::move(result.body);
-    Send(std::move(res), close);
-  }
-
-  // A body over the limit: answered 413 without reading it, counted under its webhook.
-  void SendTooLarge() {
-    admission::AdmissionResult result = admission::TooLarge(server_.config.max_body_bytes);
-    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
-      server_.metrics->ObserveRequest(route->path, result.code,
-                                      std::chrono::duration<double>(Clock::now() - start_).count(),
-                                      {});
-    }
-    log::Warn("request body too large", {{"limit", server_.config.max_body_bytes}});
-    SendAdmission(std::move(result), /*close=*/true);
-  }
-
-  // The global body budget is spent: 503 with Retry-After, without reading (the rest of) the body,
-  // then close. An AdmissionReview like the 413's; no uid, since the body is unread.
-  void SendOverBudget(std::size_t wanted) {
-    admission::Response refused =
-        admission::Errored(503, "too many request bodies are being received at once; retry");
-    refused.status.reason = "ServiceUnavailable";
-    const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
-    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
-      server_.metrics->ObserveRequest(route->path, 503, seconds, {});
-    } else {
-      server_.metrics->HttpError(503);
-    }
-    log::Warn("request body budget exhausted; answered 503",
-              {{"body_bytes", wanted},
-               {"buffered_body_bytes", server_.buffered_body_bytes.load()},
-               {"budget", server_.config.max_buffered_body_bytes}});
-    auto res = std::make_unique<http::response<http::string_body>>(
-        http::status::service_unavailable, parser_->get().version());
-    res->set(http::field::content_type, "application/json");
-    res->set(http::field::retry_after, "1");
-    res->body() = admission::EncodeReview(refused, "", "", true);
-    Send(std::move(res), /*close=*/true);
-  }
-
-  void SendError(http::status status, std::string_view message) {
-    server_.metrics->HttpError(static_cast<int>(status));
-    const unsigned version = (parser_ && parser_->is_header_done()) ? parser_->get().version() : 11;
-    auto res = std::make_unique<http::response<http::string_body>>(status, version);
-    res->set(http::field::content_type, "text/plain; charset=utf-8");
-    if (status == http::status::method_not_allowed) res->set(http::field::allow, "POST");
-    res->body() = std::string(message) + "\n";
-    // After a protocol error the stream position is unknown: close.
-    Send(std::move(res), /*close=*/true);
-  }
-
-  void Send(std::unique_ptr<http::response<http::string_body>> res, bool close) {
-    const bool keep_alive = !close && !server_.draining.load() && parser_ &&
-                            parser_->is_header_done() && parser_->get().keep_alive();
-    res->keep_alive(keep_alive);
-    res->set(http::field::server, "alb-webhook");
-    res->prepare_payload();
-    // The answer is ready: the request body, and its share of the budget, go now (before the
-    // client can read the answer and send the next request).
-    if (parser_) std::string().swap(parser_->get().body());
-    body_reservation_.Release();
-    if (Clock::now() >= deadline_ && in_request_) {
-      // The caller has stopped waiting: an answer now would only be read by nobody.
-      log::Warn("request deadline passed before the answer was ready; closing");
-      return;
-    }
-    response_ = std::move(res);
-    const auto write_deadline = Clock::now() + server_.config.write_timeout;
-    beast::get_lowest_layer(stream_).expires_at(in_request_ ? std::min(deadline_, write_deadline)
-                                                            : write_deadline);
-    http::async_write(
-        stream_, *response_,
-        beast::bind_front_handler(&HttpsSession::OnWrite, shared_from_this(), keep_alive));
-  }
-
-  void OnWrite(bool keep_alive, beast::error_code ec, std::size_t /*n*/) {
-    response_.reset();
-    if (in_request_) {
-      in_request_ = false;
-      --server_.requests_in_flight;
-    }
-    if (ec) return Fail(ec, "write");
-    if (!keep_alive) return DoClose();
-    deadline_ = Clock::time_point::max();
-    WaitForRequest();
-  }
-
-  void DoClose() {
-    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(1));
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
-      beast::error_code ignored;
-      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
-    });
-  }
-
-  void Fail(beast::error_code ec, const char* what) {
-    if (Ignorable(ec) || ec == beast::error::timeout) return;
-    log::Debug("connection error", {{"step", what}, {"error", ec.message()}});
+    BeginRequests();
   }
 
   std::shared_ptr<ssl::context> ctx_;  // outlives stream_
   beast::ssl_stream<beast::tcp_stream> stream_;
-  Server::Impl& server_;
-  beast::flat_buffer buffer_;
-  BodyReservation body_reservation_;  // declared before parser_: released after the body is freed
-  std::optional<http::request_parser<http::string_body>> parser_;
-  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_header_ =
-      [this](std::uint64_t size, beast::string_view, beast::error_code& ec) {
-        OnChunkHeader(size, ec);
-      };
-  std::unique_ptr<http::response<http::string_body>> response_;
-  Clock::time_point start_{};
-  Clock::time_point deadline_ = Clock::time_point::max();
-  bool over_budget_ = false;
-  std::size_t over_budget_wanted_ = 0;
-  bool first_request_ = true;
-  bool in_request_ = false;
-  bool fresh_ = true;  // no request header read yet (see Impl::fresh_connections)
 };
 
 // Plain-HTTP metrics and health session: GET /metrics, /healthz, /readyz. Nothing else.
@@ -797,7 +366,7 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
       return;
     }
     const auto& req = parser_->get();
-    const std::string_view path = PathOf(req.target());
+    const std::string_view path = detail::PathOf(req.target());
     auto res = std::make_unique<http::response<http::string_body>>(http::status::ok, req.version());
     res->set(http::field::content_type, "text/plain; charset=utf-8");
     if (path != "/metrics" && path != "/healthz" && path != "/readyz") {
@@ -975,6 +544,33 @@ void Server::Impl::WaitForInFlight() {
   drain_timer.async_wait([this](beast::error_code) { WaitForInFlight(); });
 }
 
+void detail::SessionHost::InstallRoutes() {
+  auto ingress_validator = std::shared_ptr<const rules::Validator>(rules::MakeIngressValidator());
+  auto ingress_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeIngressMutator());
+  auto tgb_validator =
+      std::shared_ptr<const rules::Validator>(rules::MakeTargetGroupBindingValidator());
+  auto tgb_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeTargetGroupBindingMutator());
+  const admission::ExpectedKind ingress{"networking.k8s.io", "Ingress"};
+  const admission::ExpectedKind tgb{"elbv2.k8s.aws", "TargetGroupBinding"};
+  routes.push_back({std::string(rules::kValidateIngressPath),
+                    admission::MakeValidatingHandler(ingress_validator, ingress)});
+  routes.push_back({std::string(rules::kMutateIngressPath),
+                    admission::MakeMutatingHandler(ingress_mutator, ingress)});
+  routes.push_back({std::string(rules::kValidateTargetGroupBindingPath),
+                    admission::MakeValidatingHandler(tgb_validator, tgb)});
+  routes.push_back({std::string(rules::kMutateTargetGroupBindingPath),
+                    admission::MakeMutatingHandler(tgb_mutator, tgb)});
+
+  std::vector<std::pair<std::string, std::vector<std::string>>> webhooks;
+  for (const auto& r : routes) {
+    const bool is_ingress = r.path.find("ingress") != std::string::npos;
+    webhooks.emplace_back(
+        r.path, is_ingress ? rules::IngressCheckNames() : rules::TargetGroupBindingCheckNames());
+  }
+  metrics = std::make_unique<metrics::Metrics>(webhooks, ALBWEBHOOK_VERSION);
+  for (auto& r : routes) r.in_flight = metrics->InFlight(r.path);
+}
+
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
@@ -983,30 +579,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config) {
   Impl& s = *impl;
   if (config.threads < 1) return Error{"--threads must be at least 1"};
 
-  auto ingress_validator = std::shared_ptr<const rules::Validator>(rules::MakeIngressValidator());
-  auto ingress_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeIngressMutator());
-  auto tgb_validator =
-      std::shared_ptr<const rules::Validator>(rules::MakeTargetGroupBindingValidator());
-  auto tgb_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeTargetGroupBindingMutator());
-  const admission::ExpectedKind ingress{"networking.k8s.io", "Ingress"};
-  const admission::ExpectedKind tgb{"elbv2.k8s.aws", "TargetGroupBinding"};
-  s.routes.push_back({std::string(rules::kValidateIngressPath),
-                      admission::MakeValidatingHandler(ingress_validator, ingress)});
-  s.routes.push_back({std::string(rules::kMutateIngressPath),
-                      admission::MakeMutatingHandler(ingress_mutator, ingress)});
-  s.routes.push_back({std::string(rules::kValidateTargetGroupBindingPath),
-                      admission::MakeValidatingHandler(tgb_validator, tgb)});
-  s.routes.push_back({std::string(rules::kMutateTargetGroupBindingPath),
-                      admission::MakeMutatingHandler(tgb_mutator, tgb)});
-
-  std::vector<std::pair<std::string, std::vector<std::string>>> webhooks;
-  for (const auto& r : s.routes) {
-    const bool is_ingress = r.path.find("ingress") != std::string::npos;
-    webhooks.emplace_back(
-        r.path, is_ingress ? rules::IngressCheckNames() : rules::TargetGroupBindingCheckNames());
-  }
-  s.metrics = std::make_unique<metrics::Metrics>(webhooks, ALBWEBHOOK_VERSION);
-  for (auto& r : s.routes) r.in_flight = s.metrics->InFlight(r.path);
+  s.InstallRoutes();
 
   // Policy: the file when given (fatal if bad at start-up), else the embedded default.
   if (config.policy_file.empty()) {

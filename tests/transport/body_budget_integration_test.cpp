@@ -56,7 +56,9 @@ class BodyBudgetTest : public LiveServerTest {
     EXPECT_TRUE(h.conn->Write(PostHeader(size, "Expect: 100-continue\r\n")));
     auto cont = h.conn->ReadResponse();
     EXPECT_TRUE(cont.has_value());
-    if (cont) EXPECT_EQ(cont->status, 100);
+    if (cont) {
+      EXPECT_EQ(cont->status, 100);
+    }
     EXPECT_TRUE(h.conn->Write(std::string_view(h.body).substr(0, size / 2)));
     return h;
   }
@@ -90,7 +92,9 @@ class BodyBudgetTest : public LiveServerTest {
     if (!c->Write(PostBytes(kValidateIngressPath, ReviewOfSize(uid, size)))) return 0;
     auto r = c->ReadResponse();
     if (!r) return 0;
-    if (r->status == 200) EXPECT_EQ(json::parse(r->body)["response"]["uid"], uid);
+    if (r->status == 200) {
+      EXPECT_EQ(json::parse(r->body)["response"]["uid"], uid);
+    }
     return r->status;
   }
 };

@@ -1,0 +1,533 @@
+// The HTTP/1.1 request loop of a webhook connection, as a template on the connection type so that
+// the same code serves TLS connections (HttpsSession in server.cpp) and the in-memory streams of
+// the session fuzz target (tests/fuzz/http_session_fuzz.cpp). Internal: only those two include
+// it, which keeps Beast and Asio out of every other translation unit.
+//
+// HttpSession<Derived> is CRTP. Derived owns the stream and provides:
+//   Stream& stream();                         the byte stream (AsyncReadStream + AsyncWriteStream)
+//   void ArmTimeout(Clock::duration);         the next I/O must finish within this...
+//   void ArmDeadline(Clock::time_point);      ...or by then; on expiry it fails (and is closed)
+//   Clock::time_point Now();                  the clock deadlines are measured on
+//   void DoClose();                           close after the last answer (graceful)
+// and calls BeginRequests() once the stream is ready (after the TLS handshake).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "albwebhook/admission/handler.hpp"
+#include "albwebhook/admission/response.hpp"
+#include "albwebhook/admission/review_codec.hpp"
+#include "albwebhook/admission/webhook.hpp"
+#include "albwebhook/log/log.hpp"
+#include "albwebhook/metrics/metrics.hpp"
+#include "albwebhook/policy/policy.hpp"
+#include "albwebhook/transport/server.hpp"
+
+namespace albwebhook::transport::detail {
+
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using Clock = std::chrono::steady_clock;
+
+struct Route {
+  std::string path;
+  std::unique_ptr<admission::Handler> handler;
+  prometheus::Gauge* in_flight = nullptr;
+};
+
+/// What every session shares with its server: configuration, metrics, policy, routes, and the
+/// counters the drain and the body budget read. Server::Impl is one; the fuzz target makes its own.
+struct SessionHost {
+  explicit SessionHost(const ServerConfig& c) : config(c) {}
+  SessionHost(const SessionHost&) = delete;
+  SessionHost& operator=(const SessionHost&) = delete;
+
+  /// Creates the metrics and the four webhook routes (defined in server.cpp).
+  void InstallRoutes();
+
+  Route* FindRoute(std::string_view path) {
+    for (auto& r : routes) {
+      if (r.path == path) return &r;
+    }
+    return nullptr;
+  }
+
+  ServerConfig config;
+  std::unique_ptr<metrics::Metrics> metrics;
+  std::unique_ptr<policy::PolicyStore> policy_store;
+  std::vector<Route> routes;
+
+  std::atomic<bool> draining{false};
+  std::atomic<bool> stopped{false};
+  std::atomic<std::size_t> connections{0};
+  std::atomic<std::size_t> requests_in_flight{0};
+  // Connections accepted whose first request header has not been read yet. The drain waits
+  // for them too: a client that connected during the grace period and is sending its first
+  // request must get its answer, not a closed socket.
+  std::atomic<std::size_t> fresh_connections{0};
+  // Bytes of request bodies reserved by every connection together (BodyReservation), at most
+  // config.max_buffered_body_bytes.
+  std::atomic<std::size_t> buffered_body_bytes{0};
+};
+
+inline std::string_view PathOf(std::string_view target) {
+  return target.substr(0, target.find('?'));
+}
+
+// Value of `key` in the query string of `target` ("" when absent).
+inline std::string_view QueryParam(std::string_view target, std::string_view key) {
+  const auto q = target.find('?');
+  if (q == std::string_view::npos) return {};
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == key && eq != std::string_view::npos) return pair.substr(eq + 1);
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+// A request the HTTP parser rejected (as opposed to a closed or failed connection).
+inline bool IsHttpSyntaxError(const beast::error_code& ec) {
+  return ec.category() == http::make_error_code(http::error::bad_method).category() &&
+         ec != http::error::end_of_stream && ec != http::error::partial_message &&
+         ec != http::error::need_more;
+}
+
+// Request-smuggling defence (RFC 9112 sections 6.1 and 6.3). Beast accepts framings that a proxy
+// in front of us could read differently: a Transfer-Encoding other than a lone "chunked" (Beast
+// then reads no body, so the body's bytes become the next request), repeated or comma-listed
+// Content-Length, or both headers. The apiserver never sends these; they get 400 and a close.
+// Returns why the framing is ambiguous, or nullptr.
+inline const char* AmbiguousFraming(
+    const http::request_parser<http::string_body>::value_type& req) {
+  int transfer_encodings = 0;
+  int content_lengths = 0;
+  for (const auto& field : req) {
+    if (field.name() == http::field::transfer_encoding) {
+      ++transfer_encodings;
+      std::string_view value = field.value();
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
+        value.remove_suffix(1);
+      if (!beast::iequals(value, "chunked"))
+        return "malformed HTTP request: unsupported Transfer-Encoding";
+    } else if (field.name() == http::field::content_length) {
+      ++content_lengths;
+      const std::string_view value = field.value();
+      if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
+        return "malformed HTTP request: Content-Length must be one decimal number";
+      }
+    }
+  }
+  if (transfer_encodings > 1 || content_lengths > 1) {
+    return "malformed HTTP request: repeated Transfer-Encoding or Content-Length";
+  }
+  if (transfer_encodings > 0 && content_lengths > 0) {
+    return "malformed HTTP request: both Transfer-Encoding and Content-Length";
+  }
+  return nullptr;
+}
+
+// The decode error of a 400 as it may be logged. nlohmann's syntax errors quote the token being
+// read ("; last read: '...'"), which can be part of an object body (say, a secret in an
+// annotation): that part is never logged. The rest is capped, so that a huge apiVersion or kind
+// echoed in the message cannot make huge log lines.
+inline std::string LoggableError(std::string message) {
+  if (const auto quoted = message.find("; last read: "); quoted != std::string::npos) {
+    message.resize(quoted);
+  }
+  constexpr std::size_t kMaxLoggedError = 512;
+  if (message.size() > kMaxLoggedError) {
+    message.resize(kMaxLoggedError);
+    message += "...";
+  }
+  return message;
+}
+
+inline bool Ignorable(const beast::error_code& ec) {
+  namespace net = boost::asio;
+  return ec == net::error::operation_aborted || ec == http::error::end_of_stream ||
+         ec == net::error::eof || ec == net::ssl::error::stream_truncated ||
+         ec == net::error::connection_reset || ec == net::error::broken_pipe;
+}
+
+// A request's share of the global body budget (ServerConfig::max_buffered_body_bytes). It grows
+// before body bytes are buffered and is given back when released or destroyed, so that no path
+// (answered, failed, timed out, connection dropped) can leak it.
+class BodyReservation {
+ public:
+  BodyReservation(std::atomic<std::size_t>& pool, std::size_t budget)
+      : pool_(pool), budget_(budget) {}
+  ~BodyReservation() { Release(); }
+  BodyReservation(const BodyReservation&) = delete;
+  BodyReservation& operator=(const BodyReservation&) = delete;
+
+  // Grows the reservation to `total` bytes. False, and nothing reserved, when the budget is short.
+  bool GrowTo(std::size_t total) {
+    if (total <= held_) return true;
+    const std::size_t extra = total - held_;
+    std::size_t used = pool_.load(std::memory_order_relaxed);
+    do {
+      if (extra > budget_ || used > budget_ - extra) return false;
+    } while (!pool_.compare_exchange_weak(used, used + extra, std::memory_order_relaxed));
+    held_ = total;
+    return true;
+  }
+
+  void Release() {
+    if (held_ == 0) return;
+    pool_.fetch_sub(held_, std::memory_order_relaxed);
+    held_ = 0;
+  }
+
+  std::size_t held() const { return held_; }
+
+ private:
+  std::atomic<std::size_t>& pool_;
+  const std::size_t budget_;
+  std::size_t held_ = 0;
+};
+
+// One connection's requests until close. Every step runs on the connection's executor (a strand
+// for TLS connections); every I/O step has a deadline.
+template <class Derived>
+class HttpSession : public std::enable_shared_from_this<Derived> {
+ public:
+  HttpSession(const HttpSession&) = delete;
+  HttpSession& operator=(const HttpSession&) = delete;
+
+  /// Requests read (complete headers or header errors) and answers handed to the stream.
+  std::size_t headers_read() const { return headers_read_; }
+  std::size_t answers_sent() const { return answers_sent_; }
+
+ protected:
+  explicit HttpSession(SessionHost& server)
+      : server_(server),
+        body_reservation_(server.buffered_body_bytes, server.config.max_buffered_body_bytes) {
+    ++server_.connections;
+    ++server_.fresh_connections;
+    server_.metrics->OpenConnections().Increment();
+  }
+  ~HttpSession() {
+    --server_.connections;
+    server_.metrics->OpenConnections().Decrement();
+    if (in_request_) --server_.requests_in_flight;
+    if (fresh_) --server_.fresh_connections;
+  }
+
+  void BeginRequests() {
+    first_request_ = true;
+    WaitForRequest();
+  }
+
+  void Fail(beast::error_code ec, const char* what) {
+    if (Ignorable(ec) || ec == beast::error::timeout) return;
+    log::Debug("connection error", {{"step", what}, {"error", ec.message()}});
+  }
+
+  SessionHost& server_;
+
+ private:
+  Derived& self() { return static_cast<Derived&>(*this); }
+
+  // Waits for the first byte of the next request: the idle keep-alive timeout applies here,
+  // the (shorter) header timeout from the first byte on.
+  void WaitForRequest() {
+    if (server_.stopped.load()) return;
+    if (buffer_.size() > 0) {
+      ReadHeader();
+      return;
+    }
+    self().ArmTimeout(first_request_ ? server_.config.header_timeout : server_.config.idle_timeout);
+    self().stream().async_read_some(
+        buffer_.prepare(4096),
+        beast::bind_front_handler(&HttpSession::OnFirstBytes, this->shared_from_this()));
+  }
+
+  void OnFirstBytes(beast::error_code ec, std::size_t n) {
+    if (ec) return Fail(ec, "read");
+    buffer_.commit(n);
+    ReadHeader();
+  }
+
+  void ReadHeader() {
+    first_request_ = false;
+    parser_.emplace();
+    parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
+    parser_->body_limit(server_.config.max_body_bytes);
+    parser_->on_chunk_header(on_chunk_header_);
+    over_budget_ = false;
+    self().ArmTimeout(server_.config.header_timeout);
+    http::async_read_header(
+        self().stream(), buffer_, *parser_,
+        beast::bind_front_handler(&HttpSession::OnHeader, this->shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t /*n*/) {
+    start_ = self().Now();
+    if (!ec || ec == http::error::body_limit || ec == http::error::header_limit ||
+        IsHttpSyntaxError(ec)) {
+      ++headers_read_;
+    }
+    // A declared Content-Length over the limit is reported here, before any body byte is read.
+    if (ec == http::error::body_limit) return SendTooLarge();
+    if (ec == http::error::header_limit) {
+      return SendError(http::status::request_header_fields_too_large, "request header too large");
+    }
+    // On a timeout the stream has already closed the socket: nothing can be answered.
+    if (ec) {
+      if (IsHttpSyntaxError(ec))
+        return SendError(http::status::bad_request, "malformed HTTP request");
+      return Fail(ec, "read header");
+    }
+    if (const char* why = AmbiguousFraming(parser_->get())) {
+      return SendError(http::status::bad_request, why);
+    }
+    in_request_ = true;
+    ++server_.requests_in_flight;
+    if (fresh_) {
+      fresh_ = false;
+      --server_.fresh_connections;
+    }
+    const auto& req = parser_->get();
+    // The caller's deadline: never answer later than it will wait (?timeout=, Go duration).
+    deadline_ = start_ + server_.config.body_timeout;
+    const Millis timeout = ParseGoDuration(QueryParam(req.target(), "timeout"));
+    if (timeout.count() > 0 && start_ + timeout < deadline_) deadline_ = start_ + timeout;
+
+    const auto length = parser_->content_length();
+    if (length && *length > server_.config.max_body_bytes) {
+      // Answer without buffering the body, then close (the rest of the body is never read).
+      return SendTooLarge();
+    }
+    // The body's share of the global budget, taken before a byte of it is buffered.
+    if (length && *length > 0 && !body_reservation_.GrowTo(static_cast<std::size_t>(*length))) {
+      return SendOverBudget(static_cast<std::size_t>(*length));
+    }
+    if (beast::iequals(req[http::field::expect], "100-continue")) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_,
+                                                                     req.version());
+      self().ArmDeadline(deadline_);
+      http::async_write(
+          self().stream(), *cont,
+          [self = this->shared_from_this(), cont](beast::error_code wec, std::size_t) {
+            if (wec) return self->Fail(wec, "write 100-continue");
+            self->ReadBody();
+          });
+      return;
+    }
+    ReadBody();
+  }
+
+  void ReadBody() {
+    self().ArmDeadline(deadline_);
+    http::async_read(self().stream(), buffer_, *parser_,
+                     beast::bind_front_handler(&HttpSession::OnBody, this->shared_from_this()));
+  }
+
+  // A chunked body: each chunk's bytes are reserved from the global budget as its header is
+  // read, before they are buffered. The body string is regrown here to an exact capacity that
+  // the reservation covers (left to itself, std::string doubles past it).
+  void OnChunkHeader(std::uint64_t size, beast::error_code& ec) {
+    std::string& body = parser_->get().body();
+    const std::size_t limit = server_.config.max_body_bytes;
+    if (size > limit - std::min(limit, body.size())) return;  // Beast refuses it: 413
+    const std::size_t needed = body.size() + static_cast<std::size_t>(size);
+    if (needed <= body.capacity()) return;
+    std::size_t target = std::min(limit, std::max(needed, 2 * body.size()));
+    if (!body_reservation_.GrowTo(target)) target = needed;  // no room to double: exact
+    if (target == needed && !body_reservation_.GrowTo(target)) {
+      over_budget_ = true;
+      over_budget_wanted_ = needed;
+      ec = boost::asio::error::no_buffer_space;
+      return;
+    }
+    std::string grown;
+    grown.reserve(target);
+    grown.append(body);
+    body.swap(grown);
+  }
+
+  void OnBody(beast::error_code ec, std::size_t /*n*/) {
+    if (over_budget_) return SendOverBudget(over_budget_wanted_);
+    if (ec == http::error::body_limit) {
+      return SendTooLarge();
+    }
+    if (ec) {
+      if (IsHttpSyntaxError(ec))
+        return SendError(http::status::bad_request, "malformed HTTP request");
+      return Fail(ec, "read body");
+    }
+    Dispatch();
+  }
+
+  void Dispatch() {
+    auto& req = parser_->get();
+    const std::string_view path = PathOf(req.target());
+    Route* route = server_.FindRoute(path);
+    if (route == nullptr) return SendError(http::status::not_found, "not found");
+    if (req.method() != http::verb::post)
+      return SendError(http::status::method_not_allowed, "method not allowed; use POST");
+
+    // Requests keep the policy they started with, whatever reloads happen meanwhile.
+    const std::shared_ptr<const policy::Policy> policy = server_.policy_store->Current();
+    route->in_flight->Increment();
+    admission::AdmissionResult result = admission::ServeAdmission(
+        req.body(), req[http::field::content_type], *route->handler, *policy);
+    route->in_flight->Decrement();
+    const double seconds = std::chrono::duration<double>(self().Now() - start_).count();
+    server_.metrics->ObserveRequest(route->path, result.code, seconds, result.failed_checks);
+    if (result.panicked) server_.metrics->Panic();
+    LogRequest(route->path, result, seconds);
+    SendAdmission(std::move(result), false);
+  }
+
+  void LogRequest(const std::string& path, const admission::AdmissionResult& r, double seconds) {
+    const auto level = (r.code >= 500)                    ? log::Level::kError
+                       : (r.code >= 400 && r.code != 403) ? log::Level::kWarn
+                                                          : log::Level::kInfo;
+    if (!log::Enabled(level)) return;
+    nlohmann::json fields = {{"uid", r.uid},
+                             {"webhook", path},
+                             {"operation", r.operation},
+                             {"namespace", r.ns},
+                             {"name", r.name},
+                             {"allowed", r.allowed},
+                             {"code", r.code},
+                             {"violations", r.violations},
+                             {"warnings", r.warnings},
+                             {"duration_us", static_cast<long long>(seconds * 1e6)}};
+    if (!r.allowed) fields["checks"] = r.failed_checks;
+    if (r.code >= 400 && r.code != 403) fields["error"] = LoggableError(r.message);
+    log::Write(level, "admission", fields);
+  }
+
+  void SendAdmission(admission::AdmissionResult result, bool close) {
+    auto res = std::make_unique<http::response<http::string_body>>(
+        static_cast<http::status>(result.http_status), parser_->get().version());
+    res->set(http::field::content_type, "application/json");
+    res->body() = std::move(result.body);
+    Send(std::move(res), close);
+  }
+
+  // A body over the limit: answered 413 without reading it, counted under its webhook.
+  void SendTooLarge() {
+    admission::AdmissionResult result = admission::TooLarge(server_.config.max_body_bytes);
+    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
+      server_.metrics->ObserveRequest(route->path, result.code,
+                                      std::chrono::duration<double>(self().Now() - start_).count(),
+                                      {});
+    }
+    log::Warn("request body too large", {{"limit", server_.config.max_body_bytes}});
+    SendAdmission(std::move(result), /*close=*/true);
+  }
+
+  // The global body budget is spent: 503 with Retry-After, without reading (the rest of) the body,
+  // then close. An AdmissionReview like the 413's; no uid, since the body is unread.
+  void SendOverBudget(std::size_t wanted) {
+    admission::Response refused =
+        admission::Errored(503, "too many request bodies are being received at once; retry");
+    refused.status.reason = "ServiceUnavailable";
+    const double seconds = std::chrono::duration<double>(self().Now() - start_).count();
+    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
+      server_.metrics->ObserveRequest(route->path, 503, seconds, {});
+    } else {
+      server_.metrics->HttpError(503);
+    }
+    log::Warn("request body budget exhausted; answered 503",
+              {{"body_bytes", wanted},
+               {"buffered_body_bytes", server_.buffered_body_bytes.load()},
+               {"budget", server_.config.max_buffered_body_bytes}});
+    auto res = std::make_unique<http::response<http::string_body>>(
+        http::status::service_unavailable, parser_->get().version());
+    res->set(http::field::content_type, "application/json");
+    res->set(http::field::retry_after, "1");
+    res->body() = admission::EncodeReview(refused, "", "", true);
+    Send(std::move(res), /*close=*/true);
+  }
+
+  void SendError(http::status status, std::string_view message) {
+    server_.metrics->HttpError(static_cast<int>(status));
+    const unsigned version = (parser_ && parser_->is_header_done()) ? parser_->get().version() : 11;
+    auto res = std::make_unique<http::response<http::string_body>>(status, version);
+    res->set(http::field::content_type, "text/plain; charset=utf-8");
+    if (status == http::status::method_not_allowed) res->set(http::field::allow, "POST");
+    res->body() = std::string(message) + "\n";
+    // After a protocol error the stream position is unknown: close.
+    Send(std::move(res), /*close=*/true);
+  }
+
+  void Send(std::unique_ptr<http::response<http::string_body>> res, bool close) {
+    const bool keep_alive = !close && !server_.draining.load() && parser_ &&
+                            parser_->is_header_done() && parser_->get().keep_alive();
+    res->keep_alive(keep_alive);
+    res->set(http::field::server, "alb-webhook");
+    res->prepare_payload();
+    // The answer is ready: the request body, and its share of the budget, go now (before the
+    // client can read the answer and send the next request).
+    if (parser_) std::string().swap(parser_->get().body());
+    body_reservation_.Release();
+    if (self().Now() >= deadline_ && in_request_) {
+      // The caller has stopped waiting: an answer now would only be read by nobody.
+      log::Warn("request deadline passed before the answer was ready; closing");
+      return;
+    }
+    response_ = std::move(res);
+    ++answers_sent_;
+    const auto write_deadline = self().Now() + server_.config.write_timeout;
+    self().ArmDeadline(in_request_ ? std::min(deadline_, write_deadline) : write_deadline);
+    http::async_write(
+        self().stream(), *response_,
+        beast::bind_front_handler(&HttpSession::OnWrite, this->shared_from_this(), keep_alive));
+  }
+
+  void OnWrite(bool keep_alive, beast::error_code ec, std::size_t /*n*/) {
+    response_.reset();
+    if (in_request_) {
+      in_request_ = false;
+      --server_.requests_in_flight;
+    }
+    if (ec) return Fail(ec, "write");
+    if (!keep_alive) return self().DoClose();
+    deadline_ = Clock::time_point::max();
+    WaitForRequest();
+  }
+
+  beast::flat_buffer buffer_;
+  BodyReservation body_reservation_;  // declared before parser_: released after the body is freed
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::function<void(std::uint64_t, beast::string_view, beast::error_code&)> on_chunk_header_ =
+      [this](std::uint64_t size, beast::string_view, beast::error_code& ec) {
+        OnChunkHeader(size, ec);
+      };
+  std::unique_ptr<http::response<http::string_body>> response_;
+  Clock::time_point start_{};
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool over_budget_ = false;
+  std::size_t over_budget_wanted_ = 0;
+  bool first_request_ = true;
+  bool in_request_ = false;
+  bool fresh_ = true;  // no request header read yet (see SessionHost::fresh_connections)
+  std::size_t headers_read_ = 0;
+  std::size_t answers_sent_ = 0;
+};
+
+}  // namespace albwebhook::transport::detail
