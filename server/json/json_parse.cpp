@@ -14,12 +14,12 @@ using nlohmann::json;
 // handle; nothing is reported, the caller falls back to nlohmann for the value or the error.
 class Parser {
  public:
-  Parser(std::string_view text, int max_depth)
-      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth) {}
+  Parser(std::string_view text, int max_depth, const SkipMember* skip)
+      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), skip_(skip) {}
 
   bool Document(json& out) {
     SkipSpace();
-    if (!Value(out, 0)) return false;
+    if (!Value(out, 0, false)) return false;
     SkipSpace();
     return p_ == end_;
   }
@@ -29,11 +29,12 @@ class Parser {
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
   }
 
-  bool Value(json& out, int depth) {
+  // `in_skip_parent`: the value is that of a member named skip_->parent.
+  bool Value(json& out, int depth, bool in_skip_parent) {
     if (p_ >= end_) return false;
     switch (*p_) {
       case '{':
-        return Object(out, depth + 1);
+        return Object(out, depth + 1, in_skip_parent);
       case '[':
         return Array(out, depth + 1);
       case '"': {
@@ -90,7 +91,7 @@ class Parser {
     return true;
   }
 
-  bool Object(json& out, int depth) {
+  bool Object(json& out, int depth, bool skip_here) {
     out = json::object();
     auto& members = *out.get_ptr<json::object_t*>();
     bool done = false;
@@ -103,11 +104,55 @@ class Parser {
       if (p_ >= end_ || *p_ != ':') return false;
       ++p_;
       SkipSpace();
+      if (skip_here && key == skip_->member) {
+        if (!Skip(depth) || !Next('}', done)) return false;
+        continue;
+      }
+      const bool child_is_skip_parent = skip_ != nullptr && key == skip_->parent;
       auto [it, inserted] = members.try_emplace(std::move(key));
       if (!inserted) it->second = json();  // a duplicate key: the last value wins, as in nlohmann
-      if (!Value(it->second, depth) || !Next('}', done)) return false;
+      if (!Value(it->second, depth, child_is_skip_parent) || !Next('}', done)) return false;
     }
     return true;
+  }
+
+  // Checks the value at p_ exactly as Value() would, building nothing (strings go through one
+  // reused buffer). Whatever Value() refuses, this refuses.
+  bool Skip(int depth) {
+    if (p_ >= end_) return false;
+    bool done = false;
+    switch (*p_) {
+      case '{':
+        if (!Open(depth + 1, '}', done)) return false;
+        while (!done) {
+          if (p_ >= end_ || *p_ != '"') return false;
+          scratch_.clear();
+          if (!String(scratch_)) return false;
+          SkipSpace();
+          if (p_ >= end_ || *p_ != ':') return false;
+          ++p_;
+          SkipSpace();
+          if (!Skip(depth + 1) || !Next('}', done)) return false;
+        }
+        return true;
+      case '[':
+        if (!Open(depth + 1, ']', done)) return false;
+        while (!done) {
+          if (!Skip(depth + 1) || !Next(']', done)) return false;
+        }
+        return true;
+      case '"':
+        scratch_.clear();
+        return String(scratch_);
+      case 't':
+        return Literal("true", json(true), scratch_value_);
+      case 'f':
+        return Literal("false", json(false), scratch_value_);
+      case 'n':
+        return Literal("null", json(nullptr), scratch_value_);
+      default:
+        return Number(scratch_value_);
+    }
   }
 
   bool Array(json& out, int depth) {
@@ -116,7 +161,7 @@ class Parser {
     bool done = false;
     if (!Open(depth, ']', done)) return false;
     while (!done) {
-      if (!Value(items.emplace_back(), depth) || !Next(']', done)) return false;
+      if (!Value(items.emplace_back(), depth, false) || !Next(']', done)) return false;
     }
     return true;
   }
@@ -307,12 +352,20 @@ class Parser {
   const char* p_;
   const char* end_;
   int max_depth_;
+  const SkipMember* skip_;
+  std::string scratch_;  // Skip(): strings are checked here, then dropped
+  json scratch_value_;   // Skip(): numbers and literals
 };
 
 }  // namespace
 
 bool FastParse(std::string_view text, nlohmann::json& out, int max_depth) {
-  return Parser(text, max_depth).Document(out);
+  return Parser(text, max_depth, nullptr).Document(out);
+}
+
+bool FastParseSkipping(std::string_view text, nlohmann::json& out, const SkipMember& skip,
+                       int max_depth) {
+  return Parser(text, max_depth, &skip).Document(out);
 }
 
 }  // namespace albwebhook::json

@@ -52,16 +52,22 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const nlohmann::json&
 /// objects of unexpected shape untouched.
 void ApplyIngressDefaults(const policy::IngressPolicy& policy, nlohmann::json& object);
 
-/// ReadIngress(object with `policy.defaults` applied), without copying the whole object: the
-/// defaults only touch metadata.annotations and spec.ingressClassName (which ReadSpec ignores), so
-/// they are applied to a skeleton (no metadata.managedFields, spec reduced to ingressClassName)
-/// and the rules are read from the object's own spec.
+/// False when ApplyIngressDefaults(policy, object) certainly leaves `object` as it is (no
+/// annotation, tag, attribute or ssl-redirect default, and no class annotation to migrate), so
+/// that callers can skip copying it. True means it may change it.
+bool IngressDefaultsMayChange(const policy::IngressPolicy& policy, const nlohmann::json& object);
+
 /// The members of `object` (an object) that ApplyIngressDefaults reads or writes: all but
 /// metadata.managedFields, with spec reduced to its ingressClassName.
 nlohmann::json DefaultsSkeleton(const nlohmann::json& object);
 /// Writes what ApplyIngressDefaults changed in a DefaultsSkeleton back into `object`.
 void MergeDefaultsSkeleton(nlohmann::json&& skeleton, nlohmann::json& object);
 
+/// ReadIngress(object with `policy.defaults` applied), without copying the whole object: the
+/// defaults only touch metadata.annotations and spec.ingressClassName (which ReadSpec ignores), so
+/// they are applied to a skeleton (no metadata.managedFields, spec reduced to ingressClassName)
+/// and the rules are read from the object's own spec. No copy at all when the defaults cannot
+/// change the object.
 IngressView DefaultsView(const policy::IngressPolicy& policy, const nlohmann::json& object,
                          std::string_view request_ns);
 

@@ -292,6 +292,7 @@ void MergeDefaultsSkeleton(json&& skeleton, json& object) {
 
 IngressView DefaultsView(const policy::IngressPolicy& policy, const json& object,
                          std::string_view request_ns) {
+  if (!IngressDefaultsMayChange(policy, object)) return ReadIngress(object, request_ns);
   if (!object.is_object()) {
     json copy = object;
     ApplyIngressDefaults(policy, copy);
@@ -322,6 +323,18 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object) {
     }
   }
   return policy.manage_ingresses_without_class;
+}
+
+bool IngressDefaultsMayChange(const policy::IngressPolicy& policy, const json& object) {
+  if (!CanWriteAnnotations(object)) return false;  // ApplyIngressDefaults returns at once
+  const policy::IngressDefaults& defaults = policy.defaults;
+  if (!defaults.annotations.empty() || !defaults.tags.empty() ||
+      !defaults.load_balancer_attributes.empty() || defaults.ssl_redirect) {
+    return true;
+  }
+  if (!defaults.migrate_class_annotation) return false;
+  const json* annotations = ReadAnnotations(object);
+  return annotations != nullptr && Member(*annotations, kIngressClassAnnotation.data()) != nullptr;
 }
 
 void ApplyIngressDefaults(const policy::IngressPolicy& policy, json& object) {

@@ -27,7 +27,7 @@ class IngressMutator final : public Mutator, public SkeletonMutator {
       verdict.in_scope = false;
       return verdict;
     }
-    if (!object.is_object()) return verdict;  // defaults leave anything else untouched
+    if (!IngressDefaultsMayChange(ctx.policy.ingress, object)) return verdict;
     // Defaults go to a skeleton (no managedFields, no spec but its class name), not to a copy
     // of the whole object, and what they changed is merged back.
     nlohmann::json skeleton = DefaultsSkeleton(object);

@@ -156,8 +156,9 @@ class Generator {
           if (i > 0) out += ',';
           Space(out);
           // Few distinct keys, so duplicates happen.
-          static const char* kKeys[] = {"\"a\"", "\"b\"", "\"spec\"", "\"a\\u0062\""};
-          out += kKeys[Pick(4)];
+          static const char* kKeys[] = {"\"a\"",        "\"b\"",        "\"spec\"",
+                                        "\"a\\u0062\"", "\"metadata\"", "\"managedFields\""};
+          out += kKeys[Pick(6)];
           Space(out);
           out += ':';
           Value(out, depth + 1);
@@ -197,10 +198,37 @@ class Generator {
   std::mt19937 rng_;
 };
 
+// FastParse's value as FastParseSkipping({"metadata", "managedFields"}) should give it.
+void StripManagedFields(json& value, bool under_metadata) {
+  if (value.is_object()) {
+    if (under_metadata) value.erase("managedFields");
+    for (auto& [key, member] : value.items()) StripManagedFields(member, key == "metadata");
+  } else if (value.is_array()) {
+    for (auto& item : value) StripManagedFields(item, false);
+  }
+}
+
 // 0 = same outcome, 1 = difference (printed).
 int Check(const std::string& doc, long* fast_accepted) {
   json fast;
   const bool fast_ok = albwebhook::json::FastParse(doc, fast);
+  json skipping;
+  static constexpr albwebhook::json::SkipMember kManagedFields{"metadata", "managedFields"};
+  const bool skipping_ok = albwebhook::json::FastParseSkipping(doc, skipping, kManagedFields);
+  if (skipping_ok != fast_ok) {
+    std::fprintf(stderr, "FastParseSkipping %s what FastParse %s\n--- input ---\n%s\n",
+                 skipping_ok ? "accepts" : "refuses", fast_ok ? "accepts" : "refuses", doc.c_str());
+    return 1;
+  }
+  if (fast_ok) {
+    json want = fast;
+    StripManagedFields(want, false);
+    if (!StrictEqual(skipping, want)) {
+      std::fprintf(stderr, "FastParseSkipping kept or lost a member\n--- input ---\n%s\n",
+                   doc.c_str());
+      return 1;
+    }
+  }
   json slow;
   bool slow_ok = true;
   try {

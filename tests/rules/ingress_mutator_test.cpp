@@ -7,6 +7,7 @@
 
 #include "albwebhook/json/json_patch.hpp"
 #include "ingress_test_util.hpp"
+#include "rules/ingress_checks.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -196,6 +197,64 @@ TEST(IngressMutatorTest, SurvivesWrongTypes) {
       {"not_an_object", defaults, json::array({1, 2}), json::array()},
       {"null_object", defaults, json(), json::array()},
   });
+}
+
+// The shortcut the validator and mutator take: when IngressDefaultsMayChange is false, applying
+// the defaults must change nothing; and it is false in the common case (default policy, no class
+// annotation), where no copy is made.
+TEST(IngressMutatorTest, DefaultsMayChangeIsFalseOnlyWhenApplyingChangesNothing) {
+  std::vector<std::pair<std::string, std::function<void(policy::Policy&)>>> policies = {
+      {"default", nullptr},
+      {"no_migration",
+       [](policy::Policy& p) { p.ingress.defaults.migrate_class_annotation = false; }},
+      {"annotations",
+       [](policy::Policy& p) {
+         p.ingress.defaults.annotations = {{Key("scheme"), "internal"}};
+       }},
+      {"tags",
+       [](policy::Policy& p) {
+         p.ingress.defaults.tags = {{"team", "a"}};
+       }},
+      {"attributes",
+       [](policy::Policy& p) {
+         p.ingress.defaults.load_balancer_attributes = {{"idle_timeout.timeout_seconds", "60"}};
+       }},
+      {"ssl_redirect", [](policy::Policy& p) { p.ingress.defaults.ssl_redirect = true; }},
+  };
+  json class_annotation = MakeIngress(json{{"kubernetes.io/ingress.class", "alb"}});
+  class_annotation["spec"].erase("ingressClassName");
+  json with_certificate = MakeIngress(
+      json{{Key("certificate-arn"), "arn:aws:acm:us-east-1:123456789012:certificate/abc"}});
+  const std::vector<std::pair<std::string, json>> objects = {
+      {"plain", MakeIngress(nullptr)},
+      {"class_annotation", class_annotation},
+      {"certificate", with_certificate},
+      {"annotations_array",
+       [] {
+         json o = MakeIngress(nullptr);
+         o["metadata"]["annotations"] = json::array();
+         return o;
+       }()},
+      {"not_an_object", json::array({1})},
+  };
+  int unchanged_shortcuts = 0;
+  for (const auto& [policy_name, configure] : policies) {
+    policy::Policy policy;
+    if (configure) configure(policy);
+    for (const auto& [object_name, object] : objects) {
+      SCOPED_TRACE(policy_name + " / " + object_name);
+      json applied = object;
+      ApplyIngressDefaults(policy.ingress, applied);
+      if (!IngressDefaultsMayChange(policy.ingress, object)) {
+        EXPECT_EQ(applied, object);
+        ++unchanged_shortcuts;
+      }
+    }
+  }
+  policy::Policy defaults;
+  EXPECT_FALSE(IngressDefaultsMayChange(defaults.ingress, MakeIngress(nullptr)));
+  EXPECT_TRUE(IngressDefaultsMayChange(defaults.ingress, class_annotation));
+  EXPECT_GE(unchanged_shortcuts, 8);
 }
 
 }  // namespace
