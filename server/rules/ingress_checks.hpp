@@ -29,9 +29,10 @@ struct IngressBackend {
 struct IngressView {
   std::string ns;
   std::string name;
-  std::map<std::string, std::string> annotations;  // string-valued annotations only, sorted
-  std::vector<std::string> structure_problems;     // wrong types in metadata/spec
-  std::vector<std::string> annotation_problems;    // annotations not a map, values not strings
+  // String-valued annotations only, sorted; looked up by string_view without a copy.
+  std::map<std::string, std::string, std::less<>> annotations;
+  std::vector<std::string> structure_problems;   // wrong types in metadata/spec
+  std::vector<std::string> annotation_problems;  // annotations not a map, values not strings
   std::vector<IngressBackend> backends;
 
   /// Full annotation key lookup; nullptr when absent.

@@ -1,5 +1,6 @@
 // Reading an Ingress safely, scope, and defaults (shared by the validator and the mutator).
 #include <algorithm>
+#include <cstring>
 
 #include "rules/ingress_checks.hpp"
 
@@ -207,12 +208,19 @@ void DefaultSslRedirect(json& annotations) {
 }  // namespace
 
 const std::string* IngressView::Annotation(std::string_view key) const {
-  auto it = annotations.find(std::string(key));
+  auto it = annotations.find(key);
   return it == annotations.end() ? nullptr : &it->second;
 }
 
 const std::string* IngressView::Alb(std::string_view suffix) const {
-  return Annotation(std::string(kAlbAnnotationPrefix) + std::string(suffix));
+  // Called for every annotation every check reads: the key is built on the stack.
+  char key[128];
+  if (kAlbAnnotationPrefix.size() + suffix.size() > sizeof(key)) {
+    return Annotation(std::string(kAlbAnnotationPrefix) + std::string(suffix));
+  }
+  std::memcpy(key, kAlbAnnotationPrefix.data(), kAlbAnnotationPrefix.size());
+  std::memcpy(key + kAlbAnnotationPrefix.size(), suffix.data(), suffix.size());
+  return Annotation(std::string_view(key, kAlbAnnotationPrefix.size() + suffix.size()));
 }
 
 IngressView ReadIngress(const json& object, std::string_view request_ns,
