@@ -17,7 +17,7 @@ DEB_PACKAGES := cmake make g++ pkg-config libboost1.81-dev libssl-dev nlohmann-j
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build run test certs clean format image-rootfs \
-        test-sanitize test-asan test-tsan test-fuzz fuzz-build bench deps-bench
+        test-sanitize test-asan test-tsan test-fuzz fuzz-build bench deps-bench test-memory
 
 all: build
 
@@ -91,6 +91,13 @@ test-fuzz: fuzz-build
 	@$(call timed,fuzz-run,cd build-fuzz && ctest --output-on-failure -j $(JOBS) -L fuzz)
 
 test-sanitize: test-asan test-tsan test-fuzz
+
+# Memory under sustained load (issue 6, item 5): 1 000 000 admission requests at the binary over
+# keep-alive TLS; albwebhook_soak exits 1 if a request fails or RSS grows by more than 2 MiB
+# between the first report (after warm-up) and the end.
+test-memory: build
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target albwebhook_soak
+	@$(call timed,soak,$(BUILD_DIR)/tests/albwebhook_soak)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
