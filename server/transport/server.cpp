@@ -1,5 +1,7 @@
-// The transport: TLS listener, HTTP/1.1 sessions, certificate and policy reload, drain, and the
-// plain metrics/health listener. The only translation unit that includes Beast/Asio.
+// The transport: TLS listener, HTTPS sessions (the TLS handshake and deadlines around the request
+// loop of transport/http_session.hpp), certificate and policy reload, drain, and the plain
+// metrics/health listener. The only server translation unit that includes Beast/Asio (the fuzz
+// target of the session is the other).
 #include "albwebhook/transport/server.hpp"
 
 #include <openssl/err.h>
