@@ -34,6 +34,7 @@ Response Errored(int code, std::string message) {
   if (code == 413) reason = "RequestEntityTooLarge";
   if (code == 415) reason = "UnsupportedMediaType";
   if (code >= 500) reason = "InternalError";
+  if (code == 503) reason = "ServiceUnavailable";
   r.status = Status{code, reason, std::move(message)};
   return r;
 }

@@ -11,7 +11,7 @@ const prometheus::Histogram::BucketBoundaries kLatencyBuckets = {
     0.1,    0.25,    0.5,    1,     2.5,    5,     10,   30};
 
 // Codes every webhook can answer; children exist from start-up so rates never start at "absent".
-constexpr int kKnownCodes[] = {200, 400, 403, 413, 415, 500};
+constexpr int kKnownCodes[] = {200, 400, 403, 413, 415, 500, 503};
 constexpr int kKnownHttpErrors[] = {400, 404, 405, 408, 413, 431, 503};
 
 }  // namespace

@@ -445,7 +445,6 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
   void SendOverBudget(std::size_t wanted) {
     admission::Response refused =
         admission::Errored(503, "too many request bodies are being received at once; retry");
-    refused.status.reason = "ServiceUnavailable";
     const double seconds = std::chrono::duration<double>(self().Now() - start_).count();
     if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
       server_.metrics->ObserveRequest(route->path, 503, seconds, {});

@@ -101,6 +101,10 @@ class BodyBudgetTest : public LiveServerTest {
 
 TEST_F(BodyBudgetTest, RequestBeyondTheBudgetGets503UntilTheHolderFinishes) {
   Start();
+  // The 503 series exists from the start (0), so rate() and alerts see the first refusal.
+  const std::string series = std::string("alb_webhook_requests_total{code=\"503\",webhook=\"") +
+                             kValidateIngressPath + "\"}";
+  EXPECT_EQ(Metric(series), 0);
   Holder holder = HoldReservation(900 * kKiB, "holder");
   ASSERT_NE(holder.conn, nullptr);
 
