@@ -333,13 +333,20 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object) {
   return policy.manage_ingresses_without_class;
 }
 
+namespace {
+
+// Whether the policy fills in any annotation value (as opposed to only migrating the class).
+bool HasAnnotationDefaults(const policy::IngressDefaults& defaults) {
+  return !defaults.annotations.empty() || !defaults.tags.empty() ||
+         !defaults.load_balancer_attributes.empty() || defaults.ssl_redirect;
+}
+
+}  // namespace
+
 bool IngressDefaultsMayChange(const policy::IngressPolicy& policy, const json& object) {
   if (!CanWriteAnnotations(object)) return false;  // ApplyIngressDefaults returns at once
   const policy::IngressDefaults& defaults = policy.defaults;
-  if (!defaults.annotations.empty() || !defaults.tags.empty() ||
-      !defaults.load_balancer_attributes.empty() || defaults.ssl_redirect) {
-    return true;
-  }
+  if (HasAnnotationDefaults(defaults)) return true;
   if (!defaults.migrate_class_annotation) return false;
   const json* annotations = ReadAnnotations(object);
   return annotations != nullptr && Member(*annotations, kIngressClassAnnotation.data()) != nullptr;
@@ -349,9 +356,7 @@ void ApplyIngressDefaults(const policy::IngressPolicy& policy, json& object) {
   if (!CanWriteAnnotations(object)) return;
   const policy::IngressDefaults& defaults = policy.defaults;
   if (defaults.migrate_class_annotation) MigrateClassAnnotation(policy, object);
-  bool has_work = !defaults.annotations.empty() || !defaults.tags.empty() ||
-                  !defaults.load_balancer_attributes.empty() || defaults.ssl_redirect;
-  if (!has_work) return;
+  if (!HasAnnotationDefaults(defaults)) return;
   // Only create metadata.annotations when a default is actually added.
   json candidate = ReadAnnotations(object) != nullptr ? *ReadAnnotations(object) : json::object();
   for (const auto& [key, value] : defaults.annotations) {

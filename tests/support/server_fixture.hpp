@@ -65,6 +65,17 @@ bool WaitUntil(Pred pred, std::chrono::milliseconds limit = 5000ms) {
 }
 
 /// Value of the sample `series` (name plus labels as rendered) in a scrape; -1 when absent.
+// A valid review padded (in request.options, which no rule reads) to exactly `size` bytes.
+inline std::string ReviewOfExactSize(const std::string& uid, std::size_t size) {
+  nlohmann::json review = IngressReviewJson(uid);
+  review["request"]["options"] = {{"pad", ""}};
+  const std::size_t base = review.dump().size();
+  review["request"]["options"]["pad"] = std::string(size - base, 'p');
+  std::string body = review.dump();
+  EXPECT_EQ(body.size(), size);
+  return body;
+}
+
 inline double SampleValue(const std::string& scrape, const std::string& series) {
   const auto pos = scrape.find("\n" + series + " ");
   if (pos == std::string::npos) return -1;

@@ -18,17 +18,6 @@ using nlohmann::json;
 constexpr std::size_t kKiB = 1024;
 constexpr std::size_t kMiB = 1024 * kKiB;
 
-// A valid review padded (in request.options, which no rule reads) to exactly `size` bytes.
-std::string ReviewOfSize(const std::string& uid, std::size_t size) {
-  json review = IngressReviewJson(uid);
-  review["request"]["options"] = {{"pad", ""}};
-  const std::size_t base = review.dump().size();
-  review["request"]["options"]["pad"] = std::string(size - base, 'p');
-  std::string body = review.dump();
-  EXPECT_EQ(body.size(), size);
-  return body;
-}
-
 std::string PostHeader(std::size_t content_length, const std::string& extra = "") {
   return "POST " + std::string(kValidateIngressPath) +
          " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
@@ -50,7 +39,7 @@ class BodyBudgetTest : public LiveServerTest {
     std::string body;
   };
   Holder HoldReservation(std::size_t size, const std::string& uid) {
-    Holder h{Open(), ReviewOfSize(uid, size)};
+    Holder h{Open(), ReviewOfExactSize(uid, size)};
     EXPECT_NE(h.conn, nullptr);
     if (!h.conn) return h;
     EXPECT_TRUE(h.conn->Write(PostHeader(size, "Expect: 100-continue\r\n")));
@@ -89,7 +78,7 @@ class BodyBudgetTest : public LiveServerTest {
   int PostOfSize(std::size_t size, const std::string& uid) {
     auto c = Open();
     if (!c) return 0;
-    if (!c->Write(PostBytes(kValidateIngressPath, ReviewOfSize(uid, size)))) return 0;
+    if (!c->Write(PostBytes(kValidateIngressPath, ReviewOfExactSize(uid, size)))) return 0;
     auto r = c->ReadResponse();
     if (!r) return 0;
     if (r->status == 200) {
@@ -127,7 +116,8 @@ TEST_F(BodyBudgetTest, RequestBeyondTheBudgetGets503UntilTheHolderFinishes) {
   EXPECT_EQ(json::parse(r->body)["response"]["uid"], "holder");
   EXPECT_EQ(PostOfSize(200 * kKiB, "after-holder"), 200);
   // The whole budget is free again, on the holder's keep-alive connection too.
-  ASSERT_TRUE(holder.conn->Write(PostBytes(kValidateIngressPath, ReviewOfSize("again", kMiB))));
+  ASSERT_TRUE(
+      holder.conn->Write(PostBytes(kValidateIngressPath, ReviewOfExactSize("again", kMiB))));
   r = holder.conn->ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 200);
@@ -158,7 +148,7 @@ TEST_F(BodyBudgetTest, ChunkedBodyReservesEachChunkBeforeBufferingIt) {
   // A chunked body that fits is read and answered.
   ASSERT_TRUE(WaitUntil([&] {
     auto k = Open();
-    const std::string body = ReviewOfSize("chunked", 600 * kKiB);
+    const std::string body = ReviewOfExactSize("chunked", 600 * kKiB);
     std::string request = std::string("POST ") + kValidateIngressPath +
                           " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                           "Transfer-Encoding: chunked\r\n\r\n";

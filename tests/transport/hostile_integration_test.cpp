@@ -54,17 +54,6 @@ class HostileTest : public LiveServerTest {
   double Panics() { return Metric("alb_webhook_panics_total"); }
 };
 
-// A valid review padded (in request.options, which no rule reads) to exactly `size` bytes.
-std::string ReviewOfExactSize(const std::string& uid, std::size_t size) {
-  json review = IngressReviewJson(uid);
-  review["request"]["options"] = {{"pad", ""}};
-  const std::size_t base = review.dump().size();
-  review["request"]["options"]["pad"] = std::string(size - base, 'p');
-  std::string body = review.dump();
-  EXPECT_EQ(body.size(), size);
-  return body;
-}
-
 // --- body size ---------------------------------------------------------------------------------
 
 TEST_F(HostileTest, BodyOfExactly7MiBIsAnsweredWhileOthersAreServed) {
