@@ -7,7 +7,6 @@
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/json/json_patch.hpp"
 #include "json/json_patch_skip.hpp"
-#include "rules/skeleton_mutator.hpp"
 
 namespace albwebhook::admission {
 namespace {
@@ -95,18 +94,19 @@ Response WrongKind(const Request& request, const ExpectedKind& kind) {
                           request.kind.group + "/" + request.kind.kind);
 }
 
-rules::Context MakeContext(const Request& request, Operation op, const policy::Policy& policy) {
-  return rules::Context{op, request.ns, request.name, policy};
+rules::Context MakeContext(const Request& request, Operation op, const state::Snapshot& snapshot) {
+  return rules::Context{op, request.ns, request.name, *snapshot.policy, snapshot.cluster.get()};
 }
 
 class ValidatingHandler final : public Handler {
  public:
-  ValidatingHandler(std::shared_ptr<const rules::Validator> validator, ExpectedKind kind)
-      : validator_(std::move(validator)), kind_(std::move(kind)) {}
+  ValidatingHandler(std::shared_ptr<const rules::Validator> validator, ExpectedKind kind,
+                    std::shared_ptr<const state::SnapshotSource> source)
+      : validator_(std::move(validator)), kind_(std::move(kind)), source_(std::move(source)) {}
 
   bool validating() const override { return true; }
 
-  Response Handle(const Request& request, const policy::Policy& policy) const override {
+  Response Handle(const Request& request) const override {
     if (!KindMatches(request, kind_)) return WrongKind(request, kind_);
     if (request.operation == Operation::kDelete || request.operation == Operation::kConnect) {
       return Allowed();
@@ -114,21 +114,22 @@ class ValidatingHandler final : public Handler {
     // The LBC must always be able to remove its finalizers from an object being deleted.
     if (request.operation == Operation::kUpdate && BeingDeleted(request.object)) return Allowed();
 
-    rules::Verdict verdict = validator_->Validate(MakeContext(request, request.operation, policy),
-                                                  request.object, request.old_object);
+    const state::Snapshot snapshot = source_->Current();
+    rules::Verdict verdict = validator_->Validate(
+        MakeContext(request, request.operation, snapshot), request.object, request.old_object);
     if (!verdict.in_scope) return Allowed();
     if (request.operation == Operation::kUpdate && verdict.HasDenials())
-      Ratchet(request, policy, verdict);
+      Ratchet(request, snapshot, verdict);
     return FromVerdict(verdict);
   }
 
  private:
   // A denial the old object already had, word for word, does not block an UPDATE: it becomes a
   // warning. The old object is judged as a CREATE would be, under the same policy.
-  void Ratchet(const Request& request, const policy::Policy& policy,
+  void Ratchet(const Request& request, const state::Snapshot& snapshot,
                rules::Verdict& verdict) const {
     const rules::Verdict old_verdict = validator_->Validate(
-        MakeContext(request, Operation::kCreate, policy), request.old_object, json());
+        MakeContext(request, Operation::kCreate, snapshot), request.old_object, json());
     if (!old_verdict.in_scope) return;
     std::unordered_set<std::string> old_denials;
     for (const auto& f : old_verdict.findings) {
@@ -144,18 +145,18 @@ class ValidatingHandler final : public Handler {
 
   std::shared_ptr<const rules::Validator> validator_;
   ExpectedKind kind_;
+  std::shared_ptr<const state::SnapshotSource> source_;
 };
 
 class MutatingHandler final : public Handler {
  public:
-  MutatingHandler(std::shared_ptr<const rules::Mutator> mutator, ExpectedKind kind)
-      : mutator_(std::move(mutator)),
-        skeleton_mutator_(dynamic_cast<const rules::SkeletonMutator*>(mutator_.get())),
-        kind_(std::move(kind)) {}
+  MutatingHandler(std::shared_ptr<const rules::Mutator> mutator, ExpectedKind kind,
+                  std::shared_ptr<const state::SnapshotSource> source)
+      : mutator_(std::move(mutator)), kind_(std::move(kind)), source_(std::move(source)) {}
 
   bool validating() const override { return false; }
 
-  Response Handle(const Request& request, const policy::Policy& policy) const override {
+  Response Handle(const Request& request) const override {
     if (!KindMatches(request, kind_)) return WrongKind(request, kind_);
     // A patch on DELETE is an apiserver internal error whatever the failurePolicy: never patch it.
     if (request.operation == Operation::kDelete || request.operation == Operation::kConnect) {
@@ -164,11 +165,11 @@ class MutatingHandler final : public Handler {
     if (BeingDeleted(request.object)) return Allowed();
     // A mutator that only touches a skeleton of the object mutates (and is diffed on) a copy of
     // that skeleton; any other gets a copy of the whole object.
-    const json skeleton =
-        skeleton_mutator_ != nullptr ? skeleton_mutator_->Skeleton(request.object) : json();
-    const json& original = skeleton_mutator_ != nullptr ? skeleton : request.object;
+    const std::optional<json> skeleton = mutator_->Skeleton(request.object);
+    const json& original = skeleton ? *skeleton : request.object;
     json mutated = CopyWithoutManagedFields(original);
-    rules::Verdict verdict = mutator_->Mutate(MakeContext(request, request.operation, policy),
+    const state::Snapshot snapshot = source_->Current();
+    rules::Verdict verdict = mutator_->Mutate(MakeContext(request, request.operation, snapshot),
                                               mutated, request.old_object);
     if (!verdict.in_scope) return Allowed();
     Response r = FromVerdict(verdict);
@@ -182,26 +183,30 @@ class MutatingHandler final : public Handler {
 
  private:
   std::shared_ptr<const rules::Mutator> mutator_;
-  const rules::SkeletonMutator* skeleton_mutator_;  // mutator_ itself, or nullptr
   ExpectedKind kind_;
+  std::shared_ptr<const state::SnapshotSource> source_;
 };
 
 }  // namespace
 
 std::unique_ptr<Handler> MakeValidatingHandler(std::shared_ptr<const rules::Validator> validator,
-                                               ExpectedKind kind) {
-  return std::make_unique<ValidatingHandler>(std::move(validator), std::move(kind));
+                                               ExpectedKind kind,
+                                               std::shared_ptr<const state::SnapshotSource> source) {
+  return std::make_unique<ValidatingHandler>(std::move(validator), std::move(kind),
+                                             std::move(source));
 }
 
 std::unique_ptr<Handler> MakeMutatingHandler(std::shared_ptr<const rules::Mutator> mutator,
-                                             ExpectedKind kind) {
-  return std::make_unique<MutatingHandler>(std::move(mutator), std::move(kind));
+                                             ExpectedKind kind,
+                                             std::shared_ptr<const state::SnapshotSource> source) {
+  return std::make_unique<MutatingHandler>(std::move(mutator), std::move(kind), std::move(source));
 }
 
 Evaluation EvaluateCreate(const rules::Mutator& mutator, const rules::Validator& validator,
-                          const json& object, std::string_view ns, const policy::Policy& policy) {
+                          const json& object, std::string_view ns,
+                          const state::Snapshot& snapshot) {
   Evaluation e;
-  const rules::Context ctx{Operation::kCreate, ns, "", policy};
+  const rules::Context ctx{Operation::kCreate, ns, "", *snapshot.policy, snapshot.cluster.get()};
   e.mutated = object;
   rules::Verdict mutation = mutator.Mutate(ctx, e.mutated, json());
   if (!mutation.in_scope) e.mutated = object;

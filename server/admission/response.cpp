@@ -4,20 +4,6 @@
 
 namespace albwebhook::admission {
 
-const char* OperationName(Operation op) {
-  switch (op) {
-    case Operation::kCreate:
-      return "CREATE";
-    case Operation::kUpdate:
-      return "UPDATE";
-    case Operation::kDelete:
-      return "DELETE";
-    case Operation::kConnect:
-      return "CONNECT";
-  }
-  return "UNKNOWN";
-}
-
 Response Allowed() { return Response{}; }
 
 Response Denied(std::string message) {

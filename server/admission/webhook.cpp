@@ -42,7 +42,7 @@ AdmissionResult Finish(const Response& response, std::string_view uid, std::stri
 }  // namespace
 
 AdmissionResult ServeAdmission(std::string_view body, std::string_view content_type,
-                               const Handler& handler, const policy::Policy& policy) {
+                               const Handler& handler) {
   if (body.empty()) return Finish(Errored(400, "request body is empty"), "", "", true);
   if (!IsJsonContentType(content_type)) {
     return Finish(Errored(415, "contentType=" + std::string(content_type.substr(0, 64)) +
@@ -58,7 +58,7 @@ AdmissionResult ServeAdmission(std::string_view body, std::string_view content_t
   Response response;
   bool panicked = false;
   try {
-    response = handler.Handle(request, policy);
+    response = handler.Handle(request);
   } catch (const std::exception& e) {
     // A bug: answer 500 carrying the uid (the apiserver applies failurePolicy) and count it.
     response = Errored(500, std::string("internal error: ") + e.what());

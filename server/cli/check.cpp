@@ -21,8 +21,7 @@
 #include "albwebhook/admission/handler.hpp"
 #include "albwebhook/cli/cli.hpp"
 #include "albwebhook/policy/policy.hpp"
-#include "albwebhook/rules/ingress.hpp"
-#include "albwebhook/rules/target_group_binding.hpp"
+#include "albwebhook/rules/registry.hpp"
 
 namespace albwebhook::cli {
 namespace {
@@ -471,13 +470,10 @@ class Checker {
   Checker(const Options& options, const policy::Policy& policy, std::ostream& out,
           std::ostream& err)
       : options_(options),
-        policy_(policy),
+        snapshot_{std::make_shared<const policy::Policy>(policy), nullptr},
         out_(out),
         err_(err),
-        ingress_validator_(rules::MakeIngressValidator()),
-        ingress_mutator_(rules::MakeIngressMutator()),
-        tgb_validator_(rules::MakeTargetGroupBindingValidator()),
-        tgb_mutator_(rules::MakeTargetGroupBindingMutator()) {}
+        kinds_(rules::AdmittedKinds()) {}
 
   void File(const std::string& name, const std::string& text) {
     for (const auto& doc : ParseManifests(text)) {
@@ -551,12 +547,8 @@ class Checker {
     const std::string* api_version = StringAt(object, "apiVersion");
     const std::string* kind = StringAt(object, "kind");
     if (api_version != nullptr && kind != nullptr) {
-      if (*api_version == "networking.k8s.io/v1" && *kind == "Ingress") {
-        Evaluate(loc, object, *ingress_mutator_, *ingress_validator_);
-        return;
-      }
-      if (*api_version == "elbv2.k8s.aws/v1beta1" && *kind == "TargetGroupBinding") {
-        Evaluate(loc, object, *tgb_mutator_, *tgb_validator_);
+      if (const rules::KindRules* rules = rules::FindKind(kinds_, *api_version, *kind)) {
+        Evaluate(loc, object, *rules);
         return;
       }
     }
@@ -569,14 +561,11 @@ class Checker {
     } else if (api_version == nullptr || kind == nullptr) {
       reason = "no apiVersion or kind";
       notable = true;
-    } else if (EqualsIgnoringCase(*kind, "Ingress") ||
-               EqualsIgnoringCase(*kind, "TargetGroupBinding")) {
-      reason =
-          "only networking.k8s.io/v1 Ingress and elbv2.k8s.aws/v1beta1 TargetGroupBinding "
-          "are checked";
+    } else if (NamesAdmittedKind(*kind)) {
+      reason = "only " + KindList(true, "and") + " are checked";
       notable = true;
     } else {
-      reason = "not an Ingress or TargetGroupBinding";
+      reason = "not an " + KindList(false, "or");
     }
     ++skipped_;
     json entry = {{"file", loc.file},
@@ -603,8 +592,26 @@ class Checker {
     return ns.empty() ? name : ns + "/" + name;
   }
 
-  void Evaluate(const Location& loc, const json& original, const rules::Mutator& mutator,
-                const rules::Validator& validator) {
+  // The kind's name in any case and any apiVersion: a likely mistake when skipped.
+  bool NamesAdmittedKind(const std::string& kind) const {
+    return std::any_of(kinds_.begin(), kinds_.end(), [&kind](const rules::KindRules& k) {
+      return EqualsIgnoringCase(kind, k.gvk.kind);
+    });
+  }
+
+  // "a/v1 A, b/v1 B and c/v1 C" (with_version) or "A, B or C".
+  std::string KindList(bool with_version, std::string_view last_joiner) const {
+    std::string out;
+    for (std::size_t i = 0; i < kinds_.size(); ++i) {
+      if (i > 0) out += i + 1 == kinds_.size() ? " " + std::string(last_joiner) + " " : ", ";
+      const auto& gvk = kinds_[i].gvk;
+      if (with_version) out += gvk.group + "/" + gvk.version + " ";
+      out += gvk.kind;
+    }
+    return out;
+  }
+
+  void Evaluate(const Location& loc, const json& original, const rules::KindRules& rules) {
     std::string ns = MetadataString(original, "namespace");
     if (ns.empty()) ns = options_.ns;
     // The API server fills in the namespace of a namespaced object before admission.
@@ -616,7 +623,7 @@ class Checker {
     }
     admission::Evaluation e;
     try {
-      e = admission::EvaluateCreate(mutator, validator, object, ns, policy_);
+      e = admission::EvaluateCreate(*rules.mutator, *rules.validator, object, ns, snapshot_);
     } catch (const std::exception& ex) {
       Fail(loc, std::string("internal error while evaluating: ") + ex.what());
       return;
@@ -666,13 +673,10 @@ class Checker {
   }
 
   const Options& options_;
-  const policy::Policy& policy_;
+  const state::Snapshot snapshot_;
   std::ostream& out_;
   std::ostream& err_;
-  std::unique_ptr<rules::Validator> ingress_validator_;
-  std::unique_ptr<rules::Mutator> ingress_mutator_;
-  std::unique_ptr<rules::Validator> tgb_validator_;
-  std::unique_ptr<rules::Mutator> tgb_mutator_;
+  const std::vector<rules::KindRules> kinds_;
   json results_ = json::array();
   json skipped_list_ = json::array();
   json errors_ = json::array();

@@ -44,9 +44,9 @@ bool ParseCount(const std::string& text, long long min, long long max, long long
 
 }  // namespace
 
-Result<transport::ServerConfig> ParseServeFlags(const std::vector<std::string>& args,
+Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
                                                 std::string* log_level, bool* help) {
-  transport::ServerConfig config;
+  app::ServeConfig config;
   const unsigned cpus = std::thread::hardware_concurrency();
   config.threads = cpus == 0 ? 1 : static_cast<int>(cpus);
   std::string cert_dir = "/tmp/k8s-webhook-server/serving-certs";
@@ -148,7 +148,7 @@ int Main(const std::vector<std::string>& args) {
     return help ? 0 : 2;
   }
   log::SetLevel(*log::ParseLevel(level_name));
-  auto server = transport::Server::Create(*config);
+  auto server = app::App::Create(*config);
   if (!server) {
     log::Error("cannot start", {{"error", server.error().message}});
     return 1;

@@ -58,11 +58,10 @@ void ApplyIngressDefaults(const policy::IngressPolicy& policy, nlohmann::json& o
 /// that callers can skip copying it. True means it may change it.
 bool IngressDefaultsMayChange(const policy::IngressPolicy& policy, const nlohmann::json& object);
 
-/// The members of `object` (an object) that ApplyIngressDefaults reads or writes: all but
-/// metadata.managedFields, with spec reduced to its ingressClassName.
+/// The members of `object` (an object) that ApplyIngressDefaults and the scope check read or
+/// write: all but metadata.managedFields, with spec reduced to its ingressClassName. The Ingress
+/// mutator's Skeleton (rule.hpp), and what DefaultsView applies the defaults to.
 nlohmann::json DefaultsSkeleton(const nlohmann::json& object);
-/// Writes what ApplyIngressDefaults changed in a DefaultsSkeleton back into `object`.
-void MergeDefaultsSkeleton(nlohmann::json&& skeleton, nlohmann::json& object);
 
 /// ReadIngress(object with `policy.defaults` applied), without copying the whole object: the
 /// defaults only touch metadata.annotations and spec.ingressClassName (which ReadSpec ignores), so

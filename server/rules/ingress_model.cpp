@@ -275,29 +275,6 @@ json DefaultsSkeleton(const json& object) {
   return skeleton;
 }
 
-namespace {
-
-// Moves skeleton[member][key] into object[member][key] when object[member] is an object, or
-// skeleton[member] into object[member] when object has none (null or absent). Anything else was
-// left alone by the defaults.
-void MergeSkeletonMember(json& skeleton, json& object, const char* member, const char* key) {
-  json* from = MutableMember(skeleton, member);
-  if (from == nullptr) return;
-  const json* current = Member(object, member);
-  if (current != nullptr && current->is_object()) {
-    if (json* value = MutableMember(*from, key)) object[member][key] = std::move(*value);
-  } else if (current == nullptr || current->is_null()) {
-    object[member] = std::move(*from);
-  }
-}
-
-}  // namespace
-
-void MergeDefaultsSkeleton(json&& skeleton, json& object) {
-  MergeSkeletonMember(skeleton, object, "metadata", "annotations");
-  MergeSkeletonMember(skeleton, object, "spec", "ingressClassName");
-}
-
 IngressView DefaultsView(const policy::IngressPolicy& policy, const json& object,
                          std::string_view request_ns) {
   if (!IngressDefaultsMayChange(policy, object)) return ReadIngress(object, request_ns);

@@ -3,40 +3,35 @@
 // objects created before a policy change converging. DELETE/CONNECT are never mutated.
 #include "albwebhook/rules/ingress.hpp"
 #include "rules/ingress_checks.hpp"
-#include "rules/skeleton_mutator.hpp"
 
 namespace albwebhook::rules {
 namespace {
 
-class IngressMutator final : public Mutator, public SkeletonMutator {
+class IngressMutator final : public Mutator {
  public:
   // Everything but metadata.managedFields and the spec's members other than ingressClassName:
   // the scope check and the defaults read and write nothing else.
-  nlohmann::json Skeleton(const nlohmann::json& object) const override {
-    return object.is_object() ? DefaultsSkeleton(object) : object;
+  std::optional<nlohmann::json> Skeleton(const nlohmann::json& object) const override {
+    if (!object.is_object()) return std::nullopt;
+    return DefaultsSkeleton(object);
   }
 
   Verdict Mutate(const Context& ctx, nlohmann::json& object,
                  const nlohmann::json& /*old_object*/) const override {
     Verdict verdict;
-    if (ctx.operation != admission::Operation::kCreate &&
-        ctx.operation != admission::Operation::kUpdate) {
+    if (ctx.operation != api::Operation::kCreate &&
+        ctx.operation != api::Operation::kUpdate) {
       return verdict;
     }
     if (!IsIngressInScope(ctx.policy.ingress, object)) {
       verdict.in_scope = false;
       return verdict;
     }
-    if (!IngressDefaultsMayChange(ctx.policy.ingress, object)) return verdict;
-    // Defaults go to a skeleton (no managedFields, no spec but its class name), not to a copy
-    // of the whole object, and what they changed is merged back.
-    nlohmann::json skeleton = DefaultsSkeleton(object);
-    try {
-      ApplyIngressDefaults(ctx.policy.ingress, skeleton);
-    } catch (const std::exception&) {
-      return verdict;  // defensive: leave the object untouched rather than half-mutated
+    // `object` is the whole object or its Skeleton (the adapter's choice): the defaults touch
+    // the same members of either.
+    if (IngressDefaultsMayChange(ctx.policy.ingress, object)) {
+      ApplyIngressDefaults(ctx.policy.ingress, object);
     }
-    MergeDefaultsSkeleton(std::move(skeleton), object);
     return verdict;
   }
 };

@@ -43,7 +43,7 @@ class TargetGroupBindingMutator final : public Mutator {
   Verdict Mutate(const Context& ctx, json& object, const json& /*old_object*/) const override {
     Verdict verdict;
     // The LBC's MutateUpdate returns the object unchanged; DELETE/CONNECT are not ours.
-    if (ctx.operation != admission::Operation::kCreate || !object.is_object()) return verdict;
+    if (ctx.operation != api::Operation::kCreate || !object.is_object()) return verdict;
     const json* spec = tgb::FindSpec(object);
     // A spec of the wrong type is left to the validator (and the CRD schema).
     if (spec != nullptr && !spec->is_object()) return verdict;

@@ -547,8 +547,8 @@ class TargetGroupBindingValidator final : public Validator {
  public:
   Verdict Validate(const Context& ctx, const json& object, const json& old_object) const override {
     Verdict verdict;
-    const bool update = ctx.operation == admission::Operation::kUpdate;
-    if (ctx.operation != admission::Operation::kCreate && !update) return verdict;
+    const bool update = ctx.operation == api::Operation::kUpdate;
+    if (ctx.operation != api::Operation::kCreate && !update) return verdict;
     if (!object.is_object()) {
       verdict.Deny(std::string(tgb::kCheckSpec),
                    WrongType("the TargetGroupBinding", "an object", object));

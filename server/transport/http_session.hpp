@@ -27,13 +27,9 @@
 #include <string_view>
 #include <vector>
 
-#include "albwebhook/admission/handler.hpp"
-#include "albwebhook/admission/response.hpp"
-#include "albwebhook/admission/review_codec.hpp"
-#include "albwebhook/admission/webhook.hpp"
 #include "albwebhook/log/log.hpp"
 #include "albwebhook/metrics/metrics.hpp"
-#include "albwebhook/policy/policy.hpp"
+#include "albwebhook/transport/route.hpp"
 #include "albwebhook/transport/server.hpp"
 
 namespace albwebhook::transport::detail {
@@ -42,33 +38,24 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 
-struct Route {
-  std::string path;
-  std::unique_ptr<admission::Handler> handler;
-  prometheus::Gauge* in_flight = nullptr;
-};
-
-/// What every session shares with its server: configuration, metrics, policy, routes, and the
+/// What every session shares with its server: configuration, wiring (routes, metrics), and the
 /// counters the drain and the body budget read. Server::Impl is one; the fuzz target makes its own.
 struct SessionHost {
-  explicit SessionHost(const ServerConfig& c) : config(c) {}
+  SessionHost(const ServerConfig& c, Wiring w)
+      : config(c), wiring(std::move(w)), metrics(wiring.metrics.get()) {}
   SessionHost(const SessionHost&) = delete;
   SessionHost& operator=(const SessionHost&) = delete;
 
-  /// Creates the metrics and the four webhook routes (defined in server.cpp).
-  void InstallRoutes();
-
-  Route* FindRoute(std::string_view path) {
-    for (auto& r : routes) {
-      if (r.path == path) return &r;
+  const Endpoint* FindRoute(std::string_view path) const {
+    for (const auto& r : wiring.routes) {
+      if (r.path == path) return r.endpoint.get();
     }
     return nullptr;
   }
 
   ServerConfig config;
-  std::unique_ptr<metrics::Metrics> metrics;
-  std::unique_ptr<policy::PolicyStore> policy_store;
-  std::vector<Route> routes;
+  Wiring wiring;
+  metrics::Metrics* metrics;  // wiring.metrics
 
   std::atomic<bool> draining{false};
   std::atomic<bool> stopped{false};
@@ -144,22 +131,6 @@ inline const char* AmbiguousFraming(
     return "malformed HTTP request: both Transfer-Encoding and Content-Length";
   }
   return nullptr;
-}
-
-// The decode error of a 400 as it may be logged. nlohmann's syntax errors quote the token being
-// read ("; last read: '...'"), which can be part of an object body (say, a secret in an
-// annotation): that part is never logged. The rest is capped, so that a huge apiVersion or kind
-// echoed in the message cannot make huge log lines.
-inline std::string LoggableError(std::string message) {
-  if (const auto quoted = message.find("; last read: "); quoted != std::string::npos) {
-    message.resize(quoted);
-  }
-  constexpr std::size_t kMaxLoggedError = 512;
-  if (message.size() > kMaxLoggedError) {
-    message.resize(kMaxLoggedError);
-    message += "...";
-  }
-  return message;
 }
 
 inline bool Ignorable(const beast::error_code& ec) {
@@ -381,86 +352,52 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
 
   void Dispatch() {
     auto& req = parser_->get();
-    const std::string_view path = PathOf(req.target());
-    Route* route = server_.FindRoute(path);
+    const Endpoint* route = server_.FindRoute(PathOf(req.target()));
     if (route == nullptr) return SendError(http::status::not_found, "not found");
     if (req.method() != http::verb::post)
       return SendError(http::status::method_not_allowed, "method not allowed; use POST");
-
-    // Requests keep the policy they started with, whatever reloads happen meanwhile.
-    const std::shared_ptr<const policy::Policy> policy = server_.policy_store->Current();
-    route->in_flight->Increment();
-    admission::AdmissionResult result = admission::ServeAdmission(
-        req.body(), req[http::field::content_type], *route->handler, *policy);
-    route->in_flight->Decrement();
-    const double seconds = std::chrono::duration<double>(self().Now() - start_).count();
-    server_.metrics->ObserveRequest(route->path, result.code, seconds, result.failed_checks);
-    if (result.panicked) server_.metrics->Panic();
-    LogRequest(route->path, result, seconds);
-    SendAdmission(std::move(result), false);
+    Call call = NewCall(Call::Body::kReceived);
+    call.body = req.body();
+    SendReply(route->Answer(call), /*close=*/false);
   }
 
-  void LogRequest(const std::string& path, const admission::AdmissionResult& r, double seconds) {
-    const auto level = (r.code >= 500)                    ? log::Level::kError
-                       : (r.code >= 400 && r.code != 403) ? log::Level::kWarn
-                                                          : log::Level::kInfo;
-    if (!log::Enabled(level)) return;
-    nlohmann::json fields = {{"uid", r.uid},
-                             {"webhook", path},
-                             {"operation", r.operation},
-                             {"namespace", r.ns},
-                             {"name", r.name},
-                             {"allowed", r.allowed},
-                             {"code", r.code},
-                             {"violations", r.violations},
-                             {"warnings", r.warnings},
-                             {"duration_us", static_cast<long long>(seconds * 1e6)}};
-    if (!r.allowed) fields["checks"] = r.failed_checks;
-    if (r.code >= 400 && r.code != 403) fields["error"] = LoggableError(r.message);
-    log::Write(level, "admission", fields);
+  Call NewCall(Call::Body state) const {
+    Call call;
+    call.state = state;
+    call.content_type = parser_->get()[http::field::content_type];
+    call.started = start_;
+    call.body_limit = server_.config.max_body_bytes;
+    return call;
   }
 
-  void SendAdmission(admission::AdmissionResult result, bool close) {
+  // The endpoint of this request's path, or the one for unknown paths.
+  const Endpoint& RouteOrUnrouted() const {
+    const Endpoint* route = server_.FindRoute(PathOf(parser_->get().target()));
+    return route != nullptr ? *route : *server_.wiring.unrouted;
+  }
+
+  void SendReply(Reply reply, bool close) {
     auto res = std::make_unique<http::response<http::string_body>>(
-        static_cast<http::status>(result.http_status), parser_->get().version());
+        static_cast<http::status>(reply.status), parser_->get().version());
     res->set(http::field::content_type, "application/json");
-    res->body() = std::move(result.body);
+    if (reply.retry_after) res->set(http::field::retry_after, "1");
+    res->body() = std::move(reply.body);
     Send(std::move(res), close);
   }
 
-  // A body over the limit: answered 413 without reading it, counted under its webhook.
+  // A body over the limit: answered 413 without reading it, then close.
   void SendTooLarge() {
-    admission::AdmissionResult result = admission::TooLarge(server_.config.max_body_bytes);
-    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
-      server_.metrics->ObserveRequest(route->path, result.code,
-                                      std::chrono::duration<double>(self().Now() - start_).count(),
-                                      {});
-    }
-    log::Warn("request body too large", {{"limit", server_.config.max_body_bytes}});
-    SendAdmission(std::move(result), /*close=*/true);
+    SendReply(RouteOrUnrouted().Answer(NewCall(Call::Body::kTooLarge)), /*close=*/true);
   }
 
   // The global body budget is spent: 503 with Retry-After, without reading (the rest of) the body,
-  // then close. An AdmissionReview like the 413's; no uid, since the body is unread.
+  // then close.
   void SendOverBudget(std::size_t wanted) {
-    admission::Response refused =
-        admission::Errored(503, "too many request bodies are being received at once; retry");
-    const double seconds = std::chrono::duration<double>(self().Now() - start_).count();
-    if (Route* route = server_.FindRoute(PathOf(parser_->get().target()))) {
-      server_.metrics->ObserveRequest(route->path, 503, seconds, {});
-    } else {
-      server_.metrics->HttpError(503);
-    }
-    log::Warn("request body budget exhausted; answered 503",
-              {{"body_bytes", wanted},
-               {"buffered_body_bytes", server_.buffered_body_bytes.load()},
-               {"budget", server_.config.max_buffered_body_bytes}});
-    auto res = std::make_unique<http::response<http::string_body>>(
-        http::status::service_unavailable, parser_->get().version());
-    res->set(http::field::content_type, "application/json");
-    res->set(http::field::retry_after, "1");
-    res->body() = admission::EncodeReview(refused, "", "", true);
-    Send(std::move(res), /*close=*/true);
+    Call call = NewCall(Call::Body::kOverBudget);
+    call.body_wanted = wanted;
+    call.budget_in_use = server_.buffered_body_bytes.load();
+    call.budget = server_.config.max_buffered_body_bytes;
+    SendReply(RouteOrUnrouted().Answer(call), /*close=*/true);
   }
 
   void SendError(http::status status, std::string_view message) {

@@ -27,7 +27,6 @@
 #include "albwebhook/admission/webhook.hpp"
 #include "albwebhook/log/log.hpp"
 #include "albwebhook/metrics/metrics.hpp"
-#include "albwebhook/policy/policy.hpp"
 #include "albwebhook/rules/ingress.hpp"
 #include "albwebhook/rules/target_group_binding.hpp"
 #include "transport/http_session.hpp"
@@ -253,7 +252,7 @@ Millis ParseGoDuration(std::string_view text) {
   return Millis(static_cast<long long>(total_ms));
 }
 
-// The shared state sessions use (config, metrics, policy, routes, counters) is the SessionHost
+// The shared state sessions use (config, wiring, counters) is the SessionHost
 // base: it is destroyed after ioc, whose destructor destroys the sessions still pending.
 struct Server::Impl : detail::SessionHost {
   std::unique_ptr<TlsStore> tls;
@@ -274,9 +273,12 @@ struct Server::Impl : detail::SessionHost {
   int quiet_ticks = 0;  // consecutive drain checks with nothing in flight
   Clock::time_point hard_deadline{};
 
-  explicit Impl(const ServerConfig& c) : SessionHost(c) {}
+  Impl(const ServerConfig& c, Wiring w) : SessionHost(c, std::move(w)) {}
 
-  bool Ready() const { return listening.load() && !draining.load() && tls->Current() != nullptr; }
+  bool Ready() const {
+    return listening.load() && !draining.load() && tls->Current() != nullptr &&
+           (!wiring.ready || wiring.ready());
+  }
 
   void DoAccept();
   void DoAcceptMetrics();
@@ -483,19 +485,7 @@ void Server::Impl::ReloadNow() {
     case TlsStore::Outcome::kUnchanged:
       break;
   }
-  error.clear();
-  switch (policy_store->Reload(&error)) {
-    case policy::PolicyStore::ReloadOutcome::kReloaded:
-      metrics->PolicyReload(true, UnixNow());
-      log::Info("policy reloaded", {{"config", config.policy_file}});
-      break;
-    case policy::PolicyStore::ReloadOutcome::kFailed:
-      metrics->PolicyReload(false, 0);
-      log::Error("policy rejected; the previous policy stays in force", {{"error", error}});
-      break;
-    case policy::PolicyStore::ReloadOutcome::kUnchanged:
-      break;
-  }
+  if (wiring.reload) wiring.reload();
 }
 
 void Server::Impl::ScheduleReload() {
@@ -546,56 +536,15 @@ void Server::Impl::WaitForInFlight() {
   drain_timer.async_wait([this](beast::error_code) { WaitForInFlight(); });
 }
 
-void detail::SessionHost::InstallRoutes() {
-  auto ingress_validator = std::shared_ptr<const rules::Validator>(rules::MakeIngressValidator());
-  auto ingress_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeIngressMutator());
-  auto tgb_validator =
-      std::shared_ptr<const rules::Validator>(rules::MakeTargetGroupBindingValidator());
-  auto tgb_mutator = std::shared_ptr<const rules::Mutator>(rules::MakeTargetGroupBindingMutator());
-  const admission::ExpectedKind ingress{"networking.k8s.io", "Ingress"};
-  const admission::ExpectedKind tgb{"elbv2.k8s.aws", "TargetGroupBinding"};
-  routes.push_back({std::string(rules::kValidateIngressPath),
-                    admission::MakeValidatingHandler(ingress_validator, ingress)});
-  routes.push_back({std::string(rules::kMutateIngressPath),
-                    admission::MakeMutatingHandler(ingress_mutator, ingress)});
-  routes.push_back({std::string(rules::kValidateTargetGroupBindingPath),
-                    admission::MakeValidatingHandler(tgb_validator, tgb)});
-  routes.push_back({std::string(rules::kMutateTargetGroupBindingPath),
-                    admission::MakeMutatingHandler(tgb_mutator, tgb)});
-
-  std::vector<std::pair<std::string, std::vector<std::string>>> webhooks;
-  for (const auto& r : routes) {
-    const bool is_ingress = r.path.find("ingress") != std::string::npos;
-    webhooks.emplace_back(
-        r.path, is_ingress ? rules::IngressCheckNames() : rules::TargetGroupBindingCheckNames());
-  }
-  metrics = std::make_unique<metrics::Metrics>(webhooks, ALBWEBHOOK_VERSION);
-  for (auto& r : routes) r.in_flight = metrics->InFlight(r.path);
-}
-
 Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Server::~Server() = default;
 
-Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config) {
-  auto impl = std::make_unique<Impl>(config);
+Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config, Wiring wiring) {
+  auto impl = std::make_unique<Impl>(config, std::move(wiring));
   Impl& s = *impl;
   if (config.threads < 1) return Error{"--threads must be at least 1"};
 
-  s.InstallRoutes();
-
-  // Policy: the file when given (fatal if bad at start-up), else the embedded default.
-  if (config.policy_file.empty()) {
-    s.policy_store = std::make_unique<policy::PolicyStore>("", policy::Policy{});
-  } else {
-    auto text = ReadFile(config.policy_file);
-    if (!text) return Error{"policy: " + text.error().message};
-    auto parsed = policy::ParsePolicy(*text);
-    if (!parsed) return Error{"policy " + config.policy_file + ": " + parsed.error().message};
-    s.policy_store = std::make_unique<policy::PolicyStore>(config.policy_file, std::move(*parsed),
-                                                           std::move(*text));
-  }
-  s.metrics->PolicyReload(true, UnixNow());
-
+  if (!s.wiring.metrics || !s.wiring.unrouted) return Error{"server wiring is incomplete"};
   s.tls = std::make_unique<TlsStore>(config.cert_file, config.key_file, config.client_ca_file);
   std::string error;
   double not_after = 0;
@@ -641,8 +590,7 @@ void Server::Run() {
   log::Info("serving",
             {{"webhook_port", webhook_port()},
              {"metrics_port", metrics_port()},
-             {"threads", s.config.threads},
-             {"policy", s.config.policy_file.empty() ? "embedded default" : s.config.policy_file}});
+             {"threads", s.config.threads}});
   std::vector<std::thread> threads;
   for (int i = 1; i < s.config.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
   s.ioc.run();

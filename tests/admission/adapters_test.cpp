@@ -71,15 +71,14 @@ json WithAnnotations(json annotations) {
 }
 
 const ExpectedKind kIngress{"networking.k8s.io", "Ingress"};
-const policy::Policy kPolicy{};
+const auto kSource = std::make_shared<const state::FixedSnapshotSource>(policy::Policy{});
 
 TEST(ValidatingAdapterTest, DeniesWithAllViolationsJoined) {
   auto validator = std::make_shared<FakeValidator>();
-  auto handler = MakeValidatingHandler(validator, kIngress);
+  auto handler = MakeValidatingHandler(validator, kIngress, kSource);
   auto r = handler->Handle(
       MakeRequest(Operation::kCreate,
-                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}, {"warn/c", "3"}})),
-      kPolicy);
+                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}, {"warn/c", "3"}})));
   EXPECT_FALSE(r.allowed);
   EXPECT_EQ(r.status.code, 403);
   EXPECT_EQ(r.status.reason, "Forbidden");
@@ -91,20 +90,18 @@ TEST(ValidatingAdapterTest, DeniesWithAllViolationsJoined) {
 
 TEST(ValidatingAdapterTest, RatchetsUnchangedViolationsOnUpdate) {
   auto validator = std::make_shared<FakeValidator>();
-  auto handler = MakeValidatingHandler(validator, kIngress);
+  auto handler = MakeValidatingHandler(validator, kIngress, kSource);
   // bad/a unchanged -> warning; bad/b changed value -> still denied.
   auto r = handler->Handle(
       MakeRequest(Operation::kUpdate, WithAnnotations({{"bad/a", "1"}, {"bad/b", "3"}}),
-                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}})),
-      kPolicy);
+                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}})));
   EXPECT_FALSE(r.allowed);
   EXPECT_EQ(r.status.message, R"(bad/b: "3" is bad)");
   EXPECT_EQ(r.warnings, std::vector<std::string>{
                             R"(pre-existing, not blocking this update: bad/a: "1" is bad)"});
   // Only pre-existing violations: allowed with warnings.
   auto ok = handler->Handle(MakeRequest(Operation::kUpdate, WithAnnotations({{"bad/a", "1"}}),
-                                        WithAnnotations({{"bad/a", "1"}})),
-                            kPolicy);
+                                        WithAnnotations({{"bad/a", "1"}})));
   EXPECT_TRUE(ok.allowed);
   EXPECT_EQ(ok.warnings.size(), 1U);
   EXPECT_EQ(validator->last_op, Operation::kCreate);  // the old object is judged as a CREATE
@@ -112,51 +109,49 @@ TEST(ValidatingAdapterTest, RatchetsUnchangedViolationsOnUpdate) {
 
 TEST(ValidatingAdapterTest, NeverBlocksUpdateOfObjectBeingDeleted) {
   auto validator = std::make_shared<FakeValidator>();
-  auto handler = MakeValidatingHandler(validator, kIngress);
+  auto handler = MakeValidatingHandler(validator, kIngress, kSource);
   json obj = WithAnnotations({{"bad/a", "new"}});
   obj["metadata"]["deletionTimestamp"] = "2026-11-26T10:00:00Z";
-  auto r = handler->Handle(MakeRequest(Operation::kUpdate, obj, WithAnnotations(json::object())),
-                           kPolicy);
+  auto r = handler->Handle(MakeRequest(Operation::kUpdate, obj, WithAnnotations(json::object())));
   EXPECT_TRUE(r.allowed);
   EXPECT_EQ(validator->calls, 0);
 }
 
 TEST(ValidatingAdapterTest, DeleteAndConnectAllowedWithoutRules) {
   auto validator = std::make_shared<FakeValidator>();
-  auto handler = MakeValidatingHandler(validator, kIngress);
+  auto handler = MakeValidatingHandler(validator, kIngress, kSource);
   EXPECT_TRUE(
       handler
-          ->Handle(MakeRequest(Operation::kDelete, nullptr, WithAnnotations({{"bad/a", "1"}})),
-                   kPolicy)
+          ->Handle(MakeRequest(Operation::kDelete, nullptr, WithAnnotations({{"bad/a", "1"}})))
           .allowed);
-  EXPECT_TRUE(handler->Handle(MakeRequest(Operation::kConnect, json::object()), kPolicy).allowed);
+  EXPECT_TRUE(handler->Handle(MakeRequest(Operation::kConnect, json::object())).allowed);
   EXPECT_EQ(validator->calls, 0);
 }
 
 TEST(ValidatingAdapterTest, OutOfScopeAllowedUntouched) {
-  auto handler = MakeValidatingHandler(std::make_shared<FakeValidator>(), kIngress);
+  auto handler = MakeValidatingHandler(std::make_shared<FakeValidator>(), kIngress, kSource);
   json obj = WithAnnotations({{"bad/a", "1"}});
   obj["metadata"]["labels"]["skip"] = "true";
-  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj), kPolicy);
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj));
   EXPECT_TRUE(r.allowed);
   EXPECT_TRUE(r.warnings.empty());
   EXPECT_TRUE(r.failed_checks.empty());
 }
 
 TEST(ValidatingAdapterTest, WrongKindIs400) {
-  auto handler = MakeValidatingHandler(std::make_shared<FakeValidator>(), kIngress);
+  auto handler = MakeValidatingHandler(std::make_shared<FakeValidator>(), kIngress, kSource);
   auto req = MakeRequest(Operation::kCreate, WithAnnotations(json::object()));
   req.kind = {"", "v1", "Pod"};
-  auto r = handler->Handle(req, kPolicy);
+  auto r = handler->Handle(req);
   EXPECT_FALSE(r.allowed);
   EXPECT_EQ(r.status.code, 400);
   EXPECT_EQ(r.status.message, "this webhook handles networking.k8s.io/Ingress, got /Pod");
 }
 
 TEST(MutatingAdapterTest, PatchFromRawObjectCreatesAnnotations) {
-  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress);
+  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress, kSource);
   const json obj = {{"metadata", {{"name", "web"}}}, {"spec", {{"rules", json::array()}}}};
-  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj), kPolicy);
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj));
   EXPECT_TRUE(r.allowed);
   EXPECT_EQ(
       r.patch,
@@ -164,14 +159,14 @@ TEST(MutatingAdapterTest, PatchFromRawObjectCreatesAnnotations) {
           R"([{"op":"add","path":"/metadata/annotations","value":{"example.com/default":"on"}}])"));
   const json patched = obj.patch(r.patch);
   // Second pass over its own output: no patch.
-  auto again = handler->Handle(MakeRequest(Operation::kUpdate, patched, obj), kPolicy);
+  auto again = handler->Handle(MakeRequest(Operation::kUpdate, patched, obj));
   EXPECT_TRUE(again.patch.empty());
 }
 
 TEST(MutatingAdapterTest, EscapesAnnotationKeysInPatch) {
-  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress);
+  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress, kSource);
   const json obj = WithAnnotations({{"user", "set"}});
-  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj), kPolicy);
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, obj));
   EXPECT_EQ(
       r.patch,
       json::parse(
@@ -180,28 +175,28 @@ TEST(MutatingAdapterTest, EscapesAnnotationKeysInPatch) {
 
 TEST(MutatingAdapterTest, SkipsDeleteConnectAndDeletingObjects) {
   auto mutator = std::make_shared<FakeMutator>();
-  auto handler = MakeMutatingHandler(mutator, kIngress);
+  auto handler = MakeMutatingHandler(mutator, kIngress, kSource);
   json deleting = WithAnnotations(json::object());
   deleting["metadata"]["deletionTimestamp"] = "2026-11-26T10:00:00Z";
   EXPECT_TRUE(
-      handler->Handle(MakeRequest(Operation::kDelete, nullptr, deleting), kPolicy).patch.empty());
+      handler->Handle(MakeRequest(Operation::kDelete, nullptr, deleting)).patch.empty());
   EXPECT_TRUE(
-      handler->Handle(MakeRequest(Operation::kConnect, json::object()), kPolicy).patch.empty());
+      handler->Handle(MakeRequest(Operation::kConnect, json::object())).patch.empty());
   EXPECT_TRUE(
-      handler->Handle(MakeRequest(Operation::kUpdate, deleting, deleting), kPolicy).patch.empty());
+      handler->Handle(MakeRequest(Operation::kUpdate, deleting, deleting)).patch.empty());
   EXPECT_EQ(mutator->calls, 0);
 }
 
 TEST(MutatingAdapterTest, OutOfScopeAndDeniedGiveNoPatch) {
-  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress);
+  auto handler = MakeMutatingHandler(std::make_shared<FakeMutator>(), kIngress, kSource);
   json skip = WithAnnotations(json::object());
   skip["metadata"]["labels"]["skip"] = "true";
-  auto r = handler->Handle(MakeRequest(Operation::kCreate, skip), kPolicy);
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, skip));
   EXPECT_TRUE(r.allowed);
   EXPECT_TRUE(r.patch.empty());
   json deny = WithAnnotations(json::object());
   deny["metadata"]["labels"]["deny"] = "true";
-  auto d = handler->Handle(MakeRequest(Operation::kCreate, deny), kPolicy);
+  auto d = handler->Handle(MakeRequest(Operation::kCreate, deny));
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.status.message, "must provide something");
   EXPECT_TRUE(d.patch.empty());
@@ -210,7 +205,7 @@ TEST(MutatingAdapterTest, OutOfScopeAndDeniedGiveNoPatch) {
 TEST(EvaluateCreateTest, MutatesThenValidatesMutatedObject) {
   FakeMutator mutator;
   FakeValidator validator;
-  auto e = EvaluateCreate(mutator, validator, WithAnnotations({{"bad/x", "1"}}), "ns", kPolicy);
+  auto e = EvaluateCreate(mutator, validator, WithAnnotations({{"bad/x", "1"}}), "ns", kSource->Current());
   EXPECT_TRUE(e.in_scope);
   EXPECT_FALSE(e.allowed);
   ASSERT_EQ(e.findings.size(), 1U);

@@ -15,7 +15,7 @@ using nlohmann::json;
 class FakeHandler final : public Handler {
  public:
   explicit FakeHandler(bool is_validating) : validating_(is_validating) {}
-  Response Handle(const Request& request, const policy::Policy& /*policy*/) const override {
+  Response Handle(const Request& request) const override {
     seen = request;
     if (throws) throw std::runtime_error("boom");
     return answer;
@@ -52,12 +52,11 @@ json IngressRequest(std::string op = "CREATE") {
       {"options", {{"kind", "CreateOptions"}, {"apiVersion", "meta.k8s.io/v1"}}}};
 }
 
-const policy::Policy kPolicy{};
 
 TEST(ServeAdmissionTest, AllowedV1EchoesUidAndVersion) {
   FakeHandler handler(true);
   auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
   EXPECT_EQ(out.http_status, 200);
   EXPECT_EQ(
       out.body,
@@ -74,7 +73,7 @@ TEST(ServeAdmissionTest, AllowedV1EchoesUidAndVersion) {
 TEST(ServeAdmissionTest, V1beta1AnsweredInV1beta1) {
   FakeHandler handler(true);
   auto out = ServeAdmission(Review(kReviewV1beta1, IngressRequest()),
-                            "application/json; charset=utf-8", handler, kPolicy);
+                            "application/json; charset=utf-8", handler);
   EXPECT_EQ(out.http_status, 200);
   EXPECT_EQ(
       out.body,
@@ -87,7 +86,7 @@ TEST(ServeAdmissionTest, DenialIsHttp200WithStatus) {
       "alb.ingress.kubernetes.io/scheme: \"public\" is not one of internal, internet-facing");
   handler.answer.warnings = {"a warning"};
   auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
   EXPECT_EQ(out.http_status, 200);
   EXPECT_FALSE(out.allowed);
   EXPECT_EQ(json::parse(out.body),
@@ -103,7 +102,7 @@ TEST(ServeAdmissionTest, MutatingPatchIsBase64JsonPatch) {
   handler.answer.patch =
       json::parse(R"([{"op":"add","path":"/metadata/annotations","value":{"a/b":"c"}}])");
   auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
   const json resp = json::parse(out.body)["response"];
   EXPECT_EQ(resp["patchType"], "JSONPatch");
   EXPECT_EQ(resp["patch"],
@@ -115,7 +114,7 @@ TEST(ServeAdmissionTest, ValidatingNeverReturnsPatch) {
   FakeHandler handler(true);
   handler.answer.patch = json::parse(R"([{"op":"add","path":"/x","value":1}])");
   auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
   const json resp = json::parse(out.body)["response"];
   EXPECT_FALSE(resp.contains("patch"));
   EXPECT_FALSE(resp.contains("patchType"));
@@ -124,7 +123,7 @@ TEST(ServeAdmissionTest, ValidatingNeverReturnsPatch) {
 TEST(ServeAdmissionTest, EmptyPatchIsOmitted) {
   FakeHandler handler(false);
   auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
   const json resp = json::parse(out.body)["response"];
   EXPECT_FALSE(resp.contains("patch"));
   EXPECT_FALSE(resp.contains("patchType"));
@@ -134,7 +133,7 @@ TEST(ServeAdmissionTest, ExceptionBecomes500WithUid) {
   FakeHandler handler(true);
   handler.throws = true;
   auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler, kPolicy);
+      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
   EXPECT_EQ(out.http_status, 500);
   EXPECT_TRUE(out.panicked);
   EXPECT_EQ(
@@ -225,7 +224,7 @@ TEST(ServeAdmissionTest, MalformedRequestsGet4xxReviews) {
   FakeHandler handler(true);
   for (const auto& c : cases) {
     SCOPED_TRACE(c.name);
-    auto out = ServeAdmission(c.body, c.content_type, handler, kPolicy);
+    auto out = ServeAdmission(c.body, c.content_type, handler);
     EXPECT_EQ(out.http_status, c.want_code);
     const json review = json::parse(out.body);
     EXPECT_EQ(review["apiVersion"], c.want_version);
@@ -241,7 +240,7 @@ TEST(ServeAdmissionTest, InvalidUtf8InRequestIsRefused) {
   FakeHandler handler(true);
   std::string body = Review(kReviewV1, IngressRequest());
   body.replace(body.find("alice"), 5, "al\xff\xfe");
-  auto out = ServeAdmission(body, "application/json", handler, kPolicy);
+  auto out = ServeAdmission(body, "application/json", handler);
   EXPECT_EQ(out.http_status, 400);
   EXPECT_TRUE(json::accept(out.body));
 }

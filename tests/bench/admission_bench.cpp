@@ -42,9 +42,9 @@ struct Fixture {
   std::unique_ptr<admission::Handler> mutating;
 };
 
-const policy::Policy& DefaultPolicy() {
-  static const policy::Policy kPolicy{};
-  return kPolicy;
+std::shared_ptr<const state::SnapshotSource> DefaultSource() {
+  static const auto kSource = std::make_shared<const state::FixedSnapshotSource>(policy::Policy{});
+  return kSource;
 }
 
 Fixture MakeFixture(const std::string& file, bool ingress) {
@@ -52,16 +52,17 @@ Fixture MakeFixture(const std::string& file, bool ingress) {
   f.body = ReadFileOrDie(file);
   if (ingress) {
     const admission::ExpectedKind kind{"networking.k8s.io", "Ingress"};
-    f.validating = admission::MakeValidatingHandler(rules::MakeIngressValidator(), kind);
-    f.mutating = admission::MakeMutatingHandler(rules::MakeIngressMutator(), kind);
+    f.validating = admission::MakeValidatingHandler(rules::MakeIngressValidator(), kind, DefaultSource());
+    f.mutating = admission::MakeMutatingHandler(rules::MakeIngressMutator(), kind, DefaultSource());
   } else {
     const admission::ExpectedKind kind{"elbv2.k8s.aws", "TargetGroupBinding"};
-    f.validating = admission::MakeValidatingHandler(rules::MakeTargetGroupBindingValidator(), kind);
-    f.mutating = admission::MakeMutatingHandler(rules::MakeTargetGroupBindingMutator(), kind);
+    f.validating = admission::MakeValidatingHandler(rules::MakeTargetGroupBindingValidator(), kind,
+                                                  DefaultSource());
+    f.mutating = admission::MakeMutatingHandler(rules::MakeTargetGroupBindingMutator(), kind, DefaultSource());
   }
   // Sanity: the fixture must be a valid, allowed request, or the numbers mean nothing.
   for (const admission::Handler* h : {f.validating.get(), f.mutating.get()}) {
-    auto r = admission::ServeAdmission(f.body, "application/json", *h, DefaultPolicy());
+    auto r = admission::ServeAdmission(f.body, "application/json", *h);
     if (r.http_status != 200 || !r.allowed) {
       std::cerr << file << ": not allowed: " << r.body.substr(0, 400) << "\n";
       std::exit(2);
@@ -106,7 +107,7 @@ void HandleLoop(benchmark::State& state, bool mutating) {
   const Fixture& f = Get(static_cast<int>(state.range(0)));
   const admission::DecodedReview d = admission::DecodeReview(f.body);
   for (auto _ : state) {
-    admission::Response r = HandlerOf(f, mutating).Handle(d.request, DefaultPolicy());
+    admission::Response r = HandlerOf(f, mutating).Handle(d.request);
     benchmark::DoNotOptimize(r);
   }
   SetLabel(state, f);
@@ -116,7 +117,7 @@ void HandleLoop(benchmark::State& state, bool mutating) {
 void EncodeLoop(benchmark::State& state, bool mutating) {
   const Fixture& f = Get(static_cast<int>(state.range(0)));
   const admission::DecodedReview d = admission::DecodeReview(f.body);
-  const admission::Response r = HandlerOf(f, mutating).Handle(d.request, DefaultPolicy());
+  const admission::Response r = HandlerOf(f, mutating).Handle(d.request);
   for (auto _ : state) {
     std::string out =
         admission::EncodeReview(r, d.request.uid, d.request.review_api_version, !mutating);
@@ -128,8 +129,7 @@ void EncodeLoop(benchmark::State& state, bool mutating) {
 void ServeLoop(benchmark::State& state, bool mutating) {
   const Fixture& f = Get(static_cast<int>(state.range(0)));
   for (auto _ : state) {
-    auto r = admission::ServeAdmission(f.body, "application/json", HandlerOf(f, mutating),
-                                       DefaultPolicy());
+    auto r = admission::ServeAdmission(f.body, "application/json", HandlerOf(f, mutating));
     benchmark::DoNotOptimize(r);
   }
   SetLabel(state, f);

@@ -10,7 +10,7 @@
 namespace albwebhook::cli {
 namespace {
 
-Result<transport::ServerConfig> Parse(const std::vector<std::string>& args,
+Result<app::ServeConfig> Parse(const std::vector<std::string>& args,
                                       std::string* level = nullptr) {
   std::string ignored;
   bool help = false;

@@ -103,12 +103,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       {"kind", "AdmissionReview"},
       {"request", request}}.dump(-1, ' ', false, json::error_handler_t::replace);
 
-  const auto& h = fuzz::Handlers::Get();
+  const auto& h = fuzz::Handlers::Get(policy);
   const admission::Handler& validating = ingress ? *h.validate_ingress : *h.validate_tgb;
   const admission::Handler& mutating = ingress ? *h.mutate_ingress : *h.mutate_tgb;
-  const auto validated = admission::ServeAdmission(body, "application/json", validating, policy);
+  const auto validated = admission::ServeAdmission(body, "application/json", validating);
   (void)fuzz::CheckAnswer(validated, validating);
-  const auto mutated = admission::ServeAdmission(body, "application/json", mutating, policy);
+  const auto mutated = admission::ServeAdmission(body, "application/json", mutating);
   const json answer = fuzz::CheckAnswer(mutated, mutating);
   // The object is valid JSON in a valid envelope: the decoder must accept it.
   FUZZ_CHECK(validated.operation != "" && mutated.operation != "");

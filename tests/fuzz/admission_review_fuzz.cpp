@@ -11,12 +11,12 @@ namespace albwebhook::fuzz {
 namespace {
 
 void ServeAll(std::string_view body, const policy::Policy& policy) {
-  const Handlers& h = Handlers::Get();
+  const Handlers& h = Handlers::Get(policy);
   nlohmann::json object;  // request.object, for checking the patches against (parsed lazily)
   bool parsed = false;
   for (const admission::Handler* handler : {h.validate_ingress.get(), h.mutate_ingress.get(),
                                             h.validate_tgb.get(), h.mutate_tgb.get()}) {
-    const auto out = admission::ServeAdmission(body, "application/json", *handler, policy);
+    const auto out = admission::ServeAdmission(body, "application/json", *handler);
     const auto answer = CheckAnswer(out, *handler);
     if (handler->validating() || !answer["response"].contains("patch")) continue;
     if (!parsed) {

@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -27,26 +28,31 @@
 
 namespace albwebhook::fuzz {
 
-/// The four webhooks the server routes, built once (handlers are thread-safe and stateless).
+/// The four webhooks the server routes, built once per policy (handlers are thread-safe and
+/// stateless; each reads its policy from a fixed snapshot). `policy` must outlive the fuzzer (the
+/// targets pass statics), and fuzzers are single-threaded.
 struct Handlers {
   std::unique_ptr<admission::Handler> validate_ingress;
   std::unique_ptr<admission::Handler> mutate_ingress;
   std::unique_ptr<admission::Handler> validate_tgb;
   std::unique_ptr<admission::Handler> mutate_tgb;
 
-  static const Handlers& Get() {
-    static const Handlers handlers = [] {
-      const admission::ExpectedKind ingress{"networking.k8s.io", "Ingress"};
-      const admission::ExpectedKind tgb{"elbv2.k8s.aws", "TargetGroupBinding"};
-      Handlers h;
-      h.validate_ingress = admission::MakeValidatingHandler(rules::MakeIngressValidator(), ingress);
-      h.mutate_ingress = admission::MakeMutatingHandler(rules::MakeIngressMutator(), ingress);
-      h.validate_tgb =
-          admission::MakeValidatingHandler(rules::MakeTargetGroupBindingValidator(), tgb);
-      h.mutate_tgb = admission::MakeMutatingHandler(rules::MakeTargetGroupBindingMutator(), tgb);
-      return h;
-    }();
-    return handlers;
+  static const Handlers& Get(const policy::Policy& policy) {
+    static std::map<const policy::Policy*, Handlers> built;
+    auto it = built.find(&policy);
+    if (it != built.end()) return it->second;
+    const admission::ExpectedKind ingress{"networking.k8s.io", "Ingress"};
+    const admission::ExpectedKind tgb{"elbv2.k8s.aws", "TargetGroupBinding"};
+    auto source = std::make_shared<const state::FixedSnapshotSource>(policy);
+    Handlers h;
+    h.validate_ingress =
+        admission::MakeValidatingHandler(rules::MakeIngressValidator(), ingress, source);
+    h.mutate_ingress = admission::MakeMutatingHandler(rules::MakeIngressMutator(), ingress, source);
+    h.validate_tgb =
+        admission::MakeValidatingHandler(rules::MakeTargetGroupBindingValidator(), tgb, source);
+    h.mutate_tgb =
+        admission::MakeMutatingHandler(rules::MakeTargetGroupBindingMutator(), tgb, source);
+    return built.emplace(&policy, std::move(h)).first->second;
   }
 };
 

@@ -32,6 +32,8 @@
 #include <string>
 #include <string_view>
 
+#include "albwebhook/app/app.hpp"
+#include "albwebhook/rules/registry.hpp"
 #include "fuzz_support.hpp"
 #include "transport/http_session.hpp"
 
@@ -87,10 +89,8 @@ SessionHost& Host() {
     log::SetLevel(log::Level::kError);  // warn lines per 413/503/400 would drown the fuzzer
     transport::ServerConfig config;
     config.max_buffered_body_bytes = 64 * 1024;
-    auto* h = new SessionHost(config);
-    h->InstallRoutes();
-    h->policy_store = std::make_unique<policy::PolicyStore>("", StrictPolicy());
-    return h;
+    auto source = std::make_shared<const state::FixedSnapshotSource>(StrictPolicy());
+    return new SessionHost(config, app::BuildWiring(rules::AdmittedKinds(), source, "fuzz"));
   }();
   return *host;
 }

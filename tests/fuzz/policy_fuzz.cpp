@@ -47,13 +47,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!parsed.error().message.empty());
     return 0;
   }
+  const state::Snapshot snapshot{std::make_shared<const policy::Policy>(*parsed), nullptr};
   static const auto ingress_validator = rules::MakeIngressValidator();
   static const auto ingress_mutator = rules::MakeIngressMutator();
   static const auto tgb_validator = rules::MakeTargetGroupBindingValidator();
   static const auto tgb_mutator = rules::MakeTargetGroupBindingMutator();
   (void)admission::EvaluateCreate(*ingress_mutator, *ingress_validator, fuzz::SampleIngress(),
-                                  "team-a", *parsed);
+                                  "team-a", snapshot);
   (void)admission::EvaluateCreate(*tgb_mutator, *tgb_validator, fuzz::SampleTgb(), "team-a",
-                                  *parsed);
+                                  snapshot);
   return 0;
 }

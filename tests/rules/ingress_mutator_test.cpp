@@ -19,13 +19,13 @@ struct Case {
   std::function<void(policy::Policy&)> configure;
   json object;
   json want_patch;  // exact RFC 6902 ops (json::array() = no patch)
-  admission::Operation op = admission::Operation::kCreate;
+  api::Operation op = api::Operation::kCreate;
 };
 
-Verdict Mutate(const policy::Policy& policy, json& object, admission::Operation op) {
+Verdict Mutate(const policy::Policy& policy, json& object, api::Operation op) {
   auto mutator = MakeIngressMutator();
   Context ctx{op, "team-a", "shop", policy};
-  return mutator->Mutate(ctx, object, op == admission::Operation::kUpdate ? object : json());
+  return mutator->Mutate(ctx, object, op == api::Operation::kUpdate ? object : json());
 }
 
 void RunCases(const std::vector<Case>& cases) {
@@ -83,9 +83,9 @@ TEST(IngressMutatorTest, AppliesAnnotationDefaults) {
        MakeIngress(Alb({{"scheme", ""}, {"target-type", "instance"}})), json::array()},
       {"defaults_on_update_too", defaults, MakeIngress(Alb({{"target-type", "instance"}})),
        json::array({{{"op", "add"}, {"path", Ptr("scheme")}, {"value", "internal"}}}),
-       admission::Operation::kUpdate},
+       api::Operation::kUpdate},
       {"never_on_delete", defaults, MakeIngress(nullptr), json::array(),
-       admission::Operation::kDelete},
+       api::Operation::kDelete},
   });
 }
 
@@ -167,7 +167,7 @@ TEST(IngressMutatorTest, LeavesOtherIngressesAlone) {
   json other = MakeIngress(nullptr);
   other["spec"]["ingressClassName"] = "nginx";
   json copy = other;
-  Verdict v = Mutate(policy, copy, admission::Operation::kCreate);
+  Verdict v = Mutate(policy, copy, api::Operation::kCreate);
   EXPECT_FALSE(v.in_scope);
   EXPECT_TRUE(v.findings.empty());
   EXPECT_EQ(copy, other);

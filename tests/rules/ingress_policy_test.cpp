@@ -31,7 +31,7 @@ void RunCases(const std::vector<Case>& cases) {
     if (c.configure) c.configure(policy);
     Verdict v = RunValidator(
         policy, c.object, c.old_object, c.ns,
-        c.old_object.is_null() ? admission::Operation::kCreate : admission::Operation::kUpdate);
+        c.old_object.is_null() ? api::Operation::kCreate : api::Operation::kUpdate);
     EXPECT_TRUE(v.in_scope);
     EXPECT_THAT(Messages(v, Severity::kDeny), ElementsAreArray(c.deny));
     EXPECT_THAT(Messages(v, Severity::kWarn), ElementsAreArray(c.warn));

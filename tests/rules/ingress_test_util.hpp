@@ -54,7 +54,7 @@ inline std::vector<std::string> Messages(const Verdict& v, Severity severity) {
 
 inline Verdict RunValidator(const policy::Policy& policy, const json& object,
                             const json& old_object = nullptr, std::string_view ns = "team-a",
-                            admission::Operation op = admission::Operation::kCreate) {
+                            api::Operation op = api::Operation::kCreate) {
   auto validator = MakeIngressValidator();
   Context ctx{op, ns, "shop", policy};
   return validator->Validate(ctx, object, old_object);

@@ -10,7 +10,7 @@
 namespace albwebhook::rules {
 namespace {
 
-using admission::Operation;
+using api::Operation;
 using nlohmann::json;
 using tgb_test::BaseTgb;
 using tgb_test::Deny;
@@ -125,7 +125,7 @@ TEST(TargetGroupBindingMutatorTest, DefaultsOnCreate) {
 TEST(TargetGroupBindingMutatorTest, UpdateAndOtherOperationsAreUntouched) {
   const policy::Policy all = PolicyWithDefaults("instance", "ipv4", "cluster");
   for (auto op : {Operation::kUpdate, Operation::kDelete, Operation::kConnect}) {
-    SCOPED_TRACE(admission::OperationName(op));
+    SCOPED_TRACE(api::OperationName(op));
     for (const json& original :
          {TgbWith({{"targetType", nullptr}}), TgbWith({{"targetGroupARN", nullptr}})}) {
       json object = original;

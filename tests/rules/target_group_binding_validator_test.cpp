@@ -11,7 +11,7 @@
 namespace albwebhook::rules {
 namespace {
 
-using admission::Operation;
+using api::Operation;
 using nlohmann::json;
 using tgb_test::BaseTgb;
 using tgb_test::Deny;

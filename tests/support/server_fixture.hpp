@@ -2,7 +2,7 @@
 
 // The in-process server fixture shared by the hostile-input and fault integration suites (the
 // same pattern as ServerTest in server_integration_test.cpp): real TLS on 127.0.0.1 with port
-// 0, timeouts shrunk through ServerConfig.
+// 0, timeouts shrunk through the ServeConfig.
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "albwebhook/transport/server.hpp"
+#include "albwebhook/app/app.hpp"
 #include "support/raw_client.hpp"
 #include "support/test_pki.hpp"
 #include "support/tls_client.hpp"
@@ -110,7 +110,7 @@ class LiveServerTest : public ::testing::Test {
   }
 
   void Start() {
-    auto created = transport::Server::Create(config_);
+    auto created = app::App::Create(config_);
     ASSERT_TRUE(created.has_value()) << created.error().message;
     server_ = std::move(*created);
     thread_ = std::thread([this] { server_->Run(); });
@@ -160,8 +160,8 @@ class LiveServerTest : public ::testing::Test {
 
   std::string dir_;
   Pki pki_;
-  transport::ServerConfig config_;
-  std::unique_ptr<transport::Server> server_;
+  app::ServeConfig config_;
+  std::unique_ptr<app::App> server_;
   std::thread thread_;
   std::unique_ptr<ClientContext> ctx_;
 };

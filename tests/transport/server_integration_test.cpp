@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "albwebhook/app/app.hpp"
 #include "albwebhook/transport/server.hpp"
 #include "support/test_pki.hpp"
 #include "support/tls_client.hpp"
@@ -20,8 +21,8 @@ namespace albwebhook::testing {
 namespace {
 
 using nlohmann::json;
-using transport::Server;
-using transport::ServerConfig;
+using Server = app::App;
+using ServerConfig = app::ServeConfig;
 using namespace std::chrono_literals;
 
 constexpr const char* kValidateIngress = "/validate-networking-v1-ingress";

@@ -5,18 +5,13 @@
 #include <string>
 #include <vector>
 
+#include "albwebhook/api/types.hpp"
+
 namespace albwebhook::admission {
 
-enum class Operation { kCreate, kUpdate, kDelete, kConnect };
-
-/// "CREATE", "UPDATE", ...
-const char* OperationName(Operation op);
-
-struct GroupVersionKind {
-  std::string group;
-  std::string version;
-  std::string kind;
-};
+using api::GroupVersionKind;
+using api::Operation;
+using api::OperationName;
 
 /// A decoded AdmissionReview request (admission.k8s.io/v1 or v1beta1).
 /// `object` / `old_object` are JSON null when the apiserver sent null (DELETE has only old_object,

@@ -31,7 +31,7 @@ struct AdmissionResult {
 /// bodies carrying the uid when it could be read; their HTTP status equals the error code.
 /// Never throws.
 AdmissionResult ServeAdmission(std::string_view body, std::string_view content_type,
-                               const Handler& handler, const policy::Policy& policy);
+                               const Handler& handler);
 
 /// The reply for a body over the size limit, which is never buffered (413).
 AdmissionResult TooLarge(std::size_t limit_bytes);

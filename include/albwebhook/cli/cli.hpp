@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "albwebhook/transport/server.hpp"
+#include "albwebhook/app/app.hpp"
 #include "albwebhook/util/result.hpp"
 
 namespace albwebhook::cli {
@@ -11,9 +11,9 @@ namespace albwebhook::cli {
 /// `alb-webhook [serve|check|version] [flags]`; returns the process exit code.
 int Main(const std::vector<std::string>& args);
 
-/// Parses `serve` flags into a server config and log level name. `--help` gives an Error whose
+/// Parses `serve` flags into a serve config and log level name. `--help` gives an Error whose
 /// message is the usage text and sets *help.
-Result<transport::ServerConfig> ParseServeFlags(const std::vector<std::string>& args,
+Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
                                                 std::string* log_level, bool* help);
 
 /// `alb-webhook check`: evaluates manifests offline. Exit 0 all allowed, 1 something denied,

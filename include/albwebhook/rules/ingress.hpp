@@ -21,4 +21,7 @@ std::unique_ptr<Mutator> MakeIngressMutator();
 /// paths). Metrics pre-create their label children from it.
 const std::vector<std::string>& IngressCheckNames();
 
+/// The registry entry (rules/registry.hpp): paths, rule sets and check names.
+KindRules IngressKindRules();
+
 }  // namespace albwebhook::rules

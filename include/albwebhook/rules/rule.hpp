@@ -5,8 +5,15 @@
 #include <string_view>
 #include <vector>
 
-#include "albwebhook/admission/types.hpp"
+#include <memory>
+#include <optional>
+
+#include "albwebhook/api/types.hpp"
 #include "albwebhook/policy/policy.hpp"
+
+namespace albwebhook::cluster {
+class ClusterState;
+}
 
 namespace albwebhook::rules {
 
@@ -51,12 +58,16 @@ struct Verdict {
   }
 };
 
-/// What a rule set knows about the request besides the objects.
+/// What a rule set knows about the request besides the objects: the request's coordinates and
+/// the snapshot the adapter took for it (state/snapshot.hpp), read-only.
 struct Context {
-  admission::Operation operation = admission::Operation::kCreate;
+  api::Operation operation = api::Operation::kCreate;
   std::string_view ns;    // request.namespace
   std::string_view name;  // request.name (may be empty on CREATE with generateName)
   const policy::Policy& policy;
+  /// The cluster view as of this request; nullptr when it is off. Rules that read it must treat
+  /// what it does not hold as unknown, never as absent.
+  const cluster::ClusterState* cluster = nullptr;
 };
 
 /// Validates one kind of object. Implementations are pure (no I/O, no metrics, no logging) and
@@ -81,6 +92,26 @@ class Mutator {
   /// nothing. Never overwrites a value the user set. Deny findings deny the request.
   virtual Verdict Mutate(const Context& ctx, nlohmann::json& object,
                          const nlohmann::json& old_object) const = 0;
+
+  /// The part of `object` that Mutate reads and writes, as an object of the same shape, or
+  /// nullopt for "the whole object" (the default). When given, the adapter copies, mutates and
+  /// diffs only this part: Mutate on it must change exactly what Mutate on `object` changes.
+  virtual std::optional<nlohmann::json> Skeleton(const nlohmann::json& /*object*/) const {
+    return std::nullopt;
+  }
+};
+
+/// One admitted kind: what the registry (webhooks/registry.hpp) knows of it. Each kind's module
+/// contributes one; `serve` turns it into routes and metrics, `check` into a manifest matcher.
+struct KindRules {
+  api::GroupVersionKind gvk;  // {"networking.k8s.io", "v1", "Ingress"}
+  std::string resource;       // plural, as in a webhook rule: "ingresses"
+  std::string validate_path;  // "" = no validating webhook
+  std::string mutate_path;    // "" = no mutating webhook
+  std::shared_ptr<const Validator> validator;  // set when validate_path is
+  std::shared_ptr<const Mutator> mutator;      // set when mutate_path is
+  /// Every Finding::check the two rule sets can emit (metrics pre-create their label children).
+  std::vector<std::string> check_names;
 };
 
 }  // namespace albwebhook::rules

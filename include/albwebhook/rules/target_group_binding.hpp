@@ -23,4 +23,7 @@ std::unique_ptr<Mutator> MakeTargetGroupBindingMutator();
 /// their label children from it at startup.
 const std::vector<std::string>& TargetGroupBindingCheckNames();
 
+/// The registry entry (rules/registry.hpp): paths, rule sets and check names.
+KindRules TargetGroupBindingKindRules();
+
 }  // namespace albwebhook::rules

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "albwebhook/transport/route.hpp"
 #include "albwebhook/util/result.hpp"
 
 namespace albwebhook::transport {
@@ -19,7 +20,6 @@ struct ServerConfig {
   std::string cert_file;                        // PEM chain
   std::string key_file;                         // PEM key
   std::string client_ca_file;                   // non-empty: require and verify client certs
-  std::string policy_file;                      // empty: embedded default policy
   int threads = 1;
   Millis shutdown_grace{15000};  // keep serving (Connection: close) after SIGTERM
   Millis shutdown_margin{3000};  // then wait at most this long for requests in flight
@@ -47,12 +47,12 @@ struct ServerConfig {
 Millis ParseGoDuration(std::string_view text);
 
 /// The HTTPS admission server plus its metrics/health listener.
-/// Create() loads certificates and policy and binds both ports (errors are returned, nothing
+/// Create() loads certificates and binds both ports (errors are returned, nothing
 /// is left running). Run() serves until a drain completes. Shutdown() and Reload() are
 /// thread-safe and may be called from any thread (or a signal, when handle_signals is set).
 class Server {
  public:
-  static Result<std::unique_ptr<Server>> Create(const ServerConfig& config);
+  static Result<std::unique_ptr<Server>> Create(const ServerConfig& config, Wiring wiring);
   ~Server();
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
@@ -65,7 +65,7 @@ class Server {
   /// Starts the graceful drain: /readyz turns 503 at once, answers carry Connection: close for
   /// shutdown_grace, then listeners close and requests in flight finish (bounded by the margin).
   void Shutdown();
-  /// Re-checks certificate and policy files now (what SIGHUP does).
+  /// Re-checks the certificate files and runs wiring.reload now (what SIGHUP does).
   void Reload();
 
   struct Impl;

@@ -1,0 +1,54 @@
+// The composition root of `serve`: builds the policy store, the snapshot source, the registry's
+// rule sets, the admission endpoints and metrics, and hands them to the transport.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "albwebhook/rules/rule.hpp"
+#include "albwebhook/state/snapshot.hpp"
+#include "albwebhook/transport/route.hpp"
+#include "albwebhook/transport/server.hpp"
+#include "albwebhook/util/result.hpp"
+
+namespace albwebhook::app {
+
+/// `serve`'s whole configuration: the transport's, plus what the application reads.
+struct ServeConfig : transport::ServerConfig {
+  std::string policy_file;  // empty: embedded default policy
+};
+
+/// The routes (one per webhook path of `kinds`) and metrics for the transport; every handler reads
+/// its snapshot from `source`. `reload` and `ready` are left empty.
+transport::Wiring BuildWiring(const std::vector<rules::KindRules>& kinds,
+                              std::shared_ptr<const state::SnapshotSource> source,
+                              const std::string& version);
+
+/// The running webhook: Create() loads the policy and certificates and binds both ports (errors
+/// are returned, nothing is left running); the rest is transport::Server's.
+class App {
+ public:
+  static Result<std::unique_ptr<App>> Create(const ServeConfig& config);
+  ~App();
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  std::uint16_t webhook_port() const;
+  std::uint16_t metrics_port() const;
+  /// Serves until Shutdown() has drained.
+  void Run();
+  /// Graceful drain (thread-safe; see transport::Server::Shutdown).
+  void Shutdown();
+  /// Re-checks certificate and policy files now (what SIGHUP does).
+  void Reload();
+
+  struct Parts;
+
+ private:
+  explicit App(std::unique_ptr<Parts> parts);
+  std::unique_ptr<Parts> parts_;
+};
+
+}  // namespace albwebhook::app
