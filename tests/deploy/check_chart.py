@@ -166,6 +166,30 @@ def certificate_view(docs):
     return out
 
 
+def check_lbc_post_render(ours):
+    """deploy/lbc-replace/post-render.sh over the LBC chart's own webhook configurations (fixture):
+    exactly the webhooks replaceLbcWebhooks takes over are gone, on the same paths and names as
+    ours; the Pod and Service mutators stay. With and without disableIngressValidation."""
+    where = "lbc-replace"
+    fixture = os.path.join(args.repo, "tests/deploy/testdata/lbc-v3.5.0-webhooks.yaml")
+    lbc = load(fixture)
+    theirs = {w["clientConfig"]["service"]["path"]: w["name"] for d in lbc for w in d["webhooks"]}
+    for p, n in ours.items():
+        check(theirs.get(p) == n, f"{where}: the LBC registers {p} as {theirs.get(p)}, our replace mode as {n}")
+    no_vingress = copy.deepcopy(lbc)
+    for d in no_vingress:
+        d["webhooks"] = [w for w in d["webhooks"] if w["name"] != "vingress.elbv2.k8s.aws"]
+    keep = ["mpod.elbv2.k8s.aws", "quicid.elbv2.k8s.aws", "mservice.elbv2.k8s.aws",
+            "alb-target-control.namespace.elbv2.k8s.aws", "alb-target-control.object.elbv2.k8s.aws"]
+    for name, docs in (("full", lbc), ("disableIngressValidation", no_vingress)):
+        r = run([os.path.join(args.repo, "deploy/lbc-replace/post-render.sh")], input=yaml.safe_dump_all(docs))
+        if not check(r.returncode == 0, f"{where} ({name}): post-render.sh failed: {r.stderr}"):
+            continue
+        out = {d["kind"]: [w["name"] for w in d.get("webhooks") or []] for d in yaml.safe_load_all(r.stdout) if d}
+        check(out == {"MutatingWebhookConfiguration": keep, "ValidatingWebhookConfiguration": []},
+              f"{where} ({name}): LBC webhooks left {out}")
+
+
 # ---- the checks ---------------------------------------------------------------------------------------
 def main():
     global args
@@ -274,6 +298,8 @@ def main():
         certs = find(docs, "Certificate")
         check(len(certs) == 1 and certs[0]["spec"]["issuerRef"] == {"kind": "ClusterIssuer", "name": "internal-ca", "group": "cert-manager.io"}
               and not find(docs, "Issuer"), f"{where}: expected one Certificate from ClusterIssuer internal-ca and no Issuers")
+
+        check_lbc_post_render(want)
 
     # ci/tuned: everything else configurable.
     where = "chart ci/tuned"
