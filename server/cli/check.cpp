@@ -30,8 +30,8 @@ using nlohmann::json;
 
 constexpr const char* kCheckUsage = R"(Usage: alb-webhook check [flags] FILE...
 
-Evaluates Ingress (networking.k8s.io/v1) and TargetGroupBinding (elbv2.k8s.aws/v1beta1)
-manifests offline, each as a CREATE, with the same rules and policy as the webhook server,
+Evaluates Ingress (networking.k8s.io/v1), TargetGroupBinding and IngressClassParams
+(elbv2.k8s.aws/v1beta1) manifests offline, each as a CREATE, with the same rules and policy as the webhook server,
 and prints each object's decision, violations, warnings and the patch it would apply.
 FILE is YAML (multi-document) or JSON, may hold Lists (List, IngressList, ...), may be a
 directory (its *.yaml, *.yml and *.json files) or - for standard input. Other kinds are

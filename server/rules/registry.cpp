@@ -1,6 +1,7 @@
 #include "albwebhook/rules/registry.hpp"
 
 #include "albwebhook/rules/ingress.hpp"
+#include "albwebhook/rules/ingress_class_params.hpp"
 #include "albwebhook/rules/target_group_binding.hpp"
 
 namespace albwebhook::rules {
@@ -9,6 +10,7 @@ std::vector<KindRules> AdmittedKinds() {
   std::vector<KindRules> kinds;
   kinds.push_back(IngressKindRules());
   kinds.push_back(TargetGroupBindingKindRules());
+  kinds.push_back(IngressClassParamsKindRules());
   return kinds;
 }
 

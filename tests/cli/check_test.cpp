@@ -136,7 +136,7 @@ TEST_F(CheckTest, JsonOutputCarriesEveryField) {
   EXPECT_EQ(tgb["allowed"], true);
   EXPECT_EQ(report["skipped"], json::parse(R"([{"file": ")" + path + R"(", "document": 2,
               "item": null, "apiVersion": "v1", "kind": "Service", "name": "web",
-              "reason": "not an Ingress or TargetGroupBinding"}])"));
+              "reason": "not an Ingress, TargetGroupBinding or IngressClassParams"}])"));
   EXPECT_EQ(report["errors"], json::array());
   EXPECT_EQ(report["summary"],
             json::parse(R"({"objects": 4, "allowed": 2, "denied": 1, "skipped": 1, "errors": 0})"));
@@ -257,8 +257,9 @@ name: not-a-k8s-object
   EXPECT_EQ(run.code, 0);
   EXPECT_EQ(run.err, "");
   EXPECT_EQ(run.out,
-            "<stdin>:4 Ingress legacy: skipped (only networking.k8s.io/v1 Ingress and "
-            "elbv2.k8s.aws/v1beta1 TargetGroupBinding are checked)\n"
+            "<stdin>:4 Ingress legacy: skipped (only networking.k8s.io/v1 Ingress, "
+            "elbv2.k8s.aws/v1beta1 TargetGroupBinding and elbv2.k8s.aws/v1beta1 "
+            "IngressClassParams are checked)\n"
             "<stdin>:5: skipped (no apiVersion or kind)\n"
             "<stdin>:6 Ingress default/internal: ALLOWED\n"
             "4 objects: 1 allowed, 0 denied, 3 skipped\n");

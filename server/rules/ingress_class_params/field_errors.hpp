@@ -1,0 +1,36 @@
+// Kubernetes field errors (k8s.io/apimachinery/pkg/util/validation/field) as their Error()
+// strings read, and their aggregate: the text the LBC's validators answer with.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace albwebhook::rules {
+
+/// Go's strconv.Quote of valid UTF-8 (what %q prints): printable text as is, `"` and `\`
+/// escaped, control characters as \n, \t, \xNN; bytes that are not UTF-8 as \xNN.
+std::string GoQuote(std::string_view text);
+
+class FieldErrors {
+ public:
+  /// `path: Invalid value: "value": detail`
+  void Invalid(const std::string& path, std::string_view value, const std::string& detail);
+  /// `path: Duplicate value: "value"`
+  void Duplicate(const std::string& path, std::string_view value);
+  /// `path: Required value: detail`
+  void Required(const std::string& path, const std::string& detail);
+  /// `path: Forbidden: detail`
+  void Forbidden(const std::string& path, const std::string& detail);
+
+  void Append(const FieldErrors& other);
+  bool empty() const { return errors_.empty(); }
+  /// ErrorList.ToAggregate().Error(): the one message, or "[m1, m2, ...]" with repeated messages
+  /// once. "" when empty.
+  std::string Aggregate() const;
+
+ private:
+  std::vector<std::string> errors_;
+};
+
+}  // namespace albwebhook::rules

@@ -1,0 +1,109 @@
+// IngressClassParams validation: the LBC's own cases (inputs and messages from its validator's
+// test table) plus aggregation, types the LBC would never decode, and operations.
+#include <gtest/gtest.h>
+
+#include "albwebhook/rules/ingress_class_params.hpp"
+#include "rules/ingress_class_params/field_errors.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using nlohmann::json;
+
+Verdict Judge(const json& spec, api::Operation op = api::Operation::kCreate) {
+  static const policy::Policy kPolicy{};
+  const Context ctx{op, "", "params", kPolicy};
+  json object = {{"apiVersion", "elbv2.k8s.aws/v1beta1"},
+                 {"kind", "IngressClassParams"},
+                 {"metadata", {{"name", "params"}}}};
+  if (!spec.is_null()) object["spec"] = spec;
+  return MakeIngressClassParamsValidator()->Validate(ctx, object, json());
+}
+
+// The one denial's message, or "" when allowed.
+std::string Denial(const json& spec) {
+  const Verdict v = Judge(spec);
+  EXPECT_LE(v.findings.size(), 1U);
+  if (v.findings.empty()) return "";
+  EXPECT_EQ(v.findings[0].severity, Severity::kDeny);
+  return v.findings[0].message;
+}
+
+TEST(IngressClassParamsValidatorTest, AcceptsWhatTheLbcAccepts) {
+  EXPECT_EQ(Denial(nullptr), "");
+  EXPECT_EQ(Denial(json::object()), "");
+  EXPECT_EQ(Denial({{"inboundCIDRs", {"10.0.0.0/8", "2001:DB8::/32"}}}), "");
+  EXPECT_EQ(Denial({{"subnets", {{"ids", {"subnet-1", "subnet-2"}}}}}), "");
+  EXPECT_EQ(Denial({{"subnets", {{"tags", {{"key", {"value1", "value2"}}}}}}}), "");
+  EXPECT_EQ(Denial({{"subnets", nullptr}}), "");
+  EXPECT_EQ(Denial({{"subnets", {{"ids", json::array()}}}}), "");  // empty but set: allowed
+}
+
+TEST(IngressClassParamsValidatorTest, InboundCidrsWithTheLbcMessages) {
+  EXPECT_EQ(Denial({{"inboundCIDRs", {"192.168.0.1"}}}),
+            "spec.inboundCIDRs[0]: Invalid value: \"192.168.0.1\": Could not be parsed as a CIDR "
+            "(did you mean \"192.168.0.1/32\")");
+  EXPECT_EQ(Denial({{"inboundCIDRs", {"2001:DB8::"}}}),
+            "spec.inboundCIDRs[0]: Invalid value: \"2001:DB8::\": Could not be parsed as a CIDR "
+            "(did you mean \"2001:DB8::/64\")");
+  EXPECT_EQ(Denial({{"inboundCIDRs", {"10.128.0.0/8"}}}),
+            "spec.inboundCIDRs[0]: Invalid value: \"10.128.0.0/8\": Network contains bits "
+            "outside prefix (did you mean \"10.0.0.0/8\")");
+  EXPECT_EQ(Denial({{"inboundCIDRs", {""}}}),
+            "spec.inboundCIDRs[0]: Invalid value: \"\": Could not be parsed as a CIDR");
+  EXPECT_EQ(Denial({{"inboundCIDRs", {"invalid.example.com"}}}),
+            "spec.inboundCIDRs[0]: Invalid value: \"invalid.example.com\": Could not be parsed "
+            "as a CIDR");
+}
+
+TEST(IngressClassParamsValidatorTest, SubnetSelectorsWithTheLbcMessages) {
+  EXPECT_EQ(Denial({{"subnets", json::object()}}),
+            "spec.subnets: Required value: must have either `ids` or `tags`");
+  EXPECT_EQ(Denial({{"subnets",
+                     {{"ids", {"subnet-1", "subnet-2"}}, {"tags", {{"Name", {"named"}}}}}}}),
+            "spec.subnets.tags: Forbidden: may not have both `ids` and `tags` set");
+  EXPECT_EQ(Denial({{"subnets", {{"ids", {"subnet-1", "subnet-2", "subnet-1"}}}}}),
+            "spec.subnets.ids[2]: Duplicate value: \"subnet-1\"");
+  EXPECT_EQ(Denial({{"subnets",
+                     {{"tags", {{"Name", {"name1"}}, {"Other", {"other1", "other2", "other1"}}}}}}}),
+            "spec.subnets.tags[Other][2]: Duplicate value: \"other1\"");
+  EXPECT_EQ(Denial({{"subnets", {{"tags", json::object()}}}}),
+            "spec.subnets.tags: Required value: must have at least one tag key");
+}
+
+TEST(IngressClassParamsValidatorTest, SeveralErrorsAggregateAsApimachineryDoes) {
+  EXPECT_EQ(Denial({{"inboundCIDRs", {"1.2.3.4", "1.2.3.4", "10.1.0.0/8"}},
+                    {"subnets", {{"ids", {"subnet-1", "subnet-1"}}}}}),
+            "[spec.inboundCIDRs[0]: Invalid value: \"1.2.3.4\": Could not be parsed as a CIDR "
+            "(did you mean \"1.2.3.4/32\"), spec.inboundCIDRs[1]: Invalid value: \"1.2.3.4\": "
+            "Could not be parsed as a CIDR (did you mean \"1.2.3.4/32\"), spec.inboundCIDRs[2]: "
+            "Invalid value: \"10.1.0.0/8\": Network contains bits outside prefix (did you mean "
+            "\"10.0.0.0/8\"), spec.subnets.ids[1]: Duplicate value: \"subnet-1\"]");
+  const Verdict v = Judge({{"subnets", {{"ids", {"a", "a"}}}}, {"inboundCIDRs", {"x"}}});
+  ASSERT_EQ(v.findings.size(), 1U);
+  EXPECT_EQ(v.findings[0].check, "inboundCIDRs");
+}
+
+TEST(IngressClassParamsValidatorTest, OnlyCreateAndUpdateAndNoThrowOnOddTypes) {
+  const json bad = {{"inboundCIDRs", {"1.2.3.4"}}};
+  EXPECT_TRUE(Judge(bad, api::Operation::kUpdate).HasDenials());
+  EXPECT_FALSE(Judge(bad, api::Operation::kDelete).HasDenials());
+  // Types the CRD schema rejects before admission: nothing to say, never a throw.
+  EXPECT_FALSE(Judge({{"inboundCIDRs", "10.0.0.0/8"}}).HasDenials());
+  EXPECT_FALSE(Judge({{"inboundCIDRs", {1, json::object()}}}).HasDenials());
+  EXPECT_FALSE(Judge({{"subnets", {{"ids", "subnet-1"}}}}).HasDenials());
+  EXPECT_FALSE(Judge({{"subnets", {{"tags", {{"k", "v"}}}}}}).HasDenials());
+  EXPECT_FALSE(Judge(json::array()).HasDenials());
+}
+
+TEST(GoQuoteTest, QuotesAsStrconvQuote) {
+  EXPECT_EQ(GoQuote(""), "\"\"");
+  EXPECT_EQ(GoQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(GoQuote("tab\there\n"), "\"tab\\there\\n\"");
+  EXPECT_EQ(GoQuote(std::string("\x01\x7f", 2)), "\"\\x01\\x7f\"");
+  EXPECT_EQ(GoQuote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(GoQuote("\xff"), "\"\\xff\"");
+}
+
+}  // namespace
+}  // namespace albwebhook::rules
