@@ -1,12 +1,12 @@
 // Policy file parsing: YAML -> typed Policy. Every key is checked; errors name the key path.
 #include <yaml-cpp/yaml.h>
 
-#include <fstream>
 #include <optional>
-#include <sstream>
 #include <stdexcept>
 
 #include "albwebhook/policy/policy.hpp"
+#include "common/aws_formats.hpp"
+#include "common/file.hpp"
 
 namespace albwebhook::policy {
 namespace {
@@ -53,40 +53,9 @@ std::string Join(const std::string& parent, const std::string& key) {
   return parent.empty() ? key : parent + "." + key;
 }
 
-bool IsHex(std::string_view s) {
-  for (char c : s) {
-    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
-  }
-  return true;
-}
-
-bool IsVpcId(std::string_view s) {
-  if (s.substr(0, 4) != "vpc-") return false;
-  const auto hex = s.substr(4);
-  return (hex.size() == 8 || hex.size() == 17) && IsHex(hex);
-}
-
-bool IsAccountId(std::string_view s) {
-  if (s.size() != 12) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  return true;
-}
-
-bool IsRegion(std::string_view s) {
-  // e.g. us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-4
-  if (s.empty() || s.size() > 32) return false;
-  int dashes = 0;
-  for (char c : s) {
-    if (c == '-') {
-      ++dashes;
-    } else if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) {
-      return false;
-    }
-  }
-  return dashes >= 2 && s.front() != '-' && s.back() >= '0' && s.back() <= '9';
-}
+using common::IsAccountId;
+using common::IsRegion;
+using common::IsVpcId;
 
 // A YAML mapping walked key by key; unknown keys are reported when Finish() runs.
 class MapReader {
@@ -175,146 +144,136 @@ void Optional(MapReader& map, const std::string& key, T& target, Fn read) {
   if (auto node = map.Get(key)) target = read(*node, map.Path(key));
 }
 
-// Reads the keys every rule accepts; `extra` reads the rule's own keys.
-template <typename R, typename Extra>
-void ReadRule(MapReader& parent, const std::string& key, R& rule, Extra extra) {
+// Reads the mapping at `key` of `parent`, when present and not null, with `read`, then reports its
+// unknown keys.
+template <typename Read>
+void ReadSection(MapReader& parent, const std::string& key, Read read) {
   auto node = parent.Get(key);
   if (!node) return;
   MapReader map(*node, parent.Path(key));
-  Optional(map, "mode", rule.mode, ReadMode);
-  Optional(map, "namespaces", rule.namespaces, ReadStringList);
-  Optional(map, "excludeNamespaces", rule.exclude_namespaces, ReadStringList);
-  extra(map);
+  read(map);
   map.Finish();
+}
+
+// Reads the keys every rule accepts; `extra` reads the rule's own keys.
+template <typename R, typename Extra>
+void ReadRule(MapReader& parent, const std::string& key, R& rule, Extra extra) {
+  ReadSection(parent, key, [&](MapReader& map) {
+    Optional(map, "mode", rule.mode, ReadMode);
+    Optional(map, "namespaces", rule.namespaces, ReadStringList);
+    Optional(map, "excludeNamespaces", rule.exclude_namespaces, ReadStringList);
+    extra(map);
+  });
 }
 
 void NoExtra(MapReader& /*map*/) {}
 
-void ReadIngress(MapReader& top, IngressPolicy& ing) {
-  auto node = top.Get("ingress");
-  if (!node) return;
-  MapReader map(*node, "ingress");
+// Reads `allowed` and checks every item with `valid`; `expected` names what an item must be.
+void ReadAllowed(MapReader& map, std::vector<std::string>& allowed, bool (*valid)(std::string_view),
+                 const char* expected) {
+  Optional(map, "allowed", allowed, ReadStringList);
+  for (std::size_t i = 0; i < allowed.size(); ++i) {
+    if (!valid(allowed[i])) Fail(map.Path("allowed") + "[" + std::to_string(i) + "]", expected);
+  }
+}
+
+constexpr const char* kExpectedAccountId = "expected a 12-digit AWS account id";
+
+UnlistedGroups ReadUnlistedGroups(const YAML::Node& node, const std::string& path) {
+  const auto value = ReadString(node, path);
+  if (value == "namespacePrefixed") return UnlistedGroups::kNamespacePrefixed;
+  if (value == "allow") return UnlistedGroups::kAllow;
+  if (value == "deny") return UnlistedGroups::kDeny;
+  Fail(path, "expected one of namespacePrefixed, allow, deny");
+}
+
+void ReadGroupOwnership(MapReader& m, GroupOwnershipRule& g) {
+  if (auto groups = m.Get("groups")) {
+    const auto path = m.Path("groups");
+    if (!groups->IsMap()) Fail(path, "expected a mapping of group names to namespace lists");
+    for (const auto& entry : *groups) {
+      if (!entry.first.IsScalar() || entry.first.Scalar().empty())
+        Fail(path, "keys must be non-empty strings");
+      const auto name = entry.first.Scalar();
+      g.groups.emplace_back(name, ReadStringList(entry.second, Join(path, name)));
+    }
+  }
+  Optional(m, "unlisted", g.unlisted, ReadUnlistedGroups);
+}
+
+void ReadIngressRules(MapReader& rules, IngressRules& r) {
+  ReadRule(rules, "internetFacing", r.internet_facing, [&](MapReader& m) {
+    Optional(m, "allowedNamespaces", r.internet_facing.allowed_namespaces, ReadStringList);
+  });
+  ReadRule(rules, "wafRequired", r.waf_required, NoExtra);
+  ReadRule(rules, "httpsRequired", r.https_required, NoExtra);
+  ReadRule(rules, "sslPolicies", r.ssl_policies,
+           [&](MapReader& m) { Optional(m, "allowed", r.ssl_policies.allowed, ReadStringList); });
+  ReadRule(rules, "certificateAccounts", r.certificate_accounts, [&](MapReader& m) {
+    ReadAllowed(m, r.certificate_accounts.allowed, IsAccountId, kExpectedAccountId);
+  });
+  ReadRule(rules, "requiredTags", r.required_tags,
+           [&](MapReader& m) { Optional(m, "keys", r.required_tags.keys, ReadStringList); });
+  ReadRule(rules, "unknownAnnotations", r.unknown_annotations, NoExtra);
+  ReadRule(rules, "groupOwnership", r.group_ownership,
+           [&](MapReader& m) { ReadGroupOwnership(m, r.group_ownership); });
+}
+
+void ReadIngress(MapReader& map, IngressPolicy& ing) {
   Optional(map, "classNames", ing.class_names, ReadStringList);
   Optional(map, "manageIngressesWithoutClass", ing.manage_ingresses_without_class, ReadBool);
   Optional(map, "disableIngressClassAnnotation", ing.disable_ingress_class_annotation, ReadBool);
   Optional(map, "disableIngressGroupNameAnnotation", ing.disable_ingress_group_name_annotation,
            ReadBool);
-  if (auto defaults_node = map.Get("defaults")) {
-    MapReader defaults(*defaults_node, "ingress.defaults");
-    auto& d = ing.defaults;
+  ReadSection(map, "defaults", [&d = ing.defaults](MapReader& defaults) {
     Optional(defaults, "annotations", d.annotations, ReadStringMap);
     Optional(defaults, "tags", d.tags, ReadStringMap);
     Optional(defaults, "loadBalancerAttributes", d.load_balancer_attributes, ReadStringMap);
     Optional(defaults, "sslRedirect", d.ssl_redirect, ReadBool);
     Optional(defaults, "migrateClassAnnotation", d.migrate_class_annotation, ReadBool);
-    defaults.Finish();
-  }
-  if (auto rules_node = map.Get("rules")) {
-    MapReader rules(*rules_node, "ingress.rules");
-    auto& r = ing.rules;
-    ReadRule(rules, "internetFacing", r.internet_facing, [&](MapReader& m) {
-      Optional(m, "allowedNamespaces", r.internet_facing.allowed_namespaces, ReadStringList);
-    });
-    ReadRule(rules, "wafRequired", r.waf_required, NoExtra);
-    ReadRule(rules, "httpsRequired", r.https_required, NoExtra);
-    ReadRule(rules, "sslPolicies", r.ssl_policies,
-             [&](MapReader& m) { Optional(m, "allowed", r.ssl_policies.allowed, ReadStringList); });
-    ReadRule(rules, "certificateAccounts", r.certificate_accounts, [&](MapReader& m) {
-      Optional(m, "allowed", r.certificate_accounts.allowed, ReadStringList);
-      for (std::size_t i = 0; i < r.certificate_accounts.allowed.size(); ++i) {
-        if (!IsAccountId(r.certificate_accounts.allowed[i])) {
-          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]",
-               "expected a 12-digit AWS account id");
-        }
-      }
-    });
-    ReadRule(rules, "requiredTags", r.required_tags,
-             [&](MapReader& m) { Optional(m, "keys", r.required_tags.keys, ReadStringList); });
-    ReadRule(rules, "unknownAnnotations", r.unknown_annotations, NoExtra);
-    ReadRule(rules, "groupOwnership", r.group_ownership, [&](MapReader& m) {
-      auto& g = r.group_ownership;
-      if (auto groups = m.Get("groups")) {
-        const auto path = m.Path("groups");
-        if (!groups->IsMap()) Fail(path, "expected a mapping of group names to namespace lists");
-        for (const auto& entry : *groups) {
-          if (!entry.first.IsScalar() || entry.first.Scalar().empty())
-            Fail(path, "keys must be non-empty strings");
-          const auto name = entry.first.Scalar();
-          g.groups.emplace_back(name, ReadStringList(entry.second, Join(path, name)));
-        }
-      }
-      if (auto unlisted = m.Get("unlisted")) {
-        const auto value = ReadString(*unlisted, m.Path("unlisted"));
-        if (value == "namespacePrefixed") {
-          g.unlisted = UnlistedGroups::kNamespacePrefixed;
-        } else if (value == "allow") {
-          g.unlisted = UnlistedGroups::kAllow;
-        } else if (value == "deny") {
-          g.unlisted = UnlistedGroups::kDeny;
-        } else {
-          Fail(m.Path("unlisted"), "expected one of namespacePrefixed, allow, deny");
-        }
-      }
-    });
-    rules.Finish();
-  }
-  map.Finish();
+  });
+  ReadSection(map, "rules", [&ing](MapReader& rules) { ReadIngressRules(rules, ing.rules); });
 }
 
-void ReadTargetGroupBinding(MapReader& top, TargetGroupBindingPolicy& tgb) {
-  auto node = top.Get("targetGroupBinding");
-  if (!node) return;
-  MapReader map(*node, "targetGroupBinding");
+// Checked after the defaults mapping is read (and its unknown keys reported).
+void CheckTargetGroupBindingDefaults(const TargetGroupBindingPolicy& tgb) {
+  const auto& d = tgb.defaults;
+  if (!d.target_type.empty() && d.target_type != "instance" && d.target_type != "ip") {
+    Fail("targetGroupBinding.defaults.targetType", "expected \"\", instance or ip");
+  }
+  if (!d.ip_address_type.empty() && d.ip_address_type != "ipv4" && d.ip_address_type != "ipv6") {
+    Fail("targetGroupBinding.defaults.ipAddressType", "expected \"\", ipv4 or ipv6");
+  }
+  if (d.vpc_id == "cluster" && tgb.cluster_vpc_id.empty()) {
+    Fail("targetGroupBinding.defaults.vpcID",
+         "\"cluster\" needs targetGroupBinding.clusterVpcID to be set");
+  }
+  if (!d.vpc_id.empty() && d.vpc_id != "cluster" && !IsVpcId(d.vpc_id)) {
+    Fail("targetGroupBinding.defaults.vpcID",
+         "expected \"\", cluster or a VPC id (vpc- and 8 or 17 hex digits)");
+  }
+}
+
+void ReadTargetGroupBinding(MapReader& map, TargetGroupBindingPolicy& tgb) {
   Optional(map, "clusterVpcID", tgb.cluster_vpc_id, ReadString);
   if (!tgb.cluster_vpc_id.empty() && !IsVpcId(tgb.cluster_vpc_id)) {
     Fail("targetGroupBinding.clusterVpcID", "expected a VPC id (vpc- and 8 or 17 hex digits)");
   }
-  if (auto defaults_node = map.Get("defaults")) {
-    MapReader defaults(*defaults_node, "targetGroupBinding.defaults");
-    auto& d = tgb.defaults;
+  ReadSection(map, "defaults", [&d = tgb.defaults](MapReader& defaults) {
     Optional(defaults, "targetType", d.target_type, ReadString);
     Optional(defaults, "ipAddressType", d.ip_address_type, ReadString);
     Optional(defaults, "vpcID", d.vpc_id, ReadString);
-    defaults.Finish();
-    if (!d.target_type.empty() && d.target_type != "instance" && d.target_type != "ip") {
-      Fail("targetGroupBinding.defaults.targetType", "expected \"\", instance or ip");
-    }
-    if (!d.ip_address_type.empty() && d.ip_address_type != "ipv4" && d.ip_address_type != "ipv6") {
-      Fail("targetGroupBinding.defaults.ipAddressType", "expected \"\", ipv4 or ipv6");
-    }
-    if (d.vpc_id == "cluster" && tgb.cluster_vpc_id.empty()) {
-      Fail("targetGroupBinding.defaults.vpcID",
-           "\"cluster\" needs targetGroupBinding.clusterVpcID to be set");
-    }
-    if (!d.vpc_id.empty() && d.vpc_id != "cluster" && !IsVpcId(d.vpc_id)) {
-      Fail("targetGroupBinding.defaults.vpcID",
-           "expected \"\", cluster or a VPC id (vpc- and 8 or 17 hex digits)");
-    }
-  }
-  if (auto rules_node = map.Get("rules")) {
-    MapReader rules(*rules_node, "targetGroupBinding.rules");
-    auto& r = tgb.rules;
+  });
+  CheckTargetGroupBindingDefaults(tgb);
+  ReadSection(map, "rules", [&r = tgb.rules](MapReader& rules) {
     ReadRule(rules, "allowedAccounts", r.allowed_accounts, [&](MapReader& m) {
-      Optional(m, "allowed", r.allowed_accounts.allowed, ReadStringList);
-      for (std::size_t i = 0; i < r.allowed_accounts.allowed.size(); ++i) {
-        if (!IsAccountId(r.allowed_accounts.allowed[i])) {
-          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]",
-               "expected a 12-digit AWS account id");
-        }
-      }
+      ReadAllowed(m, r.allowed_accounts.allowed, IsAccountId, kExpectedAccountId);
     });
     ReadRule(rules, "allowedRegions", r.allowed_regions, [&](MapReader& m) {
-      Optional(m, "allowed", r.allowed_regions.allowed, ReadStringList);
-      for (std::size_t i = 0; i < r.allowed_regions.allowed.size(); ++i) {
-        if (!IsRegion(r.allowed_regions.allowed[i])) {
-          Fail(m.Path("allowed") + "[" + std::to_string(i) + "]",
-               "expected an AWS region such as us-east-1");
-        }
-      }
+      ReadAllowed(m, r.allowed_regions.allowed, IsRegion,
+                  "expected an AWS region such as us-east-1");
     });
-    rules.Finish();
-  }
-  map.Finish();
+  });
 }
 
 }  // namespace
@@ -327,8 +286,9 @@ Result<Policy> ParsePolicy(std::string_view yaml_text) {
     Policy policy;
     if (!root.IsDefined() || root.IsNull()) return policy;  // empty file = all defaults
     MapReader top(root, "");
-    ReadIngress(top, policy.ingress);
-    ReadTargetGroupBinding(top, policy.target_group_binding);
+    ReadSection(top, "ingress", [&](MapReader& map) { ReadIngress(map, policy.ingress); });
+    ReadSection(top, "targetGroupBinding",
+                [&](MapReader& map) { ReadTargetGroupBinding(map, policy.target_group_binding); });
     top.Finish();
     return policy;
   } catch (const PolicyError& e) {
@@ -343,12 +303,12 @@ Result<Policy> ParsePolicy(std::string_view yaml_text) {
 namespace {
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot open policy file " + path};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  if (in.bad()) return Error{"cannot read policy file " + path};
-  return buf.str();
+  return common::ReadFile(
+      path, [](common::ReadFileStep step, const std::string& file, std::string_view /*reason*/) {
+        return (step == common::ReadFileStep::kOpen ? "cannot open policy file "
+                                                    : "cannot read policy file ") +
+               file;
+      });
 }
 
 }  // namespace

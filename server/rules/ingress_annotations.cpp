@@ -1,140 +1,19 @@
-// Per-annotation checks for alb.ingress.kubernetes.io/* (lbc-annotations.md, aws-limits.md).
+// Per-annotation checks for alb.ingress.kubernetes.io/* (lbc-annotations.md, aws-limits.md), and
+// the checks that look at two annotations together (health check timing, WAF exclusivity).
 #include <algorithm>
 #include <array>
 #include <functional>
+#include <span>
 
-#include "rules/aws_formats.hpp"
+#include "common/aws_formats.hpp"
+#include "common/kubernetes_formats.hpp"
+#include "common/text.hpp"
 #include "rules/ingress_checks.hpp"
 
 namespace albwebhook::rules {
 namespace {
 
-// Every suffix the LBC reads (pkg/annotations/constants.go, v3.5).
-constexpr std::string_view kKnownSuffixes[] = {
-    "load-balancer-name",
-    "group.name",
-    "group.order",
-    "tags",
-    "ip-address-type",
-    "scheme",
-    "subnets",
-    "customer-owned-ipv4-pool",
-    "load-balancer-attributes",
-    "wafv2-acl-arn",
-    "wafv2-acl-name",
-    "waf-acl-id",
-    "web-acl-id",
-    "shield-advanced-protection",
-    "security-groups",
-    "listen-ports",
-    "ssl-redirect",
-    "inbound-cidrs",
-    "certificate-arn",
-    "ssl-policy",
-    "target-type",
-    "backend-protocol",
-    "backend-protocol-version",
-    "target-group-attributes",
-    "healthcheck-port",
-    "healthcheck-protocol",
-    "healthcheck-path",
-    "healthcheck-interval-seconds",
-    "healthcheck-timeout-seconds",
-    "healthy-threshold-count",
-    "unhealthy-threshold-count",
-    "success-codes",
-    "auth-type",
-    "auth-idp-cognito",
-    "auth-idp-oidc",
-    "auth-on-unauthenticated-request",
-    "auth-scope",
-    "auth-session-cookie",
-    "auth-session-timeout",
-    "jwt-validation",
-    "target-node-labels",
-    "manage-backend-security-group-rules",
-    "mutual-authentication",
-    "security-group-prefix-lists",
-    "multi-cluster-target-group",
-    "minimum-load-balancer-capacity",
-    "ipam-ipv4-pool-id",
-    "enable-frontend-nlb",
-    "frontend-nlb-scheme",
-    "frontend-nlb-subnets",
-    "frontend-nlb-security-groups",
-    "frontend-nlb-listener-port-mapping",
-    "frontend-nlb-eip-allocations",
-    "frontend-nlb-healthcheck-port",
-    "frontend-nlb-healthcheck-protocol",
-    "frontend-nlb-healthcheck-path",
-    "frontend-nlb-healthcheck-interval-seconds",
-    "frontend-nlb-healthcheck-timeout-seconds",
-    "frontend-nlb-healthcheck-healthy-threshold-count",
-    "frontend-nlb-healthcheck-unhealthy-threshold-count",
-    "frontend-nlb-healthcheck-success-codes",
-    "frontend-nlb-attributes",
-    "frontend-nlb-tags",
-    "use-regex-path-match",
-    "target-control-port",
-    "create-acm-cert",
-    "acm-pca-arn",
-    "dry-run-plan",
-};
-
-// Families whose suffix is `<family>.<name>`.
-constexpr std::string_view kKnownFamilies[] = {"actions.", "conditions.", "listener-attributes.",
-                                               "transforms."};
-
-constexpr std::string_view kPredefinedSslPolicies[] = {
-    "ELBSecurityPolicy-TLS13-1-3-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-2021-06",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-2021-06",
-    "ELBSecurityPolicy-TLS13-1-1-2021-06",
-    "ELBSecurityPolicy-TLS13-1-0-2021-06",
-    "ELBSecurityPolicy-TLS-1-2-Ext-2018-06",
-    "ELBSecurityPolicy-TLS-1-2-2017-01",
-    "ELBSecurityPolicy-TLS-1-1-2017-01",
-    "ELBSecurityPolicy-2016-08",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04",
-    "ELBSecurityPolicy-TLS13-1-0-FIPS-2023-04",
-    "ELBSecurityPolicy-FS-1-2-Res-2020-10",
-    "ELBSecurityPolicy-FS-1-2-Res-2019-08",
-    "ELBSecurityPolicy-FS-1-2-2019-08",
-    "ELBSecurityPolicy-FS-1-1-2019-08",
-    "ELBSecurityPolicy-FS-2018-06",
-    "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-0-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Res-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext1-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-2-Ext2-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-0-FIPS-PQ-2025-09",
-    "ELBSecurityPolicy-TLS13-1-3-RFC9151-FIPS-2023-07",
-    "ELBSecurityPolicy-TLS13-1-2-RFC9151-FIPS-2023-07",
-    "ELBSecurityPolicy-TLS13-1-2-Ext0-RFC9151-FIPS-2023-07",
-    "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP1-FIPS-2023-07",
-    "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP2-FIPS-2023-07",
-    "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP3-FIPS-2023-07",
-    "ELBSecurityPolicy-TLS13-1-2-RFC9151-INTEROP4-FIPS-2023-07",
-};
-
 constexpr int kMaxReportedItems = 5;
-
-bool IsLowerAlnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
 
 /// Shared state of one annotation check.
 struct Annotation {
@@ -149,22 +28,12 @@ struct Annotation {
   void Warn(std::string_view problem) const {
     verdict.Warn(CheckName(), AnnotationMessage(suffix, value, problem, kWarningValueBytes));
   }
-  std::string CheckName() const {
-    if (suffix == "web-acl-id") return "waf-acl-id";
-    for (std::string_view family : kKnownFamilies) {
-      if (suffix.substr(0, family.size()) == family) {
-        return std::string(family.substr(0, family.size() - 1));
-      }
-    }
-    return std::string(suffix);
-  }
+  std::string CheckName() const { return AlbAnnotationCheckName(suffix); }
 };
 
 void CheckEnum(const Annotation& a, std::initializer_list<std::string_view> accepted) {
   if (std::find(accepted.begin(), accepted.end(), a.value) != accepted.end()) return;
-  std::string list;
-  for (auto item : accepted) list += (list.empty() ? "" : ", ") + std::string(item);
-  a.Deny("must be one of " + list);
+  a.Deny("must be one of " + common::JoinList(std::span(accepted.begin(), accepted.end())));
 }
 
 void CheckGoBool(const Annotation& a) {
@@ -216,7 +85,8 @@ void CheckListenPortsAnnotation(const Annotation& a) {
 
 void CheckCertificateArns(const Annotation& a) {
   CheckListItems(a, [](const std::string& item) -> std::optional<std::string> {
-    if (IsAcmCertificateArn(item) || IsIamServerCertificateArn(item)) return std::nullopt;
+    if (common::IsAcmCertificateArn(item) || common::IsIamServerCertificateArn(item))
+      return std::nullopt;
     return "is not an ACM certificate ARN "
            "(arn:<partition>:acm:<region>:<account>:certificate/<id>) "
            "or an IAM server-certificate ARN";
@@ -242,10 +112,7 @@ void CheckSslPolicy(const Annotation& a) {
     a.Deny("must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06");
     return;
   }
-  if (std::find(std::begin(kPredefinedSslPolicies), std::end(kPredefinedSslPolicies), a.value) ==
-      std::end(kPredefinedSslPolicies)) {
-    a.Warn("not a predefined ALB security policy");
-  }
+  if (!IsPredefinedSslPolicy(a.value)) a.Warn("not a predefined ALB security policy");
 }
 
 void CheckSslRedirect(const Annotation& a) {
@@ -273,29 +140,29 @@ void CheckSslRedirect(const Annotation& a) {
 
 void CheckSubnets(const Annotation& a) {
   CheckListItems(a, [](const std::string& item) -> std::optional<std::string> {
-    if (item.rfind("subnet-", 0) != 0 || IsSubnetId(item)) return std::nullopt;
+    if (item.rfind("subnet-", 0) != 0 || common::IsSubnetId(item)) return std::nullopt;
     return "must be subnet- followed by 8 or 17 lowercase hex digits (other items are Name tags)";
   });
   auto items = ParseStringList(a.value);
-  if (items.size() == 1 && IsSubnetId(items[0])) {
+  if (items.size() == 1 && common::IsSubnetId(items[0])) {
     a.Warn("an ALB needs subnets in at least 2 Availability Zones");
   }
 }
 
 void CheckSecurityGroups(const Annotation& a) {
   CheckListItems(a, [](const std::string& item) -> std::optional<std::string> {
-    if (item.rfind("sg-", 0) != 0 || IsSecurityGroupId(item)) return std::nullopt;
+    if (item.rfind("sg-", 0) != 0 || common::IsSecurityGroupId(item)) return std::nullopt;
     return "must be sg- followed by 8 or 17 lowercase hex digits (other items are Name tags)";
   });
 }
 
 void CheckInboundCidrs(const Annotation& a) {
   CheckListItems(a, [](const std::string& item) -> std::optional<std::string> {
-    if (IsValidCidr(item)) return std::nullopt;
+    if (common::IsValidCidr(item)) return std::nullopt;
     return "must be an IPv4 or IPv6 CIDR with a prefix length, like 10.0.0.0/8 or ::/0";
   });
   for (const auto& item : ParseStringList(a.value)) {
-    auto canonical = CanonicalCidr(item);
+    auto canonical = common::CanonicalCidr(item);
     if (canonical && *canonical != item) {
       a.Warn("host bits set in " + item + "; use " + *canonical);
     }
@@ -319,8 +186,8 @@ void CheckWafAclId(const Annotation& a) {
 }
 
 void CheckWafv2AclArn(const Annotation& a) {
-  if (a.value.empty() || a.value == "none" || IsWafv2RegionalWebAclArn(a.value)) return;
-  auto arn = ParseArn(a.value);
+  if (a.value.empty() || a.value == "none" || common::IsWafv2RegionalWebAclArn(a.value)) return;
+  auto arn = common::ParseArn(a.value);
   if (arn && arn->service == "wafv2" && arn->resource.rfind("global/", 0) == 0) {
     a.Deny("is a global (CloudFront) web ACL; an ALB needs a regional one");
     return;
@@ -332,19 +199,15 @@ void CheckWafv2AclArn(const Annotation& a) {
 
 void CheckWafv2AclName(const Annotation& a) {
   if (a.value == "none") return;
-  bool ok = !a.value.empty() && a.value.size() <= 128 &&
-            std::all_of(a.value.begin(), a.value.end(), [](char c) {
-              return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                     c == '_' || c == '-';
-            });
-  if (!ok) a.Deny("must be a WAFv2 web ACL name ([A-Za-z0-9_-]{1,128})");
+  if (!common::IsWafv2AclName(a.value))
+    a.Deny("must be a WAFv2 web ACL name ([A-Za-z0-9_-]{1,128})");
 }
 
 void CheckGroupName(const Annotation& a) {
   const std::string& v = a.value;
-  bool ok = !v.empty() && IsLowerAlnum(v.front()) && IsLowerAlnum(v.back()) &&
+  bool ok = !v.empty() && common::IsLowerAlnum(v.front()) && common::IsLowerAlnum(v.back()) &&
             std::all_of(v.begin(), v.end(),
-                        [](char c) { return IsLowerAlnum(c) || c == '-' || c == '.'; });
+                        [](char c) { return common::IsLowerAlnum(c) || c == '-' || c == '.'; });
   if (!ok) {
     a.Deny(
         "groupName must consist of lower case alphanumeric characters, '-' or '.', and must "
@@ -354,19 +217,6 @@ void CheckGroupName(const Annotation& a) {
   }
 }
 
-bool IsIanaServiceName(std::string_view name) {
-  if (name.empty() || name.size() > 15) return false;
-  if (name.front() == '-' || name.back() == '-' || name.find("--") != std::string_view::npos) {
-    return false;
-  }
-  bool has_letter = false;
-  for (char c : name) {
-    if (c >= 'a' && c <= 'z') has_letter = true;
-    if (!IsLowerAlnum(c) && c != '-') return false;
-  }
-  return has_letter;
-}
-
 void CheckHealthCheckPort(const Annotation& a) {
   if (a.value == "traffic-port") return;
   GoInt parsed = ParseGoInt(a.value, 32);
@@ -374,7 +224,7 @@ void CheckHealthCheckPort(const Annotation& a) {
     if (parsed.value < 1 || parsed.value > 65535) a.Deny("port must be within [1, 65535]");
     return;
   }
-  if (!IsIanaServiceName(a.value)) {
+  if (!common::IsPortName(a.value)) {
     a.Deny("must be traffic-port, a port number 1-65535 or a Service port name");
   }
 }
@@ -402,12 +252,6 @@ bool IsTagChar(unsigned char c) {
          c == '=' || c == '+' || c == '-' || c == '@';
 }
 
-std::size_t Utf8Length(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
-    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  }));
-}
-
 void CheckTags(const Annotation& a) {
   auto parsed = ParseStringMap(a.value);
   if (!parsed) {
@@ -420,9 +264,9 @@ void CheckTags(const Annotation& a) {
   int reported = 0;
   for (const auto& [key, value] : *parsed) {
     std::optional<std::string> problem;
-    if (Utf8Length(key) > 128) {
+    if (common::Utf8Length(key) > 128) {
       problem = "tag key " + QuoteValue(key) + " is longer than 128 characters";
-    } else if (Utf8Length(value) > 256) {
+    } else if (common::Utf8Length(value) > 256) {
       problem = "tag " + key + " has a value longer than 256 characters";
     } else if (key.size() >= 4 && (key[0] == 'a' || key[0] == 'A') &&
                (key[1] == 'w' || key[1] == 'W') && (key[2] == 's' || key[2] == 'S') &&
@@ -438,13 +282,9 @@ void CheckTags(const Annotation& a) {
 }
 
 void CheckLoadBalancerName(const Annotation& a) {
-  const std::string& v = a.value;
-  bool chars = !v.empty() && std::all_of(v.begin(), v.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
-  });
-  if (!chars || v.size() > 32 || v.front() == '-' || v.back() == '-') {
+  if (!common::IsElbName(a.value)) {
     a.Deny("must be 1-32 letters, digits or '-', not starting or ending with '-'");
-  } else if (v.rfind("internal-", 0) == 0) {
+  } else if (a.value.rfind("internal-", 0) == 0) {
     a.Deny("must not start with internal-");
   }
 }
@@ -582,54 +422,6 @@ void CheckWafExclusive(const IngressView& view, Verdict& verdict) {
 }
 
 }  // namespace
-
-bool IsKnownAlbSuffix(std::string_view suffix) {
-  if (std::find(std::begin(kKnownSuffixes), std::end(kKnownSuffixes), suffix) !=
-      std::end(kKnownSuffixes)) {
-    return true;
-  }
-  for (std::string_view family : kKnownFamilies) {
-    if (suffix.size() > family.size() && suffix.substr(0, family.size()) == family) return true;
-  }
-  return false;
-}
-
-std::optional<std::string> SuggestAlbAnnotation(std::string_view key) {
-  constexpr std::string_view kDomain = "alb.ingress.kubernetes.io";
-  std::size_t slash = key.find('/');
-  if (slash == std::string_view::npos || key.size() > 320) return std::nullopt;
-  std::string_view domain = key.substr(0, slash);
-  std::string_view suffix = key.substr(slash + 1);
-  std::string lower(suffix);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  bool right_domain = domain == kDomain;
-  if (!right_domain && EditDistance(domain, kDomain, 3) > 3) return std::nullopt;
-  // A wrong domain with a known suffix: suggest the right domain.
-  if (!right_domain && IsKnownAlbSuffix(lower)) return std::string(kAlbAnnotationPrefix) + lower;
-  std::size_t cap = std::clamp<std::size_t>(lower.size() / 3, 1, 3);
-  std::optional<std::string> best;
-  std::size_t best_distance = cap + 1;
-  for (std::string_view known : kKnownSuffixes) {
-    std::size_t d = EditDistance(lower, known, cap);
-    if (d < best_distance) {
-      best_distance = d;
-      best = std::string(known);
-    }
-  }
-  if (std::size_t dot = lower.find('.'); dot != std::string::npos && dot + 1 < lower.size()) {
-    std::string head = lower.substr(0, dot + 1);
-    for (std::string_view family : kKnownFamilies) {
-      std::size_t d = EditDistance(head, family, 2);
-      if (d <= 2 && d < best_distance) {
-        best_distance = d;
-        best = std::string(family) + std::string(suffix.substr(dot + 1));
-      }
-    }
-  }
-  if (!best) return std::nullopt;
-  return std::string(kAlbAnnotationPrefix) + *best;
-}
 
 void CheckIngressAnnotations(const IngressView& view, Verdict& verdict) {
   for (const auto& [key, value] : view.annotations) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "common/text.hpp"
 #include "rules/ingress_checks.hpp"
 
 namespace albwebhook::rules {
@@ -95,28 +96,17 @@ bool IsAttributeKeyChar(char c) {
          c == '_';
 }
 
-std::string EnumList(std::string_view values) {
-  std::string out;
+/// The accepted values of a kEnum spec (`values` is space-separated).
+std::vector<std::string_view> EnumValues(std::string_view values) {
+  std::vector<std::string_view> out;
   std::size_t start = 0;
   while (start < values.size()) {
     std::size_t end = values.find(' ', start);
     if (end == std::string_view::npos) end = values.size();
-    if (!out.empty()) out += ", ";
-    out += values.substr(start, end - start);
+    out.push_back(values.substr(start, end - start));
     start = end + 1;
   }
   return out;
-}
-
-bool EnumHas(std::string_view values, std::string_view value) {
-  std::size_t start = 0;
-  while (start < values.size()) {
-    std::size_t end = values.find(' ', start);
-    if (end == std::string_view::npos) end = values.size();
-    if (values.substr(start, end - start) == value) return true;
-    start = end + 1;
-  }
-  return false;
 }
 
 /// S3 bucket naming rules (3-63 chars, [a-z0-9.-], starts/ends alnum, no "..", not an IP).
@@ -155,10 +145,7 @@ std::optional<std::string> ValueProblem(const AttrSpec& spec, std::string_view v
     case AttrKind::kBool:
       if (value == "true" || value == "false") return std::nullopt;
       if (value.size() == 4 || value.size() == 5) {
-        std::string lower(value);
-        std::transform(lower.begin(), lower.end(), lower.begin(),
-                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-        if (lower == "true" || lower == "false") {
+        if (common::EqualsIgnoreCase(value, "true") || common::EqualsIgnoreCase(value, "false")) {
           warn_out = true;
           return "use lowercase true/false";
         }
@@ -168,8 +155,7 @@ std::optional<std::string> ValueProblem(const AttrSpec& spec, std::string_view v
     case AttrKind::kOffOrInt: {
       if (spec.kind == AttrKind::kOffOrInt && value == "off") return std::nullopt;
       GoInt parsed = ParseGoInt(value, 64);
-      bool digits_only = !value.empty() && std::all_of(value.begin(), value.end(),
-                                                       [](char c) { return c >= '0' && c <= '9'; });
+      bool digits_only = common::IsAllDigits(value);
       std::string range = spec.max == INT32_MAX ? "an integer >= " + std::to_string(spec.min)
                                                 : "an integer in [" + std::to_string(spec.min) +
                                                       ", " + std::to_string(spec.max) + "]";
@@ -180,9 +166,11 @@ std::optional<std::string> ValueProblem(const AttrSpec& spec, std::string_view v
       }
       return std::nullopt;
     }
-    case AttrKind::kEnum:
-      if (EnumHas(spec.values, value)) return std::nullopt;
-      return "must be one of " + EnumList(spec.values);
+    case AttrKind::kEnum: {
+      const auto accepted = EnumValues(spec.values);
+      if (std::find(accepted.begin(), accepted.end(), value) != accepted.end()) return std::nullopt;
+      return "must be one of " + common::JoinList(accepted);
+    }
     case AttrKind::kBucket:
       if (auto problem = BucketProblem(value)) return "S3 bucket name " + *problem;
       return std::nullopt;
@@ -208,22 +196,22 @@ const std::string* Find(const policy::StringMap& map, std::string_view key) {
   return nullptr;
 }
 
+/// Checks every attribute of the stringMap `raw` against `known`; returns the attributes when
+/// `raw` parses (for the checks across attributes), nullopt when it is malformed.
 template <std::size_t N, std::size_t M>
-void CheckAttributes(std::string_view suffix, std::string_view raw, const AttrSpec (&known)[N],
-                     const std::string_view (&nlb_only)[M], Verdict& verdict,
-                     const policy::StringMap*& parsed_out, policy::StringMap& storage) {
+std::optional<policy::StringMap> CheckAttributes(std::string_view suffix, std::string_view raw,
+                                                 const AttrSpec (&known)[N],
+                                                 const std::string_view (&nlb_only)[M],
+                                                 Verdict& verdict) {
   const std::string check(suffix);
-  parsed_out = nullptr;
   auto parsed = ParseStringMap(raw);
   if (!parsed) {
     verdict.Deny(check, AnnotationMessage(suffix, raw,
                                           "malformed; accepted: key=value pairs separated by "
                                           "commas (escape a comma in a value as \\,)"));
-    return;
+    return std::nullopt;
   }
-  storage = std::move(*parsed);
-  parsed_out = &storage;
-  for (const auto& [key, value] : storage) {
+  for (const auto& [key, value] : *parsed) {
     auto item = [&key = key, &value = value](const std::string& problem) {
       return "attribute " + key + "=" + QuoteValue(value) + ": " + problem;
     };
@@ -269,6 +257,7 @@ void CheckAttributes(std::string_view suffix, std::string_view raw, const AttrSp
       }
     }
   }
+  return parsed;
 }
 
 bool IsTrue(const std::string* value) {
@@ -279,11 +268,9 @@ bool IsTrue(const std::string* value) {
 
 void CheckLoadBalancerAttributes(std::string_view raw, Verdict& verdict) {
   constexpr std::string_view kSuffix = "load-balancer-attributes";
-  const policy::StringMap* attrs = nullptr;
-  policy::StringMap storage;
-  CheckAttributes(kSuffix, raw, kLoadBalancerAttributes, kNlbOnlyLoadBalancerAttributes, verdict,
-                  attrs, storage);
-  if (attrs == nullptr) return;
+  const auto attrs = CheckAttributes(kSuffix, raw, kLoadBalancerAttributes,
+                                     kNlbOnlyLoadBalancerAttributes, verdict);
+  if (!attrs) return;
   for (std::string_view family : {"access_logs", "connection_logs", "health_check_logs"}) {
     std::string base = std::string(family) + ".s3.";
     const std::string* bucket = Find(*attrs, base + "bucket");
@@ -302,11 +289,9 @@ void CheckLoadBalancerAttributes(std::string_view raw, Verdict& verdict) {
 
 void CheckTargetGroupAttributes(std::string_view raw, Verdict& verdict) {
   constexpr std::string_view kSuffix = "target-group-attributes";
-  const policy::StringMap* attrs = nullptr;
-  policy::StringMap storage;
-  CheckAttributes(kSuffix, raw, kTargetGroupAttributes, kNlbOnlyTargetGroupAttributes, verdict,
-                  attrs, storage);
-  if (attrs == nullptr) return;
+  const auto attrs =
+      CheckAttributes(kSuffix, raw, kTargetGroupAttributes, kNlbOnlyTargetGroupAttributes, verdict);
+  if (!attrs) return;
   const std::string check(kSuffix);
   if (const std::string* slow = Find(*attrs, "slow_start.duration_seconds")) {
     GoInt v = ParseGoInt(*slow, 64);

@@ -83,9 +83,15 @@ std::optional<EffectiveListeners> GetEffectiveListeners(const IngressView& view)
 /// scheme annotation value, or the LBC default `internal`.
 std::string EffectiveScheme(const IngressView& view);
 
-/// The known alb.ingress.kubernetes.io suffixes, and the closest known key to an unknown one.
+/// The known alb.ingress.kubernetes.io suffixes, and the closest known key to an unknown one
+/// (ingress_annotation_catalog.cpp).
 bool IsKnownAlbSuffix(std::string_view suffix);
 std::optional<std::string> SuggestAlbAnnotation(std::string_view key);
+/// The check name (Finding::check) of an annotation: its suffix, its family for `<family>.<name>`
+/// suffixes ("actions", "conditions"...), "waf-acl-id" for its alias web-acl-id.
+std::string AlbAnnotationCheckName(std::string_view suffix);
+/// One of the ALB's predefined ELBSecurityPolicy-* names.
+bool IsPredefinedSslPolicy(std::string_view name);
 
 // Check groups; each appends findings to the verdict.
 void CheckIngressStructure(const IngressView& view, Verdict& verdict);

@@ -2,7 +2,8 @@
 #include <algorithm>
 #include <set>
 
-#include "rules/aws_formats.hpp"
+#include "common/aws_formats.hpp"
+#include "common/text.hpp"
 #include "rules/ingress_checks.hpp"
 
 namespace albwebhook::rules {
@@ -13,10 +14,7 @@ using nlohmann::json;
 constexpr std::string_view kGroupNameKey = "alb.ingress.kubernetes.io/group.name";
 
 std::string JoinList(const std::vector<std::string>& items) {
-  if (items.empty()) return "none";
-  std::string out;
-  for (const auto& item : items) out += (out.empty() ? "" : ", ") + item;
-  return out;
+  return common::JoinList(items, ", ", "none");
 }
 
 /// String annotation `key` of a raw object, nullopt when absent or not a string.
@@ -105,8 +103,9 @@ void CheckCertificateAccounts(const policy::AllowListRule& rule, const IngressVi
   if (mode == policy::Mode::kOff || value == nullptr) return;
   std::set<std::string> reported;
   for (const auto& item : ParseStringList(*value)) {
-    auto arn = ParseArn(item);
-    if (!arn || !IsAccountId(arn->account)) continue;  // malformed ARNs are denied on their own
+    auto arn = common::ParseArn(item);
+    if (!arn || !common::IsAccountId(arn->account))
+      continue;  // malformed ARNs are denied on their own
     if (std::find(rule.allowed.begin(), rule.allowed.end(), arn->account) != rule.allowed.end()) {
       continue;
     }

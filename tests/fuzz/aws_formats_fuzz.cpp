@@ -1,15 +1,15 @@
-// Fuzz target: the AWS identifier and TargetGroupBinding format checks
-// (server/rules/aws_formats.hpp, server/rules/target_group_binding_formats.hpp).
+// Fuzz target: the AWS identifier and Kubernetes name format checks
+// (server/common/aws_formats.hpp, server/common/kubernetes_formats.hpp).
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
 
+#include "common/aws_formats.hpp"
+#include "common/kubernetes_formats.hpp"
 #include "fuzz_support.hpp"
-#include "rules/aws_formats.hpp"
-#include "rules/target_group_binding_formats.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  using namespace albwebhook::rules;
+  using namespace albwebhook::common;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
 
   if (const auto arn = ParseArn(text)) {
@@ -38,10 +38,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)IsWafv2RegionalWebAclArn(text);
   (void)IsTargetGroupArn(text);
 
-  (void)tgb::IsTargetGroupName(text);
-  (void)tgb::IsDns1035Label(text);
-  (void)tgb::IsPortName(text);
-  (void)tgb::IsLabelKey(text);
-  (void)tgb::IsLabelValue(text);
+  (void)IsElbName(text);
+  (void)IsDns1035Label(text);
+  (void)IsPortName(text);
+  (void)IsLabelKey(text);
+  (void)IsLabelValue(text);
   return 0;
 }

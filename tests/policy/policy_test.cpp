@@ -152,6 +152,40 @@ TEST(PolicyTest, ErrorsNameTheKeyPath) {
   }
 }
 
+// One VPC ID rule for the policy and the rules (common::IsVpcId): 8, 17 or 32 hex digits, as the
+// LBC accepts for a TargetGroupBinding's spec.vpcID.
+TEST(PolicyTest, ClusterVpcIdTakesEveryLengthTheLbcAccepts) {
+  for (const std::string vpc :
+       {"vpc-0123abcd", "vpc-0123456789abcdef0", "vpc-0123456789abcdef0123456789abcdef"}) {
+    SCOPED_TRACE(vpc);
+    auto parsed = ParsePolicy("targetGroupBinding: {clusterVpcID: " + vpc +
+                              ", defaults: {vpcID: " + vpc + "}}");
+    ASSERT_TRUE(parsed.has_value()) << parsed.error().message;
+    EXPECT_EQ(parsed->target_group_binding.cluster_vpc_id, vpc);
+    EXPECT_EQ(parsed->target_group_binding.defaults.vpc_id, vpc);
+  }
+  for (const std::string vpc :
+       {"vpc-0123abc", "vpc-0123456789abcdef0123456789abcde", "vpc-0123456789ABCDEF0"}) {
+    SCOPED_TRACE(vpc);
+    EXPECT_FALSE(ParsePolicy("targetGroupBinding: {clusterVpcID: " + vpc + "}").has_value());
+  }
+}
+
+// allowedRegions takes the regions the ARN checks accept (common::IsRegion).
+TEST(PolicyTest, AllowedRegionsAreRegionsOfKnownPartitions) {
+  EXPECT_TRUE(ParsePolicy("targetGroupBinding: {rules: {allowedRegions: {allowed: "
+                          "[us-east-1, cn-north-1, us-gov-west-1, eusc-de-east-1]}}}")
+                  .has_value());
+  EXPECT_FALSE(ParsePolicy("targetGroupBinding: {rules: {allowedRegions: {allowed: [xx-foo-1]}}}")
+                   .has_value());
+}
+
+TEST(PolicyTest, MissingFileIsAnError) {
+  auto loaded = LoadPolicyFile("/nonexistent/albwebhook-policy.yaml");
+  ASSERT_FALSE(loaded.has_value());
+  EXPECT_EQ(loaded.error().message, "cannot open policy file /nonexistent/albwebhook-policy.yaml");
+}
+
 TEST(PolicyTest, InvalidYamlIsAnError) {
   auto parsed = ParsePolicy("ingress: {classNames: [alb");
   ASSERT_FALSE(parsed.has_value());

@@ -12,11 +12,7 @@ namespace {
 
 using api::Operation;
 using nlohmann::json;
-using tgb_test::BaseTgb;
-using tgb_test::Deny;
-using tgb_test::ExpectKnownChecks;
-using tgb_test::kClusterVpc;
-using tgb_test::TgbWith;
+using namespace tgb_test;  // BaseTgb, TgbWith, Deny, Warn, kArn...
 
 constexpr const char* kArnOrNameRequired = "must provide either TargetGroupARN or TargetGroupName";
 

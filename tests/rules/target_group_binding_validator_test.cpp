@@ -13,16 +13,7 @@ namespace {
 
 using api::Operation;
 using nlohmann::json;
-using tgb_test::BaseTgb;
-using tgb_test::Deny;
-using tgb_test::Describe;
-using tgb_test::ExpectKnownChecks;
-using tgb_test::kArn;
-using tgb_test::kClusterVpc;
-using tgb_test::kOtherArn;
-using tgb_test::kRoleArn;
-using tgb_test::TgbWith;
-using tgb_test::Warn;
+using namespace tgb_test;  // BaseTgb, TgbWith, Deny, Warn, kArn...
 
 // LBC messages, verbatim (reference/lbc-webhooks.md §5).
 constexpr const char* kMissingBoth =

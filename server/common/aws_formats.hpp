@@ -1,13 +1,14 @@
-// AWS identifier and address formats (aws-limits.md §6). Shared by the Ingress and
-// TargetGroupBinding rule sets. All functions are pure, allocation-light, never throw and never use
-// std::regex (its recursive matcher can overflow the stack on long untrusted input).
+// AWS identifier and address formats (aws-limits.md §6): the one definition of each, shared by the
+// Ingress and TargetGroupBinding rule sets and the policy parser. All functions are pure,
+// allocation-light, never throw and never use std::regex (its recursive matcher can overflow the
+// stack on long untrusted input).
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
 
-namespace albwebhook::rules {
+namespace albwebhook::common {
 
 /// `arn:<partition>:<service>:<region>:<account>:<resource>` split into its parts. `resource` keeps
 /// any further `:` or `/`.
@@ -38,8 +39,15 @@ bool IsUuid(std::string_view text);
 bool IsSubnetId(std::string_view text);
 /// `sg-` + 8 or 17 lowercase hex digits.
 bool IsSecurityGroupId(std::string_view text);
-/// `vpc-` + 8, 17 or 32 lowercase hex digits (32 is accepted by the LBC only).
+/// `vpc-` + 8, 17 or 32 lowercase hex digits: what the LBC accepts (its webhook's VPC ID check,
+/// and so a TargetGroupBinding's spec.vpcID and the policy's clusterVpcID / defaults.vpcID).
 bool IsVpcId(std::string_view text);
+
+/// Load balancer or target group name: 1-32 ASCII letters, digits or '-', not beginning or ending
+/// with '-'.
+bool IsElbName(std::string_view name);
+/// WAFv2 web ACL name: 1-128 of `[A-Za-z0-9_-]`.
+bool IsWafv2AclName(std::string_view name);
 
 /// IPv4 or IPv6 address with a prefix length (`10.0.0.0/8`, `2001:db8::/32`), as Go's
 /// net.ParseCIDR accepts it (host bits may be set; IPv4 octets have no leading zeros; no zone).
@@ -59,4 +67,4 @@ bool IsWafv2RegionalWebAclArn(std::string_view text);
 /// `arn:<P>:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<16 hex>`.
 bool IsTargetGroupArn(std::string_view text);
 
-}  // namespace albwebhook::rules
+}  // namespace albwebhook::common

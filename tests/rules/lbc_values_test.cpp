@@ -1,9 +1,10 @@
-// Annotation value parsers (server/rules/annotation_parsers.hpp).
+// The LBC's annotation value grammars (server/rules/lbc_values.hpp).
+#include "rules/lbc_values.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "rules/annotation_parsers.hpp"
-#include "rules/ingress_checks.hpp"
+#include <string>
 
 namespace albwebhook::rules {
 namespace {
@@ -11,13 +12,13 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::Pair;
 
-TEST(IngressParsersTest, ParsesStringLists) {
+TEST(LbcValuesTest, ParsesStringLists) {
   EXPECT_THAT(ParseStringList(" a, ,b ,,c"), ElementsAre("a", "b", "c"));
   EXPECT_TRUE(ParseStringList("").empty());
   EXPECT_TRUE(ParseStringList(" , ").empty());
 }
 
-TEST(IngressParsersTest, ParsesStringMaps) {
+TEST(LbcValuesTest, ParsesStringMaps) {
   struct Case {
     std::string name;
     std::string raw;
@@ -46,7 +47,7 @@ TEST(IngressParsersTest, ParsesStringMaps) {
   }
 }
 
-TEST(IngressParsersTest, AppendsStringMapEntries) {
+TEST(LbcValuesTest, AppendsStringMapEntries) {
   policy::StringMap add = {{"k", "v,w"}, {"z", ""}};
   EXPECT_EQ(AppendStringMapEntries("", add), R"(k=v\,w,z=)");
   EXPECT_EQ(AppendStringMapEntries("  ", add), R"(k=v\,w,z=)");
@@ -61,7 +62,7 @@ TEST(IngressParsersTest, AppendsStringMapEntries) {
 // Found by tests/fuzz/annotation_parsers_fuzz: a text (or an appended value) ending in a
 // backslash turned the added separator into an escaped comma, so the next entry was swallowed
 // into that value (corpus/annotation_parsers_fuzz/regress-trailing-backslash).
-TEST(IngressParsersTest, AppendsAfterTrailingBackslash) {
+TEST(LbcValuesTest, AppendsAfterTrailingBackslash) {
   const policy::StringMap add = {{"cost-center", "platform"}, {"team", "a"}};
   auto merged = ParseStringMap(AppendStringMapEntries(R"(b=x\)", add));
   ASSERT_TRUE(merged.has_value());
@@ -72,7 +73,7 @@ TEST(IngressParsersTest, AppendsAfterTrailingBackslash) {
   EXPECT_THAT(*merged, ElementsAre(Pair("k", R"(v\)"), Pair("team", "a")));
 }
 
-TEST(IngressParsersTest, ParsesGoBoolsAndInts) {
+TEST(LbcValuesTest, ParsesGoBoolsAndInts) {
   for (const char* t : {"1", "t", "T", "TRUE", "true", "True"})
     EXPECT_EQ(ParseGoBool(t), true) << t;
   for (const char* f : {"0", "f", "F", "FALSE", "false", "False"})
@@ -91,7 +92,7 @@ TEST(IngressParsersTest, ParsesGoBoolsAndInts) {
   }
 }
 
-TEST(IngressParsersTest, ParsesListenPorts) {
+TEST(LbcValuesTest, ParsesListenPorts) {
   auto ok = ParseListenPorts(R"([{"HTTP": 80}, null, {"HTTPS": 443, "HTTP": 8080}])");
   EXPECT_EQ(ok.error, "");
   ASSERT_EQ(ok.ports.size(), 3U);
@@ -114,7 +115,7 @@ TEST(IngressParsersTest, ParsesListenPorts) {
   }
 }
 
-TEST(IngressParsersTest, ChecksSuccessCodes) {
+TEST(LbcValuesTest, ChecksSuccessCodes) {
   for (const char* ok : {"200", "200,202", "200-299", "200,300-399,404", "499"}) {
     EXPECT_FALSE(CheckSuccessCodes(ok, false)) << ok;
   }
@@ -124,58 +125,6 @@ TEST(IngressParsersTest, ChecksSuccessCodes) {
   for (const char* ok : {"0", "12", "0-99", "0,1,2"})
     EXPECT_FALSE(CheckSuccessCodes(ok, true)) << ok;
   for (const char* bad : {"100", "200", "0-100"}) EXPECT_TRUE(CheckSuccessCodes(bad, true)) << bad;
-}
-
-TEST(IngressParsersTest, QuotesAndShortensValues) {
-  EXPECT_EQ(QuoteValue("abc"), "\"abc\"");
-  EXPECT_EQ(QuoteValue("a\"b\\c\n\x01"), R"("a\"b\\c\u000a\u0001")");
-  EXPECT_EQ(QuoteValue(std::string(60, 'x')), "\"" + std::string(60, 'x') + "\"");
-  EXPECT_EQ(QuoteValue(std::string(61, 'x')), "\"" + std::string(57, 'x') + "...\"");
-  // A multi-byte character straddling the cut is not split.
-  std::string utf8 = std::string(56, 'x') + "\xc3\xa9" + std::string(10, 'y');
-  EXPECT_EQ(QuoteValue(utf8), "\"" + std::string(56, 'x') + "...\"");
-}
-
-TEST(IngressParsersTest, ParsesJsonLikeGo) {
-  EXPECT_EQ(ParseGoJson("").error, "unexpected end of JSON input");
-  EXPECT_EQ(ParseGoJson("[1,").error, "unexpected end of JSON input");
-  EXPECT_EQ(ParseGoJson("nope").error, R"(invalid character 'o' looking for beginning of value)");
-  EXPECT_EQ(ParseGoJson("{\"a\":1}").error, "");
-  nlohmann::json obj = {{"Values", 1}, {"field", 2}};
-  ASSERT_NE(GoField(obj, "values"), nullptr);
-  EXPECT_EQ(*GoField(obj, "values"), 1);
-  EXPECT_EQ(GoField(obj, "missing"), nullptr);
-  EXPECT_EQ(GoField(nlohmann::json::array(), "x"), nullptr);
-}
-
-TEST(IngressParsersTest, NeverThrowsOnHostileJson) {
-  std::string deep(10000, '[');
-  EXPECT_NO_THROW(ValidateConditionsJson(deep));
-  EXPECT_NO_THROW(ValidateActionJson(deep));
-  EXPECT_NO_THROW(ParseListenPorts(deep));
-  std::string nested = std::string(5000, '[') + std::string(5000, ']');
-  EXPECT_NO_THROW(ValidateConditionsJson(nested));
-  EXPECT_NO_THROW(
-      ValidateActionJson(R"({"type":"forward","forwardConfig":{"targetGroups":[1,null,"x"]}})"));
-  EXPECT_NO_THROW(ValidateActionJson(
-      R"({"type":"forward","forwardConfig":{"targetGroups":[{"weight":99999999999}]}})"));
-  EXPECT_NO_THROW(ParseListenPorts(R"([{"HTTP": 18446744073709551615}])"));
-  EXPECT_NO_THROW(ValidateConditionsJson("\"\xff\xfe\""));
-}
-
-TEST(IngressParsersTest, SuggestsClosestAnnotation) {
-  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/listen-port").value_or(""),
-            "alb.ingress.kubernetes.io/listen-ports");
-  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/SSL-Redirect").value_or(""),
-            "alb.ingress.kubernetes.io/ssl-redirect");
-  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/condition.svc").value_or(""),
-            "alb.ingress.kubernetes.io/conditions.svc");
-  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.k8s.io/scheme"), std::nullopt);
-  EXPECT_EQ(SuggestAlbAnnotation("alb.ingres.kubernetes.io/scheme").value_or(""),
-            "alb.ingress.kubernetes.io/scheme");
-  EXPECT_EQ(SuggestAlbAnnotation("alb.ingress.kubernetes.io/zzzzzzzzzzzz"), std::nullopt);
-  EXPECT_EQ(EditDistance("kitten", "sitting", 5), 3U);
-  EXPECT_EQ(EditDistance("a", "abcdef", 2), 3U);
 }
 
 }  // namespace

@@ -1,15 +1,12 @@
-// Private: the value formats the TargetGroupBinding rules check that rules/aws_formats.hpp does not
-// cover (target group names, Kubernetes names, ports and labels). Hand-written scanners (no
+// Kubernetes name formats (Service names, port names, label keys and values): the one definition
+// of each, shared by the Ingress and TargetGroupBinding rules. Hand-written scanners (no
 // std::regex: libstdc++'s recursive matcher can exhaust the stack on long inputs, and these run on
 // untrusted request bodies). All functions are pure and thread-safe.
 #pragma once
 
 #include <string_view>
 
-namespace albwebhook::rules::tgb {
-
-/// Target group name: 1-32 alphanumerics or hyphens, no hyphen at either end.
-bool IsTargetGroupName(std::string_view name);
+namespace albwebhook::common {
 
 /// DNS-1035 label (Service names): at most 63 of `[a-z0-9-]`, starts with a letter, ends
 /// alphanumeric.
@@ -26,4 +23,4 @@ bool IsLabelKey(std::string_view key);
 /// Kubernetes label value: empty, or a name as in IsLabelKey.
 bool IsLabelValue(std::string_view value);
 
-}  // namespace albwebhook::rules::tgb
+}  // namespace albwebhook::common

@@ -1,12 +1,12 @@
-// Tests for the shared AWS format helpers (server/rules/aws_formats.hpp).
+// Tests for the shared AWS format helpers (server/common/aws_formats.hpp).
+#include "common/aws_formats.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-#include "rules/aws_formats.hpp"
-
-namespace albwebhook::rules {
+namespace albwebhook::common {
 namespace {
 
 struct Case {
@@ -89,6 +89,19 @@ TEST(IngressFormatsTest, ChecksCidrs) {
   EXPECT_FALSE(CanonicalCidr("nope").has_value());
 }
 
+// One VPC ID rule (the LBC's) for TargetGroupBinding specs and the policy file.
+TEST(IngressFormatsTest, ChecksVpcIds) {
+  RunCases({{"ok_8", "vpc-0123abcd", true},
+            {"ok_17", "vpc-0123456789abcdef0", true},
+            {"ok_32", "vpc-0123456789abcdef0123456789abcdef", true},
+            {"err_7", "vpc-0123abc", false},
+            {"err_31", "vpc-0123456789abcdef0123456789abcde", false},
+            {"err_upper", "vpc-0123ABCD", false},
+            {"err_prefix", "vcp-0123abcd", false},
+            {"err_empty", "", false}},
+           IsVpcId);
+}
+
 TEST(IngressFormatsTest, ChecksCertificateArns) {
   RunCases({{"ok_acm",
              "arn:aws:acm:us-west-2:123456789012:certificate/12345678-1234-1234-1234-123456789012",
@@ -138,8 +151,14 @@ TEST(IngressFormatsTest, ChecksWafAndTargetGroupArns) {
         false}},
       IsTargetGroupArn);
   EXPECT_TRUE(IsUuid("a1b2c3d4-5678-90ab-cdef-0123456789ab"));
+  RunCases({{"ok_wafv2_name", "my_acl-1", true},
+            {"ok_wafv2_name_128", std::string(128, 'a'), true},
+            {"err_wafv2_name_129", std::string(129, 'a'), false},
+            {"err_wafv2_name_empty", "", false},
+            {"err_wafv2_name_dot", "my.acl", false}},
+           IsWafv2AclName);
   EXPECT_FALSE(IsUuid("a1b2c3d4567890abcdef0123456789ab"));
 }
 
 }  // namespace
-}  // namespace albwebhook::rules
+}  // namespace albwebhook::common

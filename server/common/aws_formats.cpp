@@ -1,4 +1,4 @@
-#include "rules/aws_formats.hpp"
+#include "common/aws_formats.hpp"
 
 #include <arpa/inet.h>
 
@@ -6,25 +6,15 @@
 #include <cstdint>
 #include <vector>
 
-namespace albwebhook::rules {
+#include "common/text.hpp"
+
+namespace albwebhook::common {
 namespace {
 
 constexpr std::size_t kMaxArnLength = 2048;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLowerHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f'); }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool IsWordChar(char c) { return IsAlpha(c) || IsDigit(c) || c == '_'; }
-
-bool AllOf(std::string_view text, bool (*pred)(char)) {
-  for (char c : text) {
-    if (!pred(c)) return false;
-  }
-  return true;
-}
-
-bool IsDigits(std::string_view text) { return !text.empty() && AllOf(text, IsDigit); }
-bool IsWord(std::string_view text) { return !text.empty() && AllOf(text, IsWordChar); }
+bool IsWordChar(char c) { return IsAsciiAlnum(c) || c == '_'; }
+bool IsWord(std::string_view text) { return AllChars(text, IsWordChar); }
 
 /// IAM/ACM name characters: `[\w+=,.@-]`.
 bool IsIamNameChar(char c) {
@@ -49,7 +39,7 @@ bool IsPrefixedHexId(std::string_view text, std::string_view prefix, bool allow3
   if (text.substr(0, prefix.size()) != prefix) return false;
   std::string_view hex = text.substr(prefix.size());
   if (hex.size() != 8 && hex.size() != 17 && !(allow32 && hex.size() == 32)) return false;
-  return AllOf(hex, IsLowerHex);
+  return AllChars(hex, IsLowerHex);
 }
 
 /// `<name>` or `<path>/<name>` where path chars are printable ASCII and the name is 1..max_name
@@ -57,7 +47,7 @@ bool IsPrefixedHexId(std::string_view text, std::string_view prefix, bool allow3
 bool IsIamPathAndName(std::string_view text, std::size_t max_name) {
   std::size_t slash = text.rfind('/');
   std::string_view name = slash == std::string_view::npos ? text : text.substr(slash + 1);
-  if (name.empty() || name.size() > max_name || !AllOf(name, IsIamNameChar)) return false;
+  if (name.size() > max_name || !AllChars(name, IsIamNameChar)) return false;
   if (slash != std::string_view::npos) {
     std::string_view path = text.substr(0, slash + 1);
     if (path.size() > 512) return false;
@@ -102,7 +92,7 @@ bool RegionMatches(const PartitionShape& shape, std::string_view region) {
     std::string_view rest = region.substr(head.size() + 1);
     std::size_t dash = rest.rfind('-');
     if (dash == std::string_view::npos) continue;
-    if (IsWord(rest.substr(0, dash)) && IsDigits(rest.substr(dash + 1))) return true;
+    if (IsWord(rest.substr(0, dash)) && IsAllDigits(rest.substr(dash + 1))) return true;
   }
   return false;
 }
@@ -140,7 +130,7 @@ std::optional<ParsedCidr> ParseCidr(std::string_view text) {
   if (slash == std::string_view::npos || text.size() > 64) return std::nullopt;
   std::string_view addr = text.substr(0, slash);
   std::string_view bits = text.substr(slash + 1);
-  if (!IsDigits(bits) || bits.size() > 3) return std::nullopt;
+  if (!IsAllDigits(bits) || bits.size() > 3) return std::nullopt;
   ParsedCidr out;
   for (char c : bits) out.prefix = out.prefix * 10 + (c - '0');
   out.v6 = addr.find(':') != std::string_view::npos;
@@ -181,7 +171,7 @@ bool IsRegion(std::string_view region) {
   return false;
 }
 
-bool IsAccountId(std::string_view account) { return account.size() == 12 && IsDigits(account); }
+bool IsAccountId(std::string_view account) { return account.size() == 12 && IsAllDigits(account); }
 
 bool IsUuid(std::string_view text) {
   if (text.size() != 36) return false;
@@ -226,7 +216,7 @@ bool IsAcmCertificateArn(std::string_view text) {
   constexpr std::string_view kPrefix = "certificate/";
   if (resource.substr(0, kPrefix.size()) != kPrefix) return false;
   for (std::string_view segment : Split(resource.substr(kPrefix.size()), '/')) {
-    if (segment.empty() || !AllOf(segment, IsIamNameChar)) return false;
+    if (!AllChars(segment, IsIamNameChar)) return false;
   }
   return true;
 }
@@ -250,11 +240,7 @@ bool IsWafv2RegionalWebAclArn(std::string_view text) {
   if (!arn) return false;
   auto parts = Split(arn->resource, '/');
   if (parts.size() != 4 || parts[0] != "regional" || parts[1] != "webacl") return false;
-  if (parts[2].empty() || parts[2].size() > 128) return false;
-  for (char c : parts[2]) {
-    if (!IsWordChar(c) && c != '-') return false;
-  }
-  return IsUuid(parts[3]);
+  return IsWafv2AclName(parts[2]) && IsUuid(parts[3]);
 }
 
 bool IsTargetGroupArn(std::string_view text) {
@@ -262,12 +248,16 @@ bool IsTargetGroupArn(std::string_view text) {
   if (!arn) return false;
   auto parts = Split(arn->resource, '/');
   if (parts.size() != 3 || parts[0] != "targetgroup") return false;
-  std::string_view name = parts[1];
-  if (name.empty() || name.size() > 32 || name.front() == '-' || name.back() == '-') return false;
-  for (char c : name) {
-    if (!IsAlpha(c) && !IsDigit(c) && c != '-') return false;
-  }
-  return parts[2].size() == 16 && AllOf(parts[2], IsLowerHex);
+  return IsElbName(parts[1]) && parts[2].size() == 16 && AllChars(parts[2], IsLowerHex);
 }
 
-}  // namespace albwebhook::rules
+bool IsElbName(std::string_view name) {
+  if (name.empty() || name.size() > 32 || name.front() == '-' || name.back() == '-') return false;
+  return AllChars(name, [](char c) { return IsAsciiAlnum(c) || c == '-'; });
+}
+
+bool IsWafv2AclName(std::string_view name) {
+  return name.size() <= 128 && AllChars(name, [](char c) { return IsWordChar(c) || c == '-'; });
+}
+
+}  // namespace albwebhook::common

@@ -1,11 +1,13 @@
-#include "rules/target_group_binding_formats.hpp"
+#include "common/kubernetes_formats.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
-namespace albwebhook::rules::tgb {
+#include "common/aws_formats.hpp"
+
+namespace albwebhook::common {
 namespace {
 
 struct Case {
@@ -17,13 +19,13 @@ struct Case {
 
 TEST(TargetGroupBindingFormatsTest, Predicates) {
   const std::vector<Case> cases = {
-      {"ok_tg_name", IsTargetGroupName, "My-TG-1", true},
-      {"ok_tg_name_one_char", IsTargetGroupName, "a", true},
-      {"ok_tg_name_double_hyphen", IsTargetGroupName, "new--tg", true},  // the API accepts it
-      {"err_tg_name_empty", IsTargetGroupName, "", false},
-      {"err_tg_name_33", IsTargetGroupName, std::string(33, 'x'), false},
-      {"err_tg_name_hyphen_end", IsTargetGroupName, "tg-", false},
-      {"err_tg_name_dot", IsTargetGroupName, "tg.1", false},
+      {"ok_tg_name", IsElbName, "My-TG-1", true},
+      {"ok_tg_name_one_char", IsElbName, "a", true},
+      {"ok_tg_name_double_hyphen", IsElbName, "new--tg", true},  // the API accepts it
+      {"err_tg_name_empty", IsElbName, "", false},
+      {"err_tg_name_33", IsElbName, std::string(33, 'x'), false},
+      {"err_tg_name_hyphen_end", IsElbName, "tg-", false},
+      {"err_tg_name_dot", IsElbName, "tg.1", false},
       {"ok_dns1035", IsDns1035Label, "web-1", true},
       {"ok_dns1035_63", IsDns1035Label, std::string(63, 'a'), true},
       {"err_dns1035_64", IsDns1035Label, std::string(64, 'a'), false},
@@ -59,4 +61,4 @@ TEST(TargetGroupBindingFormatsTest, Predicates) {
 }
 
 }  // namespace
-}  // namespace albwebhook::rules::tgb
+}  // namespace albwebhook::common

@@ -1,33 +1,22 @@
-#include "rules/target_group_binding_formats.hpp"
+#include "common/kubernetes_formats.hpp"
 
-namespace albwebhook::rules::tgb {
+#include "common/text.hpp"
+
+namespace albwebhook::common {
 namespace {
-
-bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
-bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsLowerAlnum(char c) { return IsLower(c) || IsDigit(c); }
-bool IsAlnum(char c) { return IsLower(c) || IsUpper(c) || IsDigit(c); }
-template <typename Pred>
-bool All(std::string_view s, Pred pred) {
-  for (char c : s) {
-    if (!pred(c)) return false;
-  }
-  return true;
-}
 
 // `[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?`
 bool IsQualifiedNamePart(std::string_view name) {
   if (name.empty() || name.size() > 63) return false;
-  if (!IsAlnum(name.front()) || !IsAlnum(name.back())) return false;
-  return All(name, [](char c) { return IsAlnum(c) || c == '-' || c == '_' || c == '.'; });
+  if (!IsAsciiAlnum(name.front()) || !IsAsciiAlnum(name.back())) return false;
+  return AllChars(name, [](char c) { return IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
 // DNS-1123 label `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63.
 bool IsDns1123Label(std::string_view label) {
   if (label.empty() || label.size() > 63) return false;
   if (!IsLowerAlnum(label.front()) || !IsLowerAlnum(label.back())) return false;
-  return All(label, [](char c) { return IsLowerAlnum(c) || c == '-'; });
+  return AllChars(label, [](char c) { return IsLowerAlnum(c) || c == '-'; });
 }
 
 bool IsDns1123Subdomain(std::string_view name) {
@@ -45,13 +34,9 @@ bool IsDns1123Subdomain(std::string_view name) {
 
 }  // namespace
 
-bool IsTargetGroupName(std::string_view name) {
-  if (name.empty() || name.size() > 32) return false;
-  if (name.front() == '-' || name.back() == '-') return false;
-  return All(name, [](char c) { return IsAlnum(c) || c == '-'; });
+bool IsDns1035Label(std::string_view name) {
+  return IsDns1123Label(name) && IsAsciiLower(name.front());
 }
-
-bool IsDns1035Label(std::string_view name) { return IsDns1123Label(name) && IsLower(name.front()); }
 
 bool IsPortName(std::string_view name) {
   if (name.empty() || name.size() > 15) return false;
@@ -60,7 +45,7 @@ bool IsPortName(std::string_view name) {
   bool has_letter = false;
   for (char c : name) {
     if (!IsLowerAlnum(c) && c != '-') return false;
-    has_letter = has_letter || IsLower(c);
+    has_letter = has_letter || IsAsciiLower(c);
   }
   return has_letter;
 }
@@ -73,4 +58,4 @@ bool IsLabelKey(std::string_view key) {
 
 bool IsLabelValue(std::string_view value) { return value.empty() || IsQualifiedNamePart(value); }
 
-}  // namespace albwebhook::rules::tgb
+}  // namespace albwebhook::common

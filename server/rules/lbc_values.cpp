@@ -1,0 +1,228 @@
+#include "rules/lbc_values.hpp"
+
+#include <algorithm>
+#include <utility>
+
+#include "common/json_type.hpp"
+#include "common/text.hpp"
+#include "rules/go_json.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using common::QuoteValue;
+using common::Trim;
+using nlohmann::json;
+constexpr auto kGo = common::JsonTypeWording::kGo;
+
+std::string EscapeStringMapText(std::string_view text) {
+  std::string out;
+  for (char c : text) {
+    if (c == ',') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
+// Appends an item separator. After a trailing backslash a bare ',' would read as an escaped
+// comma and glue the next item onto this one, so a space goes first (items are trimmed, so the
+// value still ends in the backslash).
+void AppendStringMapSeparator(std::string& out) {
+  if (!out.empty() && out.back() == '\\') out += ' ';
+  out += ',';
+}
+
+}  // namespace
+
+std::vector<std::string> ParseStringList(std::string_view raw) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (start <= raw.size()) {
+    std::size_t pos = raw.find(',', start);
+    if (pos == std::string_view::npos) pos = raw.size();
+    std::string_view item = Trim(raw.substr(start, pos - start));
+    if (!item.empty()) items.emplace_back(item);
+    start = pos + 1;
+  }
+  return items;
+}
+
+std::optional<policy::StringMap> ParseStringMap(std::string_view raw) {
+  std::vector<std::string> items;
+  std::string current;
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == ',') {
+      current += ',';
+      ++i;
+    } else if (raw[i] == ',') {
+      items.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += raw[i];
+    }
+  }
+  items.push_back(std::move(current));
+  policy::StringMap result;
+  for (const auto& item : items) {
+    std::string_view trimmed = Trim(item);
+    if (trimmed.empty()) continue;
+    std::size_t eq = trimmed.find('=');
+    if (eq == std::string_view::npos) return std::nullopt;
+    std::string key(Trim(trimmed.substr(0, eq)));
+    std::string value(Trim(trimmed.substr(eq + 1)));
+    if (key.empty()) return std::nullopt;
+    auto it = std::find_if(result.begin(), result.end(),
+                           [&key](const auto& kv) { return kv.first == key; });
+    if (it != result.end()) {
+      it->second = std::move(value);
+    } else {
+      result.emplace_back(std::move(key), std::move(value));
+    }
+  }
+  return result;
+}
+
+std::string AppendStringMapEntries(std::string_view raw, const policy::StringMap& entries) {
+  std::string out;
+  std::string_view trimmed = Trim(raw);
+  bool blank = trimmed.empty();
+  if (!blank) {
+    out = std::string(raw);
+    // A trailing unescaped comma already separates: do not add an empty item.
+    bool ends_with_separator =
+        trimmed.back() == ',' && !(trimmed.size() >= 2 && trimmed[trimmed.size() - 2] == '\\');
+    if (!ends_with_separator && !entries.empty()) AppendStringMapSeparator(out);
+  }
+  bool first = true;
+  for (const auto& [key, value] : entries) {
+    if (!first) AppendStringMapSeparator(out);
+    first = false;
+    out += EscapeStringMapText(key) + "=" + EscapeStringMapText(value);
+  }
+  return out;
+}
+
+std::optional<bool> ParseGoBool(std::string_view raw) {
+  static constexpr std::string_view kTrue[] = {"1", "t", "T", "TRUE", "true", "True"};
+  static constexpr std::string_view kFalse[] = {"0", "f", "F", "FALSE", "false", "False"};
+  for (auto t : kTrue) {
+    if (raw == t) return true;
+  }
+  for (auto f : kFalse) {
+    if (raw == f) return false;
+  }
+  return std::nullopt;
+}
+
+GoInt ParseGoInt(std::string_view raw, int bits) {
+  GoInt out;
+  std::string_view digits = raw;
+  bool negative = false;
+  if (!digits.empty() && (digits[0] == '+' || digits[0] == '-')) {
+    negative = digits[0] == '-';
+    digits.remove_prefix(1);
+  }
+  if (digits.empty()) {
+    out.error = GoInt::Error::kSyntax;
+    return out;
+  }
+  // Go accepts underscores only with a base prefix, which base 10 does not allow.
+  const std::uint64_t limit = (std::uint64_t{1} << (bits - 1)) - (negative ? 0 : 1);
+  std::uint64_t value = 0;
+  bool overflow = false;
+  for (char c : digits) {
+    if (c < '0' || c > '9') {
+      out.error = GoInt::Error::kSyntax;
+      return out;
+    }
+    if (!overflow) {
+      value = value * 10 + static_cast<std::uint64_t>(c - '0');
+      if (value > limit) overflow = true;
+    }
+  }
+  if (overflow) {
+    out.error = GoInt::Error::kRange;
+    return out;
+  }
+  out.value =
+      negative ? -static_cast<std::int64_t>(value - 1) - 1 : static_cast<std::int64_t>(value);
+  if (negative && value == 0) out.value = 0;
+  return out;
+}
+
+ListenPortsResult ParseListenPorts(std::string_view raw) {
+  ListenPortsResult result;
+  GoJson parsed = ParseGoJson(raw);
+  if (!parsed.error.empty()) {
+    result.error = "not valid JSON: " + parsed.error;
+    return result;
+  }
+  const json& doc = parsed.value;
+  if (!doc.is_array()) {
+    result.error = "expected a JSON array of objects, got " + common::JsonTypeName(doc, kGo);
+    return result;
+  }
+  for (const auto& entry : doc) {
+    if (entry.is_null()) continue;
+    if (!entry.is_object()) {
+      result.error = "each item must be a JSON object like {\"HTTPS\": 443}, got " +
+                     common::JsonTypeName(entry, kGo);
+      return result;
+    }
+    for (const auto& [protocol, port] : entry.items()) {
+      if (protocol != "HTTP" && protocol != "HTTPS") {
+        result.error = "protocol " + QuoteValue(protocol) + " must be HTTP or HTTPS";
+        return result;
+      }
+      if (!port.is_number_integer() && !port.is_number_unsigned()) {
+        result.error = "port for " + protocol + " must be a JSON integer, got " +
+                       common::JsonTypeName(port, kGo) +
+                       (port.is_string() ? " " + QuoteValue(port.get<std::string>()) : "");
+        return result;
+      }
+      bool in_range = port.is_number_unsigned()
+                          ? port.get<std::uint64_t>() <= 65535
+                          : port.get<std::int64_t>() >= 1 && port.get<std::int64_t>() <= 65535;
+      if (!in_range || (port.is_number_unsigned() && port.get<std::uint64_t>() == 0)) {
+        result.error = "port " + common::JsonText(port) + " must be within [1, 65535]";
+        return result;
+      }
+      result.ports.push_back({protocol, port.get<std::int64_t>()});
+    }
+  }
+  if (result.ports.empty())
+    result.error = "no listener given (need at least one {\"HTTP\"|\"HTTPS\": port})";
+  return result;
+}
+
+std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc) {
+  const int lo_limit = grpc ? 0 : 200;
+  const int hi_limit = grpc ? 99 : 499;
+  const std::string range = grpc ? "0-99" : "200-499";
+  if (Trim(raw).empty()) return "empty (use e.g. " + std::string(grpc ? "12" : "200") + ")";
+  std::size_t start = 0;
+  while (start <= raw.size()) {
+    std::size_t pos = raw.find(',', start);
+    if (pos == std::string_view::npos) pos = raw.size();
+    std::string_view item = raw.substr(start, pos - start);
+    std::size_t dash = item.find('-');
+    std::string_view lo_text = item.substr(0, dash);
+    std::string_view hi_text = dash == std::string_view::npos ? lo_text : item.substr(dash + 1);
+    auto valid_number = [grpc](std::string_view t) {
+      return common::IsAllDigits(t) && (grpc ? t.size() <= 2 : t.size() == 3);
+    };
+    if (!valid_number(lo_text) || !valid_number(hi_text)) {
+      return "item " + QuoteValue(item) + " is not a code or a code range like " +
+             (grpc ? "0-5" : "200-299");
+    }
+    int lo = std::stoi(std::string(lo_text));
+    int hi = std::stoi(std::string(hi_text));
+    if (lo < lo_limit || hi > hi_limit || lo > hi) {
+      return "item " + QuoteValue(item) + " is outside " + range;
+    }
+    start = pos + 1;
+  }
+  return std::nullopt;
+}
+
+}  // namespace albwebhook::rules

@@ -1,0 +1,58 @@
+// The LBC's grammars for annotation values (lbc-annotations.md "Generic parser behaviour"):
+// stringList, stringMap, Go's strconv booleans and integers, listen-ports and success codes. Pure
+// functions: they never throw, whatever the input; each is a separate entry point so it can be
+// fuzzed on its own.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "albwebhook/policy/policy.hpp"
+
+namespace albwebhook::rules {
+
+/// LBC stringList: split on `,`, items trimmed, empty items dropped. Never fails.
+std::vector<std::string> ParseStringList(std::string_view raw);
+
+/// LBC stringMap `k1=v1,k2=v2`: items split on unescaped `,` (`\,` is a literal comma), trimmed,
+/// empty items dropped; each item split on its first `=`; key and value trimmed; empty value
+/// allowed. nullopt when an item has no `=` or an empty key. A repeated key keeps its first
+/// position and its last value (Go map semantics).
+std::optional<policy::StringMap> ParseStringMap(std::string_view raw);
+
+/// Appends `entries` to the stringMap text `raw` without touching the user's text: `raw` + "," +
+/// `k=v`... (commas in keys/values escaped as `\,`). `raw` empty or blank: just the entries.
+std::string AppendStringMapEntries(std::string_view raw, const policy::StringMap& entries);
+
+/// Go strconv.ParseBool: 1 t T TRUE true True 0 f F FALSE false False.
+std::optional<bool> ParseGoBool(std::string_view raw);
+
+/// Go strconv.ParseInt(raw, 10, bits): optional sign, decimal digits, no spaces.
+struct GoInt {
+  enum class Error { kNone, kSyntax, kRange };
+  std::int64_t value = 0;
+  Error error = Error::kNone;
+};
+GoInt ParseGoInt(std::string_view raw, int bits);
+
+/// One entry of the listen-ports annotation.
+struct ListenPort {
+  std::string protocol;  // HTTP or HTTPS
+  std::int64_t port = 0;
+};
+/// listen-ports: a non-empty JSON array of objects whose keys are `HTTP`/`HTTPS` and whose values
+/// are JSON integers in [1, 65535]. On failure `error` holds the reason (without key or value).
+struct ListenPortsResult {
+  std::vector<ListenPort> ports;  // document order
+  std::string error;              // empty = parsed
+};
+ListenPortsResult ParseListenPorts(std::string_view raw);
+
+/// success-codes / matcher: `200`, `200,202`, `200-299` (and mixes); HTTP codes 200-499,
+/// gRPC codes 0-99. Returns the reason when malformed, nullopt when accepted.
+std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc);
+
+}  // namespace albwebhook::rules
