@@ -126,7 +126,60 @@ std::string EscapeJson(std::string_view value) {
 
 }  // namespace
 
+namespace {
+
+constexpr char kGoHex[] = "0123456789abcdef";
+
+// Length of the valid UTF-8 sequence starting at text[i] (1-4), or 0 when it is not one.
+std::size_t Utf8SequenceAt(std::string_view text, std::size_t i) {
+  const auto c = static_cast<unsigned char>(text[i]);
+  const std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+  if (n == 0 || i + n > text.size() || (n == 2 && c < 0xc2)) return 0;
+  for (std::size_t k = 1; k < n; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xc0) != 0x80) return 0;
+  }
+  return n;
+}
+
+void AppendGoByteEscape(std::string& out, unsigned char c) {
+  static constexpr std::string_view kShort = "abtnvfr";  // \a=7 ... \r=13
+  if (c >= '\a' && c <= '\r') {
+    out += '\\';
+    out += kShort[c - '\a'];
+    return;
+  }
+  out += "\\x";
+  out += kGoHex[c >> 4];
+  out += kGoHex[c & 0xf];
+}
+
+std::string EscapeGo(std::string_view text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const std::size_t n = (c < 0x20 || c == 0x7f) ? 0 : Utf8SequenceAt(text, i);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+      ++i;
+    } else if (n == 0) {
+      AppendGoByteEscape(out, c);
+      ++i;
+    } else {
+      out.append(text.substr(i, n));
+      i += n;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string Quote(std::string_view value, std::size_t max_bytes, QuoteEscapes escapes) {
+  if (escapes == QuoteEscapes::kGo) {
+    const bool shortened = value.size() > max_bytes;
+    return "\"" + EscapeGo(value.substr(0, max_bytes)) + (shortened ? "...\"" : "\"");
+  }
   const bool json = escapes == QuoteEscapes::kJson;
   if (!json && max_bytes < 4) max_bytes = 4;  // room for one byte and "..."
   bool shortened = false;

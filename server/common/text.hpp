@@ -67,6 +67,10 @@ enum class QuoteEscapes {
   /// A JSON string as nlohmann::json dumps it (short escapes, invalid UTF-8 -> U+FFFD).
   /// A value over the limit keeps its first `max_bytes` bytes.
   kJson,
+  /// Go's %q (strconv.Quote), as Kubernetes field errors print values: `"` and `\` escaped,
+  /// control bytes as \a \b \f \n \r \t \v or \xNN, bytes that are not UTF-8 as \xNN, the
+  /// rest as is. A value over the limit keeps its first `max_bytes` bytes.
+  kGo,
 };
 
 /// `value` double-quoted and escaped; when longer than `max_bytes`, shortened and "..." added

@@ -250,14 +250,14 @@ void CheckTargetGroupBindingDefaults(const TargetGroupBindingPolicy& tgb) {
   }
   if (!d.vpc_id.empty() && d.vpc_id != "cluster" && !IsVpcId(d.vpc_id)) {
     Fail("targetGroupBinding.defaults.vpcID",
-         "expected \"\", cluster or a VPC id (vpc- and 8 or 17 hex digits)");
+         "expected \"\", cluster or a VPC id (vpc- and 8, 17 or 32 hex digits)");
   }
 }
 
 void ReadTargetGroupBinding(MapReader& map, TargetGroupBindingPolicy& tgb) {
   Optional(map, "clusterVpcID", tgb.cluster_vpc_id, ReadString);
   if (!tgb.cluster_vpc_id.empty() && !IsVpcId(tgb.cluster_vpc_id)) {
-    Fail("targetGroupBinding.clusterVpcID", "expected a VPC id (vpc- and 8 or 17 hex digits)");
+    Fail("targetGroupBinding.clusterVpcID", "expected a VPC id (vpc- and 8, 17 or 32 hex digits)");
   }
   ReadSection(map, "defaults", [&d = tgb.defaults](MapReader& defaults) {
     Optional(defaults, "targetType", d.target_type, ReadString);

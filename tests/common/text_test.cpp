@@ -93,5 +93,18 @@ TEST(QuoteTest, JsonEscapesAsNlohmannDumps) {
             "\"" + std::string(128, 'x') + "\"");
 }
 
+TEST(TextTest, QuoteGoEscapesAsStrconvQuote) {
+  auto go = [](std::string_view text) {
+    return Quote(text, std::string_view::npos, QuoteEscapes::kGo);
+  };
+  EXPECT_EQ(go(""), "\"\"");
+  EXPECT_EQ(go("a\"b\\c"), "\"a\\\"b\\\\c\"");
+  EXPECT_EQ(go("tab\there\n\a\v\r"), "\"tab\\there\\n\\a\\v\\r\"");
+  EXPECT_EQ(go(std::string("\x01\x7f", 2)), "\"\\x01\\x7f\"");
+  EXPECT_EQ(go("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
+  EXPECT_EQ(go("\xff\xc0\x80"), "\"\\xff\\xc0\\x80\"");
+  EXPECT_EQ(Quote("abcdef", 3, QuoteEscapes::kGo), "\"abc...\"");
+}
+
 }  // namespace
 }  // namespace albwebhook::common

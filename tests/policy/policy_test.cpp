@@ -137,7 +137,7 @@ TEST(PolicyTest, ErrorsNameTheKeyPath) {
        "targetGroupBinding.defaults.vpcID: \"cluster\" needs targetGroupBinding.clusterVpcID to be "
        "set"},
       {"err_tgb_cluster_vpc", "targetGroupBinding: {clusterVpcID: vpc-xyz}",
-       "targetGroupBinding.clusterVpcID: expected a VPC id (vpc- and 8 or 17 hex digits)"},
+       "targetGroupBinding.clusterVpcID: expected a VPC id (vpc- and 8, 17 or 32 hex digits)"},
       {"err_region", "targetGroupBinding: {rules: {allowedRegions: {allowed: [Mars]}}}",
        "targetGroupBinding.rules.allowedRegions.allowed[0]: expected an AWS region such as "
        "us-east-1"},

@@ -8,13 +8,9 @@
 
 namespace albwebhook::rules {
 
-/// Go's strconv.Quote of valid UTF-8 (what %q prints): printable text as is, `"` and `\`
-/// escaped, control characters as \n, \t, \xNN; bytes that are not UTF-8 as \xNN.
-std::string GoQuote(std::string_view text);
-
 class FieldErrors {
  public:
-  /// `path: Invalid value: "value": detail`
+  /// `path: Invalid value: "value": detail` (values quoted as Go's %q)
   void Invalid(const std::string& path, std::string_view value, const std::string& detail);
   /// `path: Duplicate value: "value"`
   void Duplicate(const std::string& path, std::string_view value);

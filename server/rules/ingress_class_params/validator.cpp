@@ -9,12 +9,14 @@
 #include <vector>
 
 #include "albwebhook/rules/ingress_class_params.hpp"
-#include "rules/aws_formats.hpp"
+#include "common/aws_formats.hpp"
 #include "rules/ingress_class_params/field_errors.hpp"
 
 namespace albwebhook::rules {
 namespace {
 
+using common::CanonicalCidr;
+using common::IsValidCidr;
 using nlohmann::json;
 
 const json* Member(const json& object, const char* key) {

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include "albwebhook/rules/ingress_class_params.hpp"
-#include "rules/ingress_class_params/field_errors.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -94,15 +93,6 @@ TEST(IngressClassParamsValidatorTest, OnlyCreateAndUpdateAndNoThrowOnOddTypes) {
   EXPECT_FALSE(Judge({{"subnets", {{"ids", "subnet-1"}}}}).HasDenials());
   EXPECT_FALSE(Judge({{"subnets", {{"tags", {{"k", "v"}}}}}}).HasDenials());
   EXPECT_FALSE(Judge(json::array()).HasDenials());
-}
-
-TEST(GoQuoteTest, QuotesAsStrconvQuote) {
-  EXPECT_EQ(GoQuote(""), "\"\"");
-  EXPECT_EQ(GoQuote("a\"b\\c"), "\"a\\\"b\\\\c\"");
-  EXPECT_EQ(GoQuote("tab\there\n"), "\"tab\\there\\n\"");
-  EXPECT_EQ(GoQuote(std::string("\x01\x7f", 2)), "\"\\x01\\x7f\"");
-  EXPECT_EQ(GoQuote("caf\xc3\xa9"), "\"caf\xc3\xa9\"");
-  EXPECT_EQ(GoQuote("\xff"), "\"\\xff\"");
 }
 
 }  // namespace
