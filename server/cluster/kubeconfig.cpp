@@ -136,20 +136,23 @@ Result<ClientConfig> ParseServerUrl(const std::string& url) {
     cfg.base_path = std::string(path);
   }
   std::string_view port_text;
+  bool has_port = false;
   if (!authority.empty() && authority.front() == '[') {
     auto close = authority.find(']');
     if (close == std::string_view::npos) return Error{"server URL has a bad IPv6 host: " + url};
     cfg.host = std::string(authority.substr(1, close - 1));
     std::string_view after = authority.substr(close + 1);
     if (!after.empty() && after.front() != ':') return Error{"server URL is malformed: " + url};
-    if (!after.empty()) port_text = after.substr(1);
+    has_port = !after.empty();
+    if (has_port) port_text = after.substr(1);
   } else {
     auto colon = authority.find(':');
     cfg.host = std::string(authority.substr(0, colon));
-    if (colon != std::string_view::npos) port_text = authority.substr(colon + 1);
+    has_port = colon != std::string_view::npos;
+    if (has_port) port_text = authority.substr(colon + 1);
   }
   if (cfg.host.empty()) return Error{"server URL has no host: " + url};
-  if (!port_text.empty()) {
+  if (has_port) {
     unsigned port = 0;
     auto [p, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), port);
     if (ec != std::errc() || p != port_text.data() + port_text.size() || port == 0 || port > 65535) {
