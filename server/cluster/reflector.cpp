@@ -33,8 +33,8 @@ Reflector::Reflector(Resource resource, Deps deps)
     : resource_(resource), deps_(std::move(deps)), random_(deps_.seed) {}
 
 net::awaitable<void> Reflector::Run() {
-  conn_ = std::make_unique<ApiConnection>(deps_.executor, *deps_.tls, *deps_.client,
-                                          *deps_.config);
+  ApiConnection conn(deps_.executor, *deps_.tls, *deps_.client, *deps_.config);
+  conn_ = &conn;
   Next next = Next::kList;
   for (;;) {
     Step step = next == Next::kList ? co_await List() : co_await Watch();

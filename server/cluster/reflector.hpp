@@ -90,7 +90,9 @@ class Reflector {
 
   Resource resource_;
   Deps deps_;
-  std::unique_ptr<ApiConnection> conn_;  // made in Run()
+  // Lives in Run()'s coroutine frame, so that it is destroyed with the frame while the
+  // io_context still exists (a socket must not outlive its io_context).
+  ApiConnection* conn_ = nullptr;
   ResourceStore store_;
   ReflectorStatus status_;
   std::string resource_version_;
