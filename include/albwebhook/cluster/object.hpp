@@ -1,0 +1,61 @@
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <functional>
+#include <map>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace albwebhook::cluster {
+
+/// The resources the cluster view watches (PRODUCT.md "Cluster view (v2)").
+enum class Resource {
+  kIngressClasses = 0,
+  kIngresses,
+  kIngressClassParams,
+  kTargetGroupBindings,
+  kServices,
+  kNamespaces,
+};
+inline constexpr std::size_t kResourceCount = 6;
+inline constexpr std::array<Resource, kResourceCount> kAllResources = {
+    Resource::kIngressClasses,      Resource::kIngresses, Resource::kIngressClassParams,
+    Resource::kTargetGroupBindings, Resource::kServices,  Resource::kNamespaces};
+
+/// The kubectl name, used as the `resource` metric label: "ingresses.networking.k8s.io", ...
+std::string_view ResourceName(Resource resource);
+/// The object kind: "Ingress", "Service", ...
+std::string_view ResourceKind(Resource resource);
+/// Collection path on the API server: "/apis/networking.k8s.io/v1/ingresses", "/api/v1/services".
+std::string_view ResourcePath(Resource resource);
+bool ResourceNamespaced(Resource resource);
+/// The resource an object's apiVersion group and kind belong to (the version is not checked).
+std::optional<Resource> ResourceOfKind(std::string_view api_version, std::string_view kind);
+
+/// One cached object, pruned to what the checks read. `doc` keeps the original shape
+/// (apiVersion, kind, metadata{name, namespace, uid, labels, annotations, deletionTimestamp},
+/// spec) so that code written for admission objects reads it unchanged. Dropped: managedFields,
+/// status, resourceVersion, the last-applied-configuration annotation, everything else; Service
+/// keeps spec.type and spec.ports only; Namespace keeps metadata only (its labels).
+struct Object {
+  std::string namespace_;  // "" for cluster-scoped resources
+  std::string name;
+  std::string uid;
+  nlohmann::json doc;
+
+  const nlohmann::json& metadata() const;  // always an object
+  const nlohmann::json& spec() const;      // an object ({} when absent)
+  /// Label / annotation value, nullptr when absent.
+  const std::string* Label(std::string_view key) const;
+  const std::string* Annotation(std::string_view key) const;
+  bool deleting() const;  // metadata.deletionTimestamp is set
+};
+using ObjectPtr = std::shared_ptr<const Object>;
+/// Objects of one namespace (or of a cluster-scoped resource) by name.
+using ObjectMap = std::map<std::string, ObjectPtr, std::less<>>;
+
+}  // namespace albwebhook::cluster

@@ -1,0 +1,255 @@
+// The cluster view's cache: pruning and validation of objects, copy-on-write stores, immutable
+// snapshots, ClusterState built from plain objects.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "cluster/events.hpp"
+#include "cluster/object.hpp"
+#include "cluster/store.hpp"
+
+namespace albwebhook::cluster {
+namespace {
+
+using nlohmann::json;
+
+json Ingress(const std::string& ns, const std::string& name) {
+  return {{"apiVersion", "networking.k8s.io/v1"},
+          {"kind", "Ingress"},
+          {"metadata",
+           {{"name", name},
+            {"namespace", ns},
+            {"uid", "u-" + name},
+            {"resourceVersion", "7"},
+            {"generation", 3},
+            {"labels", {{"app", "web"}}},
+            {"annotations",
+             {{"alb.ingress.kubernetes.io/scheme", "internal"},
+              {"kubectl.kubernetes.io/last-applied-configuration", "{...huge...}"}}},
+            {"managedFields", json::array({{{"manager", "kubectl"}}})}}},
+          {"spec", {{"ingressClassName", "alb"}, {"rules", json::array()}}},
+          {"status", {{"loadBalancer", json::object()}}}};
+}
+
+TEST(ClusterObject, PrunesToWhatChecksRead) {
+  auto obj = MakeObject(Resource::kIngresses, Ingress("ns1", "web"));
+  ASSERT_TRUE(obj) << obj.error().message;
+  const Object& o = **obj;
+  EXPECT_EQ(o.namespace_, "ns1");
+  EXPECT_EQ(o.name, "web");
+  EXPECT_EQ(o.uid, "u-web");
+  EXPECT_EQ(o.doc, json::parse(R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress",
+      "metadata":{"name":"web","namespace":"ns1","uid":"u-web","labels":{"app":"web"},
+        "annotations":{"alb.ingress.kubernetes.io/scheme":"internal"}},
+      "spec":{"ingressClassName":"alb","rules":[]}})"));
+  ASSERT_NE(o.Annotation("alb.ingress.kubernetes.io/scheme"), nullptr);
+  EXPECT_EQ(*o.Label("app"), "web");
+  EXPECT_EQ(o.Label("none"), nullptr);
+  EXPECT_FALSE(o.deleting());
+}
+
+TEST(ClusterObject, ServiceKeepsTypeAndPortsNamespaceKeepsLabels) {
+  json svc = {{"metadata", {{"name", "s"}, {"namespace", "n"}, {"annotations", {{"a", "b"}}}}},
+              {"spec",
+               {{"type", "NodePort"},
+                {"ports", json::array({{{"port", 80}, {"name", "http"}}})},
+                {"selector", {{"app", "x"}}},
+                {"clusterIP", "10.0.0.1"}}}};
+  auto s = MakeObject(Resource::kServices, json(svc));
+  ASSERT_TRUE(s);
+  EXPECT_EQ((*s)->spec(), json::parse(R"({"type":"NodePort","ports":[{"port":80,"name":"http"}]})"));
+  EXPECT_EQ((*s)->doc["kind"], "Service");  // set when the list item had none
+  json ns = {{"metadata", {{"name", "team"}, {"labels", {{"env", "prod"}}},
+                           {"annotations", {{"x", "y"}}}}},
+             {"spec", {{"finalizers", {"kubernetes"}}}}};
+  auto n = MakeObject(Resource::kNamespaces, json(ns));
+  ASSERT_TRUE(n);
+  EXPECT_EQ((*n)->namespace_, "");
+  EXPECT_EQ((*n)->metadata(), json::parse(R"({"name":"team","labels":{"env":"prod"}})"));
+  EXPECT_EQ((*n)->spec(), json::object());
+}
+
+TEST(ClusterObject, RejectsWrongKindsAndFieldTypes) {
+  const std::vector<std::pair<Resource, json>> bad = {
+      {Resource::kIngresses, json::array()},
+      {Resource::kIngresses, {{"kind", "Service"}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
+      {Resource::kIngresses, {{"kind", 5}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
+      {Resource::kIngresses, {{"apiVersion", "v1"}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
+      {Resource::kIngresses, {{"metadata", "x"}}},
+      {Resource::kIngresses, {{"metadata", {{"name", ""}, {"namespace", "n"}}}}},
+      {Resource::kIngresses, {{"metadata", {{"name", 3}, {"namespace", "n"}}}}},
+      {Resource::kIngresses, {{"metadata", {{"name", "a"}}}}},  // namespaced, no namespace
+      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", 1}}}}},
+      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"uid", 1}}}}},
+      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"labels", {{"k", 1}}}}}}},
+      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"annotations", "s"}}}}},
+      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"deletionTimestamp", 1}}}}},
+      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", "s"}}},
+      {Resource::kServices, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"ports", 1}}}}},
+      {Resource::kServices, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"ports", {1}}}}}},
+      {Resource::kServices, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"type", 1}}}}},
+  };
+  for (const auto& [r, raw] : bad) {
+    EXPECT_FALSE(MakeObject(r, json(raw))) << raw.dump();
+  }
+  // null where optional is fine
+  EXPECT_TRUE(MakeObject(Resource::kIngressClasses,
+                         {{"metadata", {{"name", "a"}, {"labels", nullptr}}}, {"spec", nullptr}}));
+}
+
+TEST(ClusterObject, KindsMapToResources) {
+  EXPECT_EQ(ResourceOfKind("networking.k8s.io/v1", "Ingress"), Resource::kIngresses);
+  EXPECT_EQ(ResourceOfKind("networking.k8s.io/v1beta1", "IngressClass"), Resource::kIngressClasses);
+  EXPECT_EQ(ResourceOfKind("elbv2.k8s.aws/v1alpha1", "TargetGroupBinding"),
+            Resource::kTargetGroupBindings);
+  EXPECT_EQ(ResourceOfKind("v1", "Service"), Resource::kServices);
+  EXPECT_EQ(ResourceOfKind("apps/v1", "Deployment"), std::nullopt);
+  EXPECT_EQ(ResourceOfKind("extensions/v1beta1", "Ingress"), std::nullopt);
+  EXPECT_EQ(ResourceName(Resource::kIngressClassParams), "ingressclassparams.elbv2.k8s.aws");
+  EXPECT_EQ(ResourcePath(Resource::kNamespaces), "/api/v1/namespaces");
+}
+
+ObjectPtr Make(const std::string& ns, const std::string& name) {
+  return MakeObject(Resource::kIngresses, Ingress(ns, name)).value();
+}
+
+TEST(ClusterStore, ExportedDataNeverChanges) {
+  ResourceStore store;
+  store.Upsert(Make("a", "1"));
+  store.Upsert(Make("b", "1"));
+  DataPtr first = store.Export();
+  store.Upsert(Make("a", "2"));
+  EXPECT_TRUE(store.Remove("b", "1"));
+  EXPECT_FALSE(store.Remove("b", "1"));
+  EXPECT_FALSE(store.Remove("zz", "1"));
+  DataPtr second = store.Export();
+  EXPECT_EQ(first->count, 2u);
+  EXPECT_EQ(first->by_namespace.at("a")->size(), 1u);
+  EXPECT_EQ(first->by_namespace.count("b"), 1u);
+  EXPECT_EQ(second->count, 2u);
+  EXPECT_EQ(second->by_namespace.at("a")->size(), 2u);
+  EXPECT_EQ(second->by_namespace.count("b"), 0u);  // empty buckets go away
+  // An untouched namespace's bucket is shared, not copied.
+  store.Upsert(Make("c", "1"));
+  DataPtr third = store.Export();
+  EXPECT_EQ(third->by_namespace.at("a").get(), second->by_namespace.at("a").get());
+  // Replace drops everything at once.
+  store.Replace({Make("z", "9")});
+  EXPECT_EQ(store.size(), 1u);
+  EXPECT_NE(store.Find("z", "9"), nullptr);
+  EXPECT_EQ(third->count, 3u);
+}
+
+TEST(ClusterStore, ManyChangesBetweenExportsCopyABucketOnce) {
+  ResourceStore store;
+  for (int i = 0; i < 100; ++i) store.Upsert(Make("ns", std::to_string(i)));
+  DataPtr before = store.Export();
+  const ObjectMap* old_bucket = before->by_namespace.at("ns").get();
+  for (int i = 0; i < 50; ++i) store.Upsert(Make("ns", std::to_string(i)));
+  DataPtr after = store.Export();
+  EXPECT_NE(after->by_namespace.at("ns").get(), old_bucket);
+  EXPECT_EQ(after->count, 100u);
+  EXPECT_EQ(before->count, 100u);
+}
+
+TEST(ClusterState, FromObjectsAnswersTheReadApi) {
+  std::vector<json> objects = {
+      Ingress("ns1", "a"),
+      Ingress("ns1", "b"),
+      Ingress("ns2", "c"),
+      {{"apiVersion", "networking.k8s.io/v1"},
+       {"kind", "IngressClass"},
+       {"metadata", {{"name", "alb"},
+                     {"annotations", {{"ingressclass.kubernetes.io/is-default-class", "true"}}}}},
+       {"spec", {{"controller", "ingress.k8s.aws/alb"}}}},
+      {{"apiVersion", "networking.k8s.io/v1"}, {"kind", "IngressClass"},
+       {"metadata", {{"name", "nginx"}}}},
+      {{"apiVersion", "elbv2.k8s.aws/v1beta1"}, {"kind", "IngressClassParams"},
+       {"metadata", {{"name", "p"}}}, {"spec", {{"scheme", "internal"}}}},
+      {{"apiVersion", "elbv2.k8s.aws/v1beta1"}, {"kind", "TargetGroupBinding"},
+       {"metadata", {{"name", "t"}, {"namespace", "ns1"}}}, {"spec", {{"targetGroupARN", "arn"}}}},
+      {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "s"}, {"namespace", "ns1"}}}},
+      {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ns1"}}}},
+      {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "d"}}}},
+      {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "nons"}}}},
+      "not an object",
+  };
+  std::vector<std::string> skipped;
+  auto state = ClusterState::FromObjects(objects, &skipped);
+  EXPECT_EQ(skipped.size(), 3u);
+  EXPECT_TRUE(state->available());
+  EXPECT_TRUE(state->AllSynced());
+  EXPECT_EQ(state->unavailable_reason(), "");
+  ASSERT_NE(state->FindIngressClass("alb"), nullptr);
+  EXPECT_EQ(state->FindIngressClass("alb")->spec()["controller"], "ingress.k8s.aws/alb");
+  ASSERT_EQ(state->DefaultIngressClasses().size(), 1u);
+  EXPECT_EQ(state->DefaultIngressClasses()[0]->name, "alb");
+  EXPECT_NE(state->FindIngressClassParams("p"), nullptr);
+  EXPECT_EQ(state->FindIngressClassParams("q"), nullptr);
+  EXPECT_EQ(state->IngressesInNamespace("ns1").size(), 2u);
+  EXPECT_EQ(state->IngressesInNamespace("none").size(), 0u);
+  EXPECT_NE(state->FindIngress("ns2", "c"), nullptr);
+  int n = 0;
+  state->ForEachIngress([&](const Object&) { ++n; });
+  EXPECT_EQ(n, 3);
+  EXPECT_NE(state->FindService("ns1", "s"), nullptr);
+  EXPECT_EQ(state->FindService("ns2", "s"), nullptr);
+  EXPECT_NE(state->FindNamespace("ns1"), nullptr);
+  int t = 0;
+  state->ForEachTargetGroupBinding([&](const Object& o) { t += o.name == "t"; });
+  EXPECT_EQ(t, 1);
+  EXPECT_EQ(state->Count(Resource::kIngresses), 3u);
+  auto empty = ClusterState::Empty("not yet listed");
+  EXPECT_FALSE(empty->available());
+  EXPECT_EQ(empty->unavailable_reason(), "not yet listed");
+  EXPECT_EQ(empty->FindIngressClass("alb"), nullptr);
+  EXPECT_FALSE(empty->synced(Resource::kServices));
+}
+
+TEST(ClusterEvents, ParsesListPagesAndSkipsBadItems) {
+  auto page = ParseListPage(Resource::kIngresses, json{
+      {"metadata", {{"resourceVersion", "10"}, {"continue", "tok"}}},
+      {"items", {Ingress("a", "1"), {{"metadata", {{"name", "nons"}}}}}}}.dump());
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->items.size(), 1u);
+  EXPECT_EQ(page->skipped.size(), 1u);
+  EXPECT_EQ(page->continue_token, "tok");
+  auto null_items = ParseListPage(Resource::kIngresses,
+                                  R"({"metadata":{"resourceVersion":"3"},"items":null})");
+  ASSERT_TRUE(null_items);
+  EXPECT_TRUE(null_items->items.empty());
+  EXPECT_FALSE(ParseListPage(Resource::kIngresses, "{"));
+  EXPECT_FALSE(ParseListPage(Resource::kIngresses, R"({"items":[]})"));
+  EXPECT_FALSE(ParseListPage(Resource::kIngresses, R"({"metadata":{"resourceVersion":"1"},"items":{}})"));
+  EXPECT_EQ(DescribeStatus(403, R"({"kind":"Status","reason":"Forbidden","message":"no"})"),
+            "403 Forbidden: no");
+  EXPECT_EQ(DescribeStatus(500, "oops"), "500: oops");
+}
+
+TEST(ClusterEvents, ParsesWatchEvents) {
+  auto added = ParseWatchEvent(Resource::kIngresses,
+                               json{{"type", "ADDED"}, {"object", Ingress("n", "x")}}.dump());
+  ASSERT_TRUE(added);
+  EXPECT_EQ(added->type, EventType::kAdded);
+  EXPECT_EQ(added->resource_version, "7");
+  auto bookmark = ParseWatchEvent(
+      Resource::kIngresses,
+      R"({"type":"BOOKMARK","object":{"kind":"Ingress","metadata":{"resourceVersion":"99"}}})");
+  ASSERT_TRUE(bookmark);
+  EXPECT_EQ(bookmark->resource_version, "99");
+  auto error = ParseWatchEvent(
+      Resource::kIngresses,
+      R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}})");
+  ASSERT_TRUE(error);
+  EXPECT_EQ(error->error_code, 410);
+  for (const char* bad : {"", "x", "[]", R"({"type":"ADDED"})", R"({"type":"WHAT","object":{}})",
+                          R"({"object":{}})", R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})",
+                          R"({"type":"BOOKMARK","object":{"metadata":{}}})",
+                          R"({"type":"MODIFIED","object":{"kind":"Service","metadata":{"name":"a","namespace":"n","resourceVersion":"1"}}})"}) {
+    EXPECT_FALSE(ParseWatchEvent(Resource::kIngresses, bad)) << bad;
+  }
+}
+
+}  // namespace
+}  // namespace albwebhook::cluster
