@@ -30,6 +30,11 @@ Serve flags:
   --max-connections N         cap on open webhook connections (default 4096)
   --max-buffered-body-bytes N request bodies buffered at once, all connections together;
                               beyond it a request is answered 503 (default 67108864 = 64 MiB)
+  --kubeconfig FILE           kubeconfig for the cluster view (its current context)
+  --cluster-view MODE         auto (on with --kubeconfig or in a cluster) or off (default auto)
+  --cluster-sync-timeout DURATION
+                              longest wait for the view's first list before /readyz turns 200
+                              (default 30s)
   --log-level LEVEL           debug, info, warn, error (default info)
   --help                      this text
 )";
@@ -111,6 +116,17 @@ Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
       if (grace.count() < 0)
         return Error{"--shutdown-grace: expected a duration such as 15s or 500ms"};
       config.shutdown_grace = grace;
+    } else if (flag == "--kubeconfig") {
+      if (val.empty()) return Error{"--kubeconfig: expected a file"};
+      config.kubeconfig = val;
+    } else if (flag == "--cluster-view") {
+      if (val != "auto" && val != "off") return Error{"--cluster-view: expected auto or off"};
+      config.cluster_view = val == "off" ? app::ClusterViewMode::kOff : app::ClusterViewMode::kAuto;
+    } else if (flag == "--cluster-sync-timeout") {
+      const auto timeout = transport::ParseGoDuration(val);
+      if (timeout.count() < 0)
+        return Error{"--cluster-sync-timeout: expected a duration such as 30s or 500ms"};
+      config.cluster_sync_timeout = timeout;
     } else if (flag == "--log-level") {
       if (!log::ParseLevel(val)) return Error{"--log-level: expected debug, info, warn or error"};
       *log_level = val;

@@ -47,7 +47,19 @@ IngressView ReadIngress(const nlohmann::json& object, std::string_view request_n
 
 /// PRODUCT.md "Scope": the class annotation wins, then spec.ingressClassName, then
 /// manageIngressesWithoutClass.
-bool IsIngressInScope(const policy::IngressPolicy& policy, const nlohmann::json& object);
+/// With the cluster view (`cluster` available, else pass nullptr): also spec.ingressClassName
+/// naming an IngressClass whose controller is the LBC's, and a class-less Ingress under a default
+/// IngressClass of the LBC; a class the cluster does not have is not ours (PRODUCT.md "Scope with
+/// the view").
+bool IsIngressInScope(const policy::IngressPolicy& policy, const nlohmann::json& object,
+                      const cluster::ClusterState* cluster = nullptr);
+
+/// The cluster state a rule may rely on: ctx.cluster when the view is on and available.
+const cluster::ClusterState* AvailableCluster(const Context& ctx);
+
+/// The one warning an in-scope Ingress gets while the view is on but unavailable.
+inline constexpr std::string_view kIngressViewUnavailable =
+    "cluster view unavailable: IngressClass and IngressGroup checks skipped";
 
 /// Applies `policy.defaults` in place where the user set nothing. Idempotent; never throws; leaves
 /// objects of unexpected shape untouched.

@@ -4,6 +4,8 @@
 
 #include "rules/ingress_checks.hpp"
 
+#include "albwebhook/cluster/cluster_state.hpp"
+
 namespace albwebhook::rules {
 namespace {
 
@@ -291,7 +293,29 @@ IngressView DefaultsView(const policy::IngressPolicy& policy, const json& object
   return ReadIngress(skeleton, request_ns, spec);
 }
 
-bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object) {
+namespace {
+
+constexpr std::string_view kLbcController = "ingress.k8s.aws/alb";
+constexpr std::string_view kDefaultClassAnnotation = "ingressclass.kubernetes.io/is-default-class";
+
+bool IsLbcClass(const cluster::Object* ingress_class) {
+  if (ingress_class == nullptr) return false;
+  const json* controller = Member(ingress_class->spec(), "controller");
+  return controller != nullptr && controller->is_string() &&
+         controller->get_ref<const std::string&>() == kLbcController;
+}
+
+bool HasLbcDefaultClass(const cluster::ClusterState& cluster) {
+  for (const cluster::Object* c : cluster.DefaultIngressClasses()) {
+    if (IsLbcClass(c)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object,
+                      const cluster::ClusterState* cluster) {
   auto is_ours = [&policy](const std::string& name) {
     return std::find(policy.class_names.begin(), policy.class_names.end(), name) !=
            policy.class_names.end();
@@ -304,10 +328,18 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object) {
   if (const json* spec = Member(object, "spec")) {
     if (const json* class_name = Member(*spec, "ingressClassName");
         class_name != nullptr && !class_name->is_null()) {
-      return class_name->is_string() && is_ours(class_name->get<std::string>());
+      if (!class_name->is_string()) return false;
+      const std::string& name = class_name->get_ref<const std::string&>();
+      return is_ours(name) ||
+             (cluster != nullptr && IsLbcClass(cluster->FindIngressClass(name)));
     }
   }
-  return policy.manage_ingresses_without_class;
+  return policy.manage_ingresses_without_class ||
+         (cluster != nullptr && HasLbcDefaultClass(*cluster));
+}
+
+const cluster::ClusterState* AvailableCluster(const Context& ctx) {
+  return ctx.cluster != nullptr && ctx.cluster->available() ? ctx.cluster : nullptr;
 }
 
 namespace {

@@ -23,7 +23,7 @@ class IngressMutator final : public Mutator {
         ctx.operation != api::Operation::kUpdate) {
       return verdict;
     }
-    if (!IsIngressInScope(ctx.policy.ingress, object)) {
+    if (!IsIngressInScope(ctx.policy.ingress, object, AvailableCluster(ctx))) {
       verdict.in_scope = false;
       return verdict;
     }

@@ -5,6 +5,8 @@
 #include "albwebhook/rules/ingress.hpp"
 #include "rules/ingress_checks.hpp"
 
+#include "albwebhook/cluster/cluster_state.hpp"
+
 namespace albwebhook::rules {
 namespace {
 
@@ -15,9 +17,12 @@ class IngressValidator final : public Validator {
     Verdict verdict;
     try {
       const policy::IngressPolicy& policy = ctx.policy.ingress;
-      if (!IsIngressInScope(policy, object)) {
+      if (!IsIngressInScope(policy, object, AvailableCluster(ctx))) {
         verdict.in_scope = false;
         return verdict;
+      }
+      if (ctx.cluster != nullptr && !ctx.cluster->available()) {
+        verdict.Warn("cluster-view", std::string(kIngressViewUnavailable));
       }
       IngressView view = DefaultsView(policy, object, ctx.ns);  // object with defaults applied
       if (view.name.empty()) view.name = std::string(ctx.name);

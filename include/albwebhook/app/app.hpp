@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "albwebhook/cluster/config.hpp"
+#include "albwebhook/cluster/view.hpp"
 #include "albwebhook/rules/rule.hpp"
 #include "albwebhook/state/snapshot.hpp"
 #include "albwebhook/transport/route.hpp"
@@ -15,9 +17,20 @@
 
 namespace albwebhook::app {
 
+/// `--cluster-view`: auto = on when a kubeconfig is given or the in-cluster config exists.
+enum class ClusterViewMode { kAuto, kOff };
+
 /// `serve`'s whole configuration: the transport's, plus what the application reads.
 struct ServeConfig : transport::ServerConfig {
   std::string policy_file;  // empty: embedded default policy
+  std::string kubeconfig;   // --kubeconfig; empty: the in-cluster config when it exists
+  ClusterViewMode cluster_view = ClusterViewMode::kAuto;
+  /// Longest wait for the view's first full list before /readyz turns 200 anyway.
+  std::chrono::milliseconds cluster_sync_timeout{30000};
+  /// Where the in-cluster config is looked for (tests point it elsewhere).
+  cluster::InClusterSource in_cluster;
+  /// The view's timings (tests shrink them); its `client` is filled from the connection config.
+  cluster::ViewConfig view;
 };
 
 /// The routes (one per webhook path of `kinds`) and metrics for the transport; every handler reads

@@ -48,6 +48,8 @@ class Metrics {
 
   /// Prometheus text exposition format.
   std::string Render() const;
+  /// The registry behind Render(), for other areas' instruments (the cluster view's).
+  prometheus::Registry& registry() { return *registry_; }
 
  private:
   prometheus::Counter* CodeCounter(WebhookInstruments& w, const std::string& webhook, int code);

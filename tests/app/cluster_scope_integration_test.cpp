@@ -1,0 +1,172 @@
+// The cluster view end to end: `serve` with a kubeconfig pointing at the fake API server
+// (real TLS both ways) decides scope through IngressClass, sees objects added later, converges
+// after dropped watches and a compacted history, and degrades to object-local checks with one
+// warning when the API server cannot be reached.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "support/fake_apiserver.hpp"
+#include "support/server_fixture.hpp"
+
+namespace albwebhook::testing {
+namespace {
+
+using nlohmann::json;
+
+constexpr const char* kClasses = "ingressclasses.networking.k8s.io";
+constexpr const char* kScopeWarning =
+    "cluster view unavailable: IngressClass and IngressGroup checks skipped";
+
+json IngressClass(const std::string& name, const std::string& controller, bool is_default) {
+  json c = {{"apiVersion", "networking.k8s.io/v1"},
+            {"kind", "IngressClass"},
+            {"metadata", {{"name", name}}},
+            {"spec", {{"controller", controller}}}};
+  if (is_default) {
+    c["metadata"]["annotations"] = {{"ingressclass.kubernetes.io/is-default-class", "true"}};
+  }
+  return c;
+}
+
+// A CREATE review of an Ingress with `scheme: public` (a denial when the Ingress is ours) and the
+// given class ("" = no class at all).
+std::string PublicIngressReview(const std::string& uid, const std::string& class_name) {
+  json review = IngressReviewJson(uid, "public");
+  json& spec = review["request"]["object"]["spec"];
+  if (class_name.empty()) {
+    spec.erase("ingressClassName");
+  } else {
+    spec["ingressClassName"] = class_name;
+  }
+  return review.dump();
+}
+
+class ClusterScopeTest : public LiveServerTest {
+ protected:
+  void SetUp() override {
+    LiveServerTest::SetUp();
+    FakeApiServerOptions o;
+    o.cert_file = pki_.server_cert;
+    o.key_file = pki_.server_key;
+    o.bookmark_interval = std::chrono::milliseconds(100);
+    api_ = std::make_unique<FakeApiServer>(o);
+    config_.kubeconfig = api_->WriteKubeconfig(dir_, pki_.ca_cert);
+    config_.view.backoff_base = std::chrono::milliseconds(10);
+    config_.view.backoff_cap = std::chrono::milliseconds(100);
+    config_.view.broken_grace = std::chrono::milliseconds(300);
+    config_.view.publish_interval = std::chrono::milliseconds(1);
+    config_.cluster_sync_timeout = std::chrono::milliseconds(10000);
+  }
+  void TearDown() override {
+    Stop();
+    api_.reset();
+    LiveServerTest::TearDown();
+  }
+
+  json Answer(const std::string& body) {
+    auto c = Open();
+    EXPECT_NE(c, nullptr);
+    if (!c) return json();
+    EXPECT_TRUE(c->Write(PostBytes(kValidateIngressPath, body)));
+    auto r = c->ReadResponse();
+    EXPECT_TRUE(r.has_value());
+    return r ? json::parse(r->body)["response"] : json();
+  }
+
+  bool Denied(const std::string& class_name) {
+    return Answer(PublicIngressReview("u", class_name))["allowed"] == false;
+  }
+
+  std::unique_ptr<FakeApiServer> api_;
+};
+
+TEST_F(ClusterScopeTest, ClassOfTheLbcControllerIsOursOthersAreLeftAlone) {
+  api_->Upsert(kClasses, IngressClass("team-alb", "ingress.k8s.aws/alb", false));
+  api_->Upsert(kClasses, IngressClass("nginx", "k8s.io/ingress-nginx", false));
+  Start();
+  const json ours = Answer(PublicIngressReview("ours", "team-alb"));
+  EXPECT_EQ(ours["allowed"], false);
+  EXPECT_NE(ours["status"]["message"].get<std::string>().find("scheme"), std::string::npos);
+  const json theirs = Answer(PublicIngressReview("theirs", "nginx"));
+  EXPECT_EQ(theirs["allowed"], true);
+  EXPECT_FALSE(theirs.contains("warnings"));
+  // A class the cluster does not have: not ours (it may be applied after its Ingresses).
+  EXPECT_EQ(Answer(PublicIngressReview("unknown", "later-class"))["allowed"], true);
+  // classNames still counts.
+  EXPECT_EQ(Answer(PublicIngressReview("listed", "alb"))["allowed"], false);
+  EXPECT_EQ(Metric("alb_webhook_cluster_synced{resource=\"ingressclasses.networking.k8s.io\"}"), 1);
+}
+
+TEST_F(ClusterScopeTest, DefaultClassOfTheLbcTakesClasslessIngresses) {
+  api_->Upsert(kClasses, IngressClass("nginx", "k8s.io/ingress-nginx", false));
+  Start();
+  EXPECT_EQ(Answer(PublicIngressReview("no-default", ""))["allowed"], true);
+  api_->Upsert(kClasses, IngressClass("default-alb", "ingress.k8s.aws/alb", true));
+  EXPECT_TRUE(WaitUntil([&] { return Denied(""); }, std::chrono::milliseconds(1000)));
+}
+
+TEST_F(ClusterScopeTest, ObjectsAddedLaterAreSeenAndWatchLossConverges) {
+  Start();
+  EXPECT_FALSE(Denied("late-alb"));
+  api_->Upsert(kClasses, IngressClass("late-alb", "ingress.k8s.aws/alb", false));
+  EXPECT_TRUE(WaitUntil([&] { return Denied("late-alb"); }, std::chrono::milliseconds(1000)));
+  // Every watch dropped and the history compacted: the view relists and converges.
+  api_->DropWatches();
+  api_->Compact();
+  api_->Upsert(kClasses, IngressClass("after-compaction", "ingress.k8s.aws/alb", false));
+  api_->Remove(kClasses, "", "late-alb");
+  EXPECT_TRUE(WaitUntil([&] { return Denied("after-compaction") && !Denied("late-alb"); }));
+}
+
+TEST_F(ClusterScopeTest, UnreachableApiServerDegradesWithOneWarningAndNoNewDenial) {
+  api_->Upsert(kClasses, IngressClass("team-alb", "ingress.k8s.aws/alb", false));
+  api_.reset();  // nothing listens there any more
+  config_.cluster_sync_timeout = std::chrono::milliseconds(300);
+  Start();  // waits for /readyz: 200 once the sync timeout passed
+  const json ours = Answer(PublicIngressReview("listed", "alb"));
+  EXPECT_EQ(ours["allowed"], false);  // object-local checks unchanged
+  ASSERT_TRUE(ours.contains("warnings"));
+  EXPECT_EQ(ours["warnings"], json::array({kScopeWarning}));
+  const json unknown = Answer(PublicIngressReview("by-controller", "team-alb"));
+  EXPECT_EQ(unknown["allowed"], true);  // the class cannot be read: not judged, not denied
+  EXPECT_EQ(Metric("alb_webhook_cluster_synced{resource=\"ingressclasses.networking.k8s.io\"}"), 0);
+}
+
+TEST_F(ClusterScopeTest, ReadyzWaitsForTheFirstSync) {
+  api_->SetLatency(std::chrono::milliseconds(1500));
+  config_.cluster_sync_timeout = std::chrono::milliseconds(60000);
+  auto created = app::App::Create(config_);
+  ASSERT_TRUE(created.has_value()) << created.error().message;
+  server_ = std::move(*created);
+  thread_ = std::thread([this] { server_->Run(); });
+  // Six resources listed through a slow API server: not ready at first, ready once synced.
+  EXPECT_TRUE(WaitUntil([&] {
+    try {
+      return PlainRequest(server_->metrics_port(), "GET", "/readyz").status == 503;
+    } catch (...) {
+      return false;
+    }
+  }));
+  EXPECT_TRUE(WaitUntil([&] { return Ready(); }, std::chrono::milliseconds(15000)));
+}
+
+TEST_F(ClusterScopeTest, ClusterViewOffIgnoresTheKubeconfig) {
+  api_->Upsert(kClasses, IngressClass("team-alb", "ingress.k8s.aws/alb", false));
+  config_.cluster_view = app::ClusterViewMode::kOff;
+  Start();
+  const json answer = Answer(PublicIngressReview("off", "team-alb"));
+  EXPECT_EQ(answer["allowed"], true);
+  EXPECT_FALSE(answer.contains("warnings"));
+  EXPECT_EQ(api_->Requests(), 0U);
+}
+
+TEST_F(ClusterScopeTest, UnreadableKubeconfigIsAStartupError) {
+  config_.kubeconfig = dir_ + "/missing-kubeconfig";
+  auto created = app::App::Create(config_);
+  ASSERT_FALSE(created.has_value());
+  EXPECT_NE(created.error().message.find("--kubeconfig"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace albwebhook::testing
