@@ -202,13 +202,15 @@ std::unique_ptr<Handler> MakeMutatingHandler(std::shared_ptr<const rules::Mutato
   return std::make_unique<MutatingHandler>(std::move(mutator), std::move(kind), std::move(source));
 }
 
-Evaluation EvaluateCreate(const rules::Mutator& mutator, const rules::Validator& validator,
+Evaluation EvaluateCreate(const rules::Mutator* mutator, const rules::Validator& validator,
                           const json& object, std::string_view ns,
                           const state::Snapshot& snapshot) {
   Evaluation e;
   const rules::Context ctx{Operation::kCreate, ns, "", *snapshot.policy, snapshot.cluster.get()};
   e.mutated = object;
-  rules::Verdict mutation = mutator.Mutate(ctx, e.mutated, json());
+  // A kind without defaults mutates nothing (and is in scope as far as mutation goes).
+  rules::Verdict mutation =
+      mutator != nullptr ? mutator->Mutate(ctx, e.mutated, json()) : rules::Verdict{};
   if (!mutation.in_scope) e.mutated = object;
   const json& judged = e.mutated;
   rules::Verdict validation = validator.Validate(ctx, judged, json());

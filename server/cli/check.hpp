@@ -2,10 +2,10 @@
 #pragma once
 
 #include <iosfwd>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <string_view>
 #include <vector>
+
+#include "albwebhook/manifest/manifest.hpp"
 
 namespace albwebhook::cli {
 
@@ -15,20 +15,8 @@ namespace albwebhook::cli {
 int RunCheckWith(const std::vector<std::string>& args, std::istream& in, std::ostream& out,
                  std::ostream& err);
 
-/// One document of a manifest stream.
-struct ManifestDocument {
-  int index = 0;       // 1-based position among the stream's documents (empty ones included)
-  int line = 0;        // 1-based line where the document starts
-  bool empty = false;  // no content, or an explicit null
-  nlohmann::json value;
-  std::string error;  // non-empty: the document could not be read (value is null)
-};
-
-/// Splits a YAML stream (or a JSON text) into documents and converts each to JSON the way the
-/// Kubernetes tools do: plain scalars resolve by the YAML 1.2 core schema (null, bool, int, float,
-/// else string), quoted and block scalars and `!!str` are strings, merge keys (`<<`) are applied.
-/// A broken document gets an error (with the file line) and does not stop the others.
-/// Never throws.
-std::vector<ManifestDocument> ParseManifests(std::string_view text);
+// The manifest loader check reads with (its home is albwebhook/manifest/manifest.hpp).
+using manifest::ManifestDocument;
+using manifest::ParseManifests;
 
 }  // namespace albwebhook::cli

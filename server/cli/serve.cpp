@@ -1,6 +1,7 @@
 #include <charconv>
 #include <cstdio>
 #include <thread>
+#include <utility>
 
 #include "albwebhook/cli/cli.hpp"
 #include "albwebhook/log/log.hpp"
@@ -47,70 +48,94 @@ bool ParseCount(const std::string& text, long long min, long long max, long long
   return true;
 }
 
-}  // namespace
+// The value of the flag args[*i]: after its '=' (*flag is then cut to the name), else the next
+// argument.
+Result<std::string> FlagValue(const std::vector<std::string>& args, std::size_t* i,
+                              std::string* flag) {
+  if (const auto eq = flag->find('='); eq != std::string::npos) {
+    std::string value = flag->substr(eq + 1);
+    *flag = flag->substr(0, eq);
+    return value;
+  }
+  if (*i + 1 >= args.size()) return Error{*flag + " needs a value"};
+  return args[++*i];
+}
 
-Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
-                                                std::string* log_level, bool* help) {
-  app::ServeConfig config;
-  const unsigned cpus = std::thread::hardware_concurrency();
-  config.threads = cpus == 0 ? 1 : static_cast<int>(cpus);
+// The serving pair: tls.crt and tls.key in cert_dir unless given one by one.
+struct ServeFiles {
   std::string cert_dir = "/tmp/k8s-webhook-server/serving-certs";
   std::string cert_file;
   std::string key_file;
+};
+
+// Where the server listens and what it reads. False when `flag` is not one of those.
+bool ApplyPathFlag(const std::string& flag, const std::string& val, app::ServeConfig* config,
+                   ServeFiles* files) {
+  const std::pair<const char*, std::string*> targets[] = {
+      {"--listen", &config->listen},
+      {"--metrics-listen", &config->metrics_listen},
+      {"--cert-dir", &files->cert_dir},
+      {"--tls-cert-file", &files->cert_file},
+      {"--tls-key-file", &files->key_file},
+      {"--client-ca-file", &config->client_ca_file},
+      {"--config", &config->policy_file}};
+  for (const auto& [name, target] : targets) {
+    if (flag == name) {
+      *target = val;
+      return true;
+    }
+  }
+  return false;
+}
+
+// The counted limits. False when `flag` is not one of those, an Error for a bad count.
+Result<bool> ApplyCountFlag(const std::string& flag, const std::string& val,
+                            app::ServeConfig* config) {
+  long long n = 0;
+  if (flag == "--threads") {
+    if (!ParseCount(val, 1, 256, &n)) return Error{"--threads: expected an integer from 1 to 256"};
+    config->threads = static_cast<int>(n);
+  } else if (flag == "--max-connections") {
+    if (!ParseCount(val, 1, 1000000, &n))
+      return Error{"--max-connections: expected an integer from 1 to 1000000"};
+    config->max_connections = static_cast<std::size_t>(n);
+  } else if (flag == "--max-buffered-body-bytes") {
+    // At least one largest body (7 MiB), else such a request could never be served.
+    if (!ParseCount(val, static_cast<long long>(config->max_body_bytes), 1LL << 40, &n)) {
+      return Error{"--max-buffered-body-bytes: expected an integer from " +
+                   std::to_string(config->max_body_bytes) + " to 1099511627776"};
+    }
+    config->max_buffered_body_bytes = static_cast<std::size_t>(n);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
+                                         std::string* log_level, bool* help) {
+  app::ServeConfig config;
+  const unsigned cpus = std::thread::hardware_concurrency();
+  config.threads = cpus == 0 ? 1 : static_cast<int>(cpus);
+  ServeFiles files;
   *log_level = "info";
   *help = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     std::string flag = args[i];
-    std::string value;
-    bool has_value = false;
     if (flag == "--help" || flag == "-h") {
       *help = true;
       return Error{kUsage};
     }
     if (flag.rfind("--", 0) != 0) return Error{"unexpected argument \"" + flag + "\"\n\n" + kUsage};
-    if (const auto eq = flag.find('='); eq != std::string::npos) {
-      value = flag.substr(eq + 1);
-      flag = flag.substr(0, eq);
-      has_value = true;
-    }
-    auto take = [&]() -> Result<std::string> {
-      if (has_value) return value;
-      if (i + 1 >= args.size()) return Error{flag + " needs a value"};
-      return args[++i];
-    };
-    auto v = take();
+    auto v = FlagValue(args, &i, &flag);
     if (!v) return v.error();
     const std::string& val = *v;
-    long long n = 0;
-    if (flag == "--listen") {
-      config.listen = val;
-    } else if (flag == "--metrics-listen") {
-      config.metrics_listen = val;
-    } else if (flag == "--cert-dir") {
-      cert_dir = val;
-    } else if (flag == "--tls-cert-file") {
-      cert_file = val;
-    } else if (flag == "--tls-key-file") {
-      key_file = val;
-    } else if (flag == "--client-ca-file") {
-      config.client_ca_file = val;
-    } else if (flag == "--config") {
-      config.policy_file = val;
-    } else if (flag == "--threads") {
-      if (!ParseCount(val, 1, 256, &n))
-        return Error{"--threads: expected an integer from 1 to 256"};
-      config.threads = static_cast<int>(n);
-    } else if (flag == "--max-connections") {
-      if (!ParseCount(val, 1, 1000000, &n))
-        return Error{"--max-connections: expected an integer from 1 to 1000000"};
-      config.max_connections = static_cast<std::size_t>(n);
-    } else if (flag == "--max-buffered-body-bytes") {
-      // At least one largest body (7 MiB), else such a request could never be served.
-      if (!ParseCount(val, static_cast<long long>(config.max_body_bytes), 1LL << 40, &n)) {
-        return Error{"--max-buffered-body-bytes: expected an integer from " +
-                     std::to_string(config.max_body_bytes) + " to 1099511627776"};
-      }
-      config.max_buffered_body_bytes = static_cast<std::size_t>(n);
+    auto counted = ApplyCountFlag(flag, val, &config);
+    if (!counted) return counted.error();
+    if (*counted || ApplyPathFlag(flag, val, &config, &files)) {
+      continue;
     } else if (flag == "--shutdown-grace") {
       const auto grace = transport::ParseGoDuration(val);
       if (grace.count() < 0)
@@ -134,8 +159,8 @@ Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
       return Error{"unknown flag " + flag + "\n\n" + kUsage};
     }
   }
-  config.cert_file = cert_file.empty() ? cert_dir + "/tls.crt" : cert_file;
-  config.key_file = key_file.empty() ? cert_dir + "/tls.key" : key_file;
+  config.cert_file = files.cert_file.empty() ? files.cert_dir + "/tls.crt" : files.cert_file;
+  config.key_file = files.key_file.empty() ? files.cert_dir + "/tls.key" : files.key_file;
   config.handle_signals = true;
   return config;
 }

@@ -6,6 +6,7 @@ namespace albwebhook::rules {
 KindRules IngressKindRules() {
   return KindRules{{"networking.k8s.io", "v1", "Ingress"},
                    "ingresses",
+                   /*namespaced=*/true,
                    std::string(kValidateIngressPath),
                    std::string(kMutateIngressPath),
                    MakeIngressValidator(),

@@ -6,6 +6,7 @@ namespace albwebhook::rules {
 KindRules TargetGroupBindingKindRules() {
   return KindRules{{"elbv2.k8s.aws", "v1beta1", "TargetGroupBinding"},
                    "targetgroupbindings",
+                   /*namespaced=*/true,
                    std::string(kValidateTargetGroupBindingPath),
                    std::string(kMutateTargetGroupBindingPath),
                    MakeTargetGroupBindingValidator(),

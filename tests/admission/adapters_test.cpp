@@ -205,7 +205,7 @@ TEST(MutatingAdapterTest, OutOfScopeAndDeniedGiveNoPatch) {
 TEST(EvaluateCreateTest, MutatesThenValidatesMutatedObject) {
   FakeMutator mutator;
   FakeValidator validator;
-  auto e = EvaluateCreate(mutator, validator, WithAnnotations({{"bad/x", "1"}}), "ns", kSource->Current());
+  auto e = EvaluateCreate(&mutator, validator, WithAnnotations({{"bad/x", "1"}}), "ns", kSource->Current());
   EXPECT_TRUE(e.in_scope);
   EXPECT_FALSE(e.allowed);
   ASSERT_EQ(e.findings.size(), 1U);

@@ -5,6 +5,7 @@
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/admission/review_codec.hpp"
 #include "albwebhook/json/json_patch.hpp"
+#include "support/review_builder.hpp"
 
 namespace albwebhook::admission {
 namespace {
@@ -29,34 +30,33 @@ class FakeHandler final : public Handler {
   bool validating_;
 };
 
-std::string Review(std::string_view api_version, const json& request) {
-  return json{{"apiVersion", api_version}, {"kind", "AdmissionReview"}, {"request", request}}
-      .dump();
+using testing::ReviewBuilder;
+
+// A CREATE of a bare Ingress, as the apiserver sends it.
+ReviewBuilder IngressReview(std::string_view api_version = kReviewV1) {
+  return ReviewBuilder()
+      .ApiVersion(std::string(api_version))
+      .Uid("705ab4f5-6393-11e8-b7cc-42010a800002")
+      .User("alice", {"system:authenticated"})
+      .Object({{"apiVersion", "networking.k8s.io/v1"},
+               {"kind", "Ingress"},
+               {"metadata", {{"name", "web"}, {"namespace", "team-a"}}}})
+      .Options({{"kind", "CreateOptions"}, {"apiVersion", "meta.k8s.io/v1"}});
 }
 
-json IngressRequest(std::string op = "CREATE") {
-  return json{
-      {"uid", "705ab4f5-6393-11e8-b7cc-42010a800002"},
-      {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
-      {"resource", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
-      {"name", "web"},
-      {"namespace", "team-a"},
-      {"operation", op},
-      {"userInfo", {{"username", "alice"}, {"groups", {"system:authenticated"}}}},
-      {"object",
-       {{"apiVersion", "networking.k8s.io/v1"},
-        {"kind", "Ingress"},
-        {"metadata", {{"name", "web"}, {"namespace", "team-a"}}}}},
-      {"oldObject", nullptr},
-      {"dryRun", false},
-      {"options", {{"kind", "CreateOptions"}, {"apiVersion", "meta.k8s.io/v1"}}}};
+// The handler's answer to IngressReview() in v1, as an AdmissionReview body.
+AdmissionResult Serve(const FakeHandler& handler) {
+  return ServeAdmission(IngressReview().Body(), "application/json", handler);
 }
 
+// The "response" of that answer.
+json ServedResponse(const FakeHandler& handler) {
+  return json::parse(Serve(handler).body)["response"];
+}
 
 TEST(ServeAdmissionTest, AllowedV1EchoesUidAndVersion) {
   FakeHandler handler(true);
-  auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
+  auto out = Serve(handler);
   EXPECT_EQ(out.http_status, 200);
   EXPECT_EQ(
       out.body,
@@ -72,8 +72,8 @@ TEST(ServeAdmissionTest, AllowedV1EchoesUidAndVersion) {
 
 TEST(ServeAdmissionTest, V1beta1AnsweredInV1beta1) {
   FakeHandler handler(true);
-  auto out = ServeAdmission(Review(kReviewV1beta1, IngressRequest()),
-                            "application/json; charset=utf-8", handler);
+  auto out = ServeAdmission(IngressReview(kReviewV1beta1).Body(), "application/json; charset=utf-8",
+                            handler);
   EXPECT_EQ(out.http_status, 200);
   EXPECT_EQ(
       out.body,
@@ -85,8 +85,7 @@ TEST(ServeAdmissionTest, DenialIsHttp200WithStatus) {
   handler.answer = Denied(
       "alb.ingress.kubernetes.io/scheme: \"public\" is not one of internal, internet-facing");
   handler.answer.warnings = {"a warning"};
-  auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
+  auto out = Serve(handler);
   EXPECT_EQ(out.http_status, 200);
   EXPECT_FALSE(out.allowed);
   EXPECT_EQ(json::parse(out.body),
@@ -101,9 +100,7 @@ TEST(ServeAdmissionTest, MutatingPatchIsBase64JsonPatch) {
   FakeHandler handler(false);
   handler.answer.patch =
       json::parse(R"([{"op":"add","path":"/metadata/annotations","value":{"a/b":"c"}}])");
-  auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
-  const json resp = json::parse(out.body)["response"];
+  const json resp = ServedResponse(handler);
   EXPECT_EQ(resp["patchType"], "JSONPatch");
   EXPECT_EQ(resp["patch"],
             albwebhook::json::Base64Encode(
@@ -113,18 +110,13 @@ TEST(ServeAdmissionTest, MutatingPatchIsBase64JsonPatch) {
 TEST(ServeAdmissionTest, ValidatingNeverReturnsPatch) {
   FakeHandler handler(true);
   handler.answer.patch = json::parse(R"([{"op":"add","path":"/x","value":1}])");
-  auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
-  const json resp = json::parse(out.body)["response"];
+  const json resp = ServedResponse(handler);
   EXPECT_FALSE(resp.contains("patch"));
   EXPECT_FALSE(resp.contains("patchType"));
 }
 
 TEST(ServeAdmissionTest, EmptyPatchIsOmitted) {
-  FakeHandler handler(false);
-  auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
-  const json resp = json::parse(out.body)["response"];
+  const json resp = ServedResponse(FakeHandler(false));
   EXPECT_FALSE(resp.contains("patch"));
   EXPECT_FALSE(resp.contains("patchType"));
 }
@@ -132,8 +124,7 @@ TEST(ServeAdmissionTest, EmptyPatchIsOmitted) {
 TEST(ServeAdmissionTest, ExceptionBecomes500WithUid) {
   FakeHandler handler(true);
   handler.throws = true;
-  auto out =
-      ServeAdmission(Review(kReviewV1, IngressRequest()), "application/json", handler);
+  auto out = Serve(handler);
   EXPECT_EQ(out.http_status, 500);
   EXPECT_TRUE(out.panicked);
   EXPECT_EQ(
@@ -153,9 +144,9 @@ TEST(ServeAdmissionTest, MalformedRequestsGet4xxReviews) {
   };
   const std::string uid = "705ab4f5-6393-11e8-b7cc-42010a800002";
   auto with = [&](const std::function<void(json&)>& edit) {
-    json r = IngressRequest();
-    edit(r);
-    return Review(kReviewV1, r);
+    json review = IngressReview().Json();
+    edit(review["request"]);
+    return review.dump();
   };
   const std::vector<Case> cases = {
       {"err_empty_body", "", "application/json", 400, "", "admission.k8s.io/v1",
@@ -238,7 +229,7 @@ TEST(ServeAdmissionTest, MalformedRequestsGet4xxReviews) {
 
 TEST(ServeAdmissionTest, InvalidUtf8InRequestIsRefused) {
   FakeHandler handler(true);
-  std::string body = Review(kReviewV1, IngressRequest());
+  std::string body = IngressReview().Body();
   body.replace(body.find("alice"), 5, "al\xff\xfe");
   auto out = ServeAdmission(body, "application/json", handler);
   EXPECT_EQ(out.http_status, 400);

@@ -52,9 +52,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const auto ingress_mutator = rules::MakeIngressMutator();
   static const auto tgb_validator = rules::MakeTargetGroupBindingValidator();
   static const auto tgb_mutator = rules::MakeTargetGroupBindingMutator();
-  (void)admission::EvaluateCreate(*ingress_mutator, *ingress_validator, fuzz::SampleIngress(),
+  (void)admission::EvaluateCreate(ingress_mutator.get(), *ingress_validator, fuzz::SampleIngress(),
                                   "team-a", snapshot);
-  (void)admission::EvaluateCreate(*tgb_mutator, *tgb_validator, fuzz::SampleTgb(), "team-a",
+  (void)admission::EvaluateCreate(tgb_mutator.get(), *tgb_validator, fuzz::SampleTgb(), "team-a",
                                   snapshot);
   return 0;
 }

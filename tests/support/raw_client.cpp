@@ -19,6 +19,7 @@
 #include <cstring>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 
 #include "support/test_pki.hpp"
 
@@ -26,22 +27,37 @@ namespace albwebhook::testing {
 
 using Clock = std::chrono::steady_clock;
 
-ClientContext::ClientContext(const std::vector<std::string>& ca_files,
-                             const std::string& client_cert, const std::string& client_key)
-    : ctx_(SSL_CTX_new(TLS_client_method())) {
+ClientContext::ClientContext(const TlsOptions& options) : ctx_(SSL_CTX_new(TLS_client_method())) {
   // SSL_write on a socket the server has closed must fail with EPIPE, not kill the test.
   ::signal(SIGPIPE, SIG_IGN);
-  SSL_CTX_set_min_proto_version(ctx_, TLS1_2_VERSION);
+  SSL_CTX_set_min_proto_version(ctx_,
+                                options.min_version != 0 ? options.min_version : TLS1_2_VERSION);
+  if (options.max_version != 0) SSL_CTX_set_max_proto_version(ctx_, options.max_version);
+  if (!options.tls12_ciphers.empty()) SSL_CTX_set_cipher_list(ctx_, options.tls12_ciphers.c_str());
   SSL_CTX_set_mode(ctx_, SSL_MODE_RELEASE_BUFFERS);
-  for (const auto& ca : ca_files) SSL_CTX_load_verify_locations(ctx_, ca.c_str(), nullptr);
+  for (const auto& ca : options.ca_files) SSL_CTX_load_verify_locations(ctx_, ca.c_str(), nullptr);
   SSL_CTX_set_verify(ctx_, SSL_VERIFY_PEER, nullptr);
-  static const unsigned char kAlpn[] = {8, 'h', 't', 't', 'p', '/', '1', '.', '1'};
-  SSL_CTX_set_alpn_protos(ctx_, kAlpn, sizeof(kAlpn));
-  if (!client_cert.empty()) {
-    SSL_CTX_use_certificate_chain_file(ctx_, client_cert.c_str());
-    SSL_CTX_use_PrivateKey_file(ctx_, client_key.c_str(), SSL_FILETYPE_PEM);
+  if (!options.alpn.empty()) {
+    std::string wire;
+    for (const auto& p : options.alpn) wire += static_cast<char>(p.size()) + p;
+    SSL_CTX_set_alpn_protos(ctx_, reinterpret_cast<const unsigned char*>(wire.data()),
+                            static_cast<unsigned>(wire.size()));
+  }
+  if (!options.client_cert.empty()) {
+    SSL_CTX_use_certificate_chain_file(ctx_, options.client_cert.c_str());
+    SSL_CTX_use_PrivateKey_file(ctx_, options.client_key.c_str(), SSL_FILETYPE_PEM);
   }
 }
+
+ClientContext::ClientContext(const std::vector<std::string>& ca_files,
+                             const std::string& client_cert, const std::string& client_key)
+    : ClientContext([&] {
+        TlsOptions o;
+        o.ca_files = ca_files;
+        o.client_cert = client_cert;
+        o.client_key = client_key;
+        return o;
+      }()) {}
 
 ClientContext::~ClientContext() { SSL_CTX_free(ctx_); }
 
@@ -67,6 +83,15 @@ std::unique_ptr<RawConn> RawConn::Dial(std::uint16_t port, std::chrono::millisec
     return nullptr;
   }
   return std::unique_ptr<RawConn>(new RawConn(fd, io_timeout));
+}
+
+std::unique_ptr<RawConn> RawConn::DialTls(std::uint16_t port, const ClientContext& ctx,
+                                          std::string* error,
+                                          std::chrono::milliseconds io_timeout) {
+  auto conn = Dial(port, io_timeout);
+  *error = conn ? conn->StartTls(ctx) : "connect refused";
+  if (!error->empty()) return nullptr;
+  return conn;
 }
 
 RawConn::~RawConn() {
@@ -162,6 +187,13 @@ std::optional<RawResponse> RawConn::ReadResponse() {
   return r;
 }
 
+RawResponse RawConn::Post(std::string_view target, std::string_view body) {
+  if (!Write(PostBytes(target, body))) throw std::runtime_error("cannot write the request");
+  auto response = ReadResponse();
+  if (!response) throw std::runtime_error("no answer");
+  return *response;
+}
+
 bool RawConn::ReadsEof() {
   if (!in_.empty()) return false;
   char byte = 0;
@@ -198,6 +230,13 @@ std::string RawConn::PeerFingerprint() const {
   return hex;
 }
 
+std::string RawConn::NegotiatedAlpn() const {
+  const unsigned char* data = nullptr;
+  unsigned int len = 0;
+  if (ssl_ != nullptr) SSL_get0_alpn_selected(ssl_, &data, &len);
+  return std::string(reinterpret_cast<const char*>(data), len);
+}
+
 std::string PostBytes(std::string_view target, std::string_view body, bool close) {
   std::string out = "POST ";
   out += target;
@@ -206,6 +245,27 @@ std::string PostBytes(std::string_view target, std::string_view body, bool close
   out += close ? "\r\nConnection: close\r\n\r\n" : "\r\n\r\n";
   out += body;
   return out;
+}
+
+std::string PostHead(std::string_view target, std::string_view framing) {
+  std::string out = "POST ";
+  out += target;
+  out += " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n";
+  out += framing;
+  out += "\r\n";
+  return out;
+}
+
+RawResponse PlainRequest(std::uint16_t port, const std::string& method, const std::string& target) {
+  auto conn = RawConn::Dial(port);
+  if (!conn) throw std::runtime_error("connect refused");
+  const bool has_body = method == "POST" || method == "PUT" || method == "PATCH";
+  if (!conn->Write(method + " " + target + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n" +
+                   (has_body ? "Content-Length: 0\r\n" : "") + "\r\n"))
+    throw std::runtime_error("cannot write the request");
+  auto response = conn->ReadResponse();
+  if (!response) throw std::runtime_error("no answer");
+  return *response;
 }
 
 long VmRssKib(pid_t pid) {
@@ -326,10 +386,9 @@ void LoadGenerator::Worker(int index) {
       if (::poll(&p, 1, 0) > 0) conn.reset();  // closed (or closing) while idle
     }
     if (!conn) {
-      conn = RawConn::Dial(options_.port, options_.io_timeout);
-      std::string err = conn ? conn->StartTls(*options_.ctx) : "connect refused";
-      if (!err.empty()) {
-        conn.reset();
+      std::string err;
+      conn = RawConn::DialTls(options_.port, *options_.ctx, &err, options_.io_timeout);
+      if (!conn) {
         if (options_.tolerate_refused_connections) {
           ++refused_;
           std::this_thread::sleep_for(std::chrono::milliseconds(1));

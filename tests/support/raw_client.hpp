@@ -1,10 +1,11 @@
 #pragma once
 
-// Low-level clients for hostile-input, fault and soak tests: a blocking TCP/TLS connection on a
-// raw file descriptor (so tests can write bytes below TLS: garbage before the handshake,
-// truncated records), sharing one client SSL_CTX across thousands of connections (so the
-// client side of a 1 000-connection test stays small), a load generator, and helpers to read
-// a process's RSS and to run the server in a forked child (so its memory is measured alone).
+// The test client, for every transport test: a blocking TCP/TLS connection on a raw file
+// descriptor (so tests can write bytes below TLS: garbage before the handshake, truncated
+// records), sharing one client SSL_CTX across thousands of connections (so the client side of
+// a 1 000-connection test stays small), plain HTTP for the metrics port, a load generator, and
+// helpers to read a process's RSS and to run the server in a forked child (so its memory is
+// measured alone).
 #include <sys/types.h>
 
 #include <atomic>
@@ -25,9 +26,22 @@ typedef struct ssl_st SSL;
 
 namespace albwebhook::testing {
 
-/// One client SSL_CTX (TLS 1.2+, ALPN http/1.1, verifies "localhost" against the CA files).
+/// What a client offers in its handshakes.
+struct TlsOptions {
+  std::vector<std::string> ca_files;
+  std::string client_cert;  // optional
+  std::string client_key;
+  std::vector<std::string> alpn{"http/1.1"};
+  int min_version = 0;        // e.g. TLS1_VERSION; 0 = TLS 1.2
+  int max_version = 0;        // 0 = the library's highest
+  std::string tls12_ciphers;  // optional cipher list for TLS <= 1.2
+};
+
+/// One client SSL_CTX (by default TLS 1.2+, ALPN http/1.1; verifies "localhost" against the CA
+/// files).
 class ClientContext {
  public:
+  explicit ClientContext(const TlsOptions& options);
   explicit ClientContext(const std::vector<std::string>& ca_files,
                          const std::string& client_cert = "", const std::string& client_key = "");
   ~ClientContext();
@@ -52,6 +66,10 @@ class RawConn {
   /// nullptr when the TCP connect fails. io_timeout bounds every read and write.
   static std::unique_ptr<RawConn> Dial(
       std::uint16_t port, std::chrono::milliseconds io_timeout = std::chrono::seconds(10));
+  /// Dial and StartTls: nullptr, and the reason in *error, when either fails.
+  static std::unique_ptr<RawConn> DialTls(
+      std::uint16_t port, const ClientContext& ctx, std::string* error,
+      std::chrono::milliseconds io_timeout = std::chrono::seconds(10));
   ~RawConn();
   RawConn(const RawConn&) = delete;
   RawConn& operator=(const RawConn&) = delete;
@@ -64,6 +82,9 @@ class RawConn {
   bool WriteBelowTls(std::string_view bytes);
   /// Reads one HTTP/1.1 response (Content-Length framed). nullopt on EOF/error/timeout first.
   std::optional<RawResponse> ReadResponse();
+  /// One POST (PostBytes) and its answer; throws std::runtime_error when the request cannot be
+  /// written or no answer comes.
+  RawResponse Post(std::string_view target, std::string_view body);
   /// True when the peer closed (EOF, reset, TLS alert) before io_timeout without sending data.
   bool ReadsEof();
   /// Reads raw bytes (alerts, anything) until the peer closes: true on EOF or reset, false when
@@ -72,6 +93,7 @@ class RawConn {
   /// Half-closes the sending side of the TCP socket.
   void ShutdownWrite();
   std::string PeerFingerprint() const;
+  std::string NegotiatedAlpn() const;
   int fd() const { return fd_; }
 
  private:
@@ -85,6 +107,13 @@ class RawConn {
 
 /// "POST target HTTP/1.1" with Host, Content-Type application/json, Content-Length.
 std::string PostBytes(std::string_view target, std::string_view body, bool close = false);
+/// The head of such a POST whose framing is `framing` ("Content-Length: 8388608\r\n", or
+/// "Transfer-Encoding: chunked\r\n", plus any other header lines): no body.
+std::string PostHead(std::string_view target, std::string_view framing);
+
+/// One plain-HTTP request (no body, Connection: close) to 127.0.0.1:port, e.g. the metrics
+/// listener; throws std::runtime_error when it cannot connect or no answer comes.
+RawResponse PlainRequest(std::uint16_t port, const std::string& method, const std::string& target);
 
 /// VmRSS of a process in KiB (0 = this process); -1 when unreadable.
 long VmRssKib(pid_t pid = 0);

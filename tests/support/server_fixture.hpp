@@ -1,8 +1,8 @@
 #pragma once
 
-// The in-process server fixture shared by the hostile-input and fault integration suites (the
-// same pattern as ServerTest in server_integration_test.cpp): real TLS on 127.0.0.1 with port
-// 0, timeouts shrunk through the ServeConfig.
+// The servers the integration suites run: the in-process server (LiveServerTest: real TLS on
+// 127.0.0.1 with port 0, timeouts shrunk through the ServeConfig) and the alb-webhook binary
+// in a child process (LiveBinary).
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -10,11 +10,12 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "albwebhook/app/app.hpp"
 #include "support/raw_client.hpp"
+#include "support/review_builder.hpp"
 #include "support/test_pki.hpp"
-#include "support/tls_client.hpp"
 
 namespace albwebhook::testing {
 
@@ -24,34 +25,6 @@ inline constexpr const char* kValidateIngressPath = "/validate-networking-v1-ing
 inline constexpr const char* kMutateIngressPath = "/mutate-networking-v1-ingress";
 inline constexpr const char* kValidateTgbPath =
     "/validate-elbv2-k8s-aws-v1beta1-targetgroupbinding";
-
-/// An AdmissionReview (v1, CREATE) of an Ingress of class alb with the given scheme.
-inline nlohmann::json IngressReviewJson(const std::string& uid,
-                                        const std::string& scheme = "internal",
-                                        const std::string& ns = "team-a") {
-  using nlohmann::json;
-  json object = {{"apiVersion", "networking.k8s.io/v1"},
-                 {"kind", "Ingress"},
-                 {"metadata",
-                  {{"name", "web"},
-                   {"namespace", ns},
-                   {"annotations", {{"alb.ingress.kubernetes.io/scheme", scheme}}}}},
-                 {"spec", {{"ingressClassName", "alb"}, {"rules", json::array()}}}};
-  return {{"apiVersion", "admission.k8s.io/v1"},
-          {"kind", "AdmissionReview"},
-          {"request",
-           {{"uid", uid},
-            {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
-            {"resource",
-             {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
-            {"name", "web"},
-            {"namespace", ns},
-            {"operation", "CREATE"},
-            {"userInfo", {{"username", "alice"}}},
-            {"object", object},
-            {"oldObject", nullptr},
-            {"dryRun", false}}}};
-}
 
 /// Polls `pred` every 5 ms until true or `limit` passes (bounded; no fixed sleeps).
 template <typename Pred>
@@ -64,7 +37,6 @@ bool WaitUntil(Pred pred, std::chrono::milliseconds limit = 5000ms) {
   return pred();
 }
 
-/// Value of the sample `series` (name plus labels as rendered) in a scrape; -1 when absent.
 // A valid review padded (in request.options, which no rule reads) to exactly `size` bytes.
 inline std::string ReviewOfExactSize(const std::string& uid, std::size_t size) {
   nlohmann::json review = IngressReviewJson(uid);
@@ -76,6 +48,7 @@ inline std::string ReviewOfExactSize(const std::string& uid, std::size_t size) {
   return body;
 }
 
+/// Value of the sample `series` (name plus labels as rendered) in a scrape; -1 when absent.
 inline double SampleValue(const std::string& scrape, const std::string& series) {
   const auto pos = scrape.find("\n" + series + " ");
   if (pos == std::string::npos) return -1;
@@ -138,13 +111,21 @@ class LiveServerTest : public ::testing::Test {
 
   /// A TLS connection through the shared client context; fails the test when it cannot.
   std::unique_ptr<RawConn> Open(std::chrono::milliseconds io_timeout = 10s) {
-    auto c = RawConn::Dial(server_->webhook_port(), io_timeout);
-    EXPECT_NE(c, nullptr) << "connect refused";
-    if (!c) return nullptr;
-    const std::string err = c->StartTls(*ctx_);
+    return Open(*ctx_, io_timeout);
+  }
+  std::unique_ptr<RawConn> Open(const ClientContext& ctx,
+                                std::chrono::milliseconds io_timeout = 10s) {
+    std::string err;
+    auto c = RawConn::DialTls(server_->webhook_port(), ctx, &err, io_timeout);
     EXPECT_EQ(err, "");
-    if (!err.empty()) return nullptr;
     return c;
+  }
+
+  /// The handshake error of a new connection with these client settings ("" when it succeeds).
+  std::string HandshakeError(const TlsOptions& options) {
+    std::string err;
+    RawConn::DialTls(server_->webhook_port(), ClientContext(options), &err);
+    return err;
   }
 
   /// A fresh connection, one valid request: the server still serves (status 200, uid echoed).
@@ -165,5 +146,29 @@ class LiveServerTest : public ::testing::Test {
   std::thread thread_;
   std::unique_ptr<ClientContext> ctx_;
 };
+
+#ifdef ALBWEBHOOK_BINARY
+/// The alb-webhook binary serving with a fresh PKI from a temporary directory (`--cert-dir`
+/// first, then `args`), its log in dir/log.txt. `server` is nullptr when it did not start;
+/// the directory goes with the object.
+struct LiveBinary {
+  LiveBinary(const std::string& name, std::vector<std::string> args)
+      : dir(MakeTempDir(name)), pki(MakePki(dir)), log(dir + "/log.txt") {
+    args.insert(args.begin(), {"--cert-dir", dir});
+    server = BinaryServer::Start(ALBWEBHOOK_BINARY, args, log);
+  }
+  ~LiveBinary() {
+    server.reset();
+    std::filesystem::remove_all(dir);
+  }
+  LiveBinary(const LiveBinary&) = delete;
+  LiveBinary& operator=(const LiveBinary&) = delete;
+
+  std::string dir;
+  Pki pki;
+  std::string log;
+  std::unique_ptr<BinaryServer> server;
+};
+#endif
 
 }  // namespace albwebhook::testing

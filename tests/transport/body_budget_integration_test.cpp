@@ -19,9 +19,8 @@ constexpr std::size_t kKiB = 1024;
 constexpr std::size_t kMiB = 1024 * kKiB;
 
 std::string PostHeader(std::size_t content_length, const std::string& extra = "") {
-  return "POST " + std::string(kValidateIngressPath) +
-         " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: " +
-         std::to_string(content_length) + "\r\n" + extra + "\r\n";
+  return PostHead(kValidateIngressPath,
+                  "Content-Length: " + std::to_string(content_length) + "\r\n" + extra);
 }
 
 class BodyBudgetTest : public LiveServerTest {

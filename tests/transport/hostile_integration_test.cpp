@@ -52,6 +52,27 @@ class HostileTest : public LiveServerTest {
   }
 
   double Panics() { return Metric("alb_webhook_panics_total"); }
+
+  // After a warm-up request: this process's RSS, and a connection that has sent the head of a
+  // POST framed by `framing` (nullptr when it could not).
+  struct Upload {
+    long rss_before;
+    std::unique_ptr<RawConn> conn;
+  };
+  Upload StartUpload(const std::string& framing) {
+    ExpectStillServing("warm-up");
+    Upload u{VmRssKib(), Open(3s)};
+    if (u.conn && !u.conn->Write(PostHead(kValidateIngressPath, framing))) u.conn.reset();
+    return u;
+  }
+
+  // Writes `piece` (standing for 1 MiB of body) until the server stops taking it or 100 MiB
+  // are written; the MiB written.
+  static std::size_t WriteUntilRefused(RawConn& c, const std::string& piece) {
+    std::size_t written = 0;
+    while (written < 100 * kMiB && c.Write(piece)) written += kMiB;
+    return written;
+  }
 };
 
 // --- body size ---------------------------------------------------------------------------------
@@ -82,10 +103,8 @@ TEST_F(HostileTest, BodyOneByteOverTheLimitIsRefusedFromItsHeader) {
   Start();
   for (std::size_t length : {config_.max_body_bytes + 1, 8 * kMiB}) {
     auto c = Open();
-    ASSERT_TRUE(
-        c->Write("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
-                 "Content-Type: application/json\r\nContent-Length: " +
-                 std::to_string(length) + "\r\n\r\n"));
+    ASSERT_TRUE(c->Write(
+        PostHead(kValidateIngressPath, "Content-Length: " + std::to_string(length) + "\r\n")));
     auto r = c->ReadResponse();  // no body byte was sent
     ASSERT_TRUE(r.has_value()) << length;
     EXPECT_EQ(r->status, 413);
@@ -100,23 +119,16 @@ TEST_F(HostileTest, BodyOneByteOverTheLimitIsRefusedFromItsHeader) {
 // instead of reading the body, and its memory does not grow by the body size.
 TEST_F(HostileTest, Body100MiBIsRefusedWithoutBeingReadOrBuffered) {
   Start();
-  ExpectStillServing("warm-up");
-  const long rss_before = VmRssKib();
-  auto c = Open(3s);
-  ASSERT_TRUE(
-      c->Write("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
-               "Content-Type: application/json\r\nContent-Length: " +
-               std::to_string(100 * kMiB) + "\r\n\r\n"));
+  auto [rss_before, c] = StartUpload("Content-Length: " + std::to_string(100 * kMiB) + "\r\n");
+  ASSERT_NE(c, nullptr);
   auto r = c->ReadResponse();
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->status, 413);
   EXPECT_TRUE(r->close);
-  const std::string chunk(kMiB, 'x');
-  std::size_t written = 0;
   // Send the body anyway: the server must not read it (it closes), so writing fails long
   // before 100 MiB.
   const auto start = Clock::now();
-  while (written < 100 * kMiB && c->Write(chunk)) written += kMiB;
+  const std::size_t written = WriteUntilRefused(*c, std::string(kMiB, 'x'));
   const auto took = Clock::now() - start;
   EXPECT_LT(written, 32 * kMiB) << "the server kept reading a refused body";
   EXPECT_LT(took, 5s);
@@ -131,15 +143,9 @@ TEST_F(HostileTest, Body100MiBIsRefusedWithoutBeingReadOrBuffered) {
 
 TEST_F(HostileTest, Chunked100MiBIsCutAtTheLimit) {
   Start();
-  ExpectStillServing("warm-up");
-  const long rss_before = VmRssKib();
-  auto c = Open(3s);
-  ASSERT_TRUE(
-      c->Write("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
-               "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"));
-  const std::string chunk = "100000\r\n" + std::string(kMiB, 'x') + "\r\n";
-  std::size_t written = 0;
-  while (written < 100 * kMiB && c->Write(chunk)) written += kMiB;
+  auto [rss_before, c] = StartUpload("Transfer-Encoding: chunked\r\n");
+  ASSERT_NE(c, nullptr);
+  const std::size_t written = WriteUntilRefused(*c, "100000\r\n" + std::string(kMiB, 'x') + "\r\n");
   EXPECT_LT(written, 32 * kMiB);
   auto r = c->ReadResponse();
   ASSERT_TRUE(r.has_value());
@@ -283,15 +289,16 @@ TEST_F(HostileTest, NumbersOutOfRangeAreAnsweredNeverCrash) {
             n + R"(}],"targetGroupStickinessConfig":{"enabled":true,"durationSeconds":)" + n +
             "}}}";
     // TargetGroupBinding service port.
-    json tgb = ingress;
-    tgb["request"]["uid"] = "tgb-" + n;
-    tgb["request"]["kind"] = {
-        {"group", "elbv2.k8s.aws"}, {"version", "v1beta1"}, {"kind", "TargetGroupBinding"}};
-    tgb["request"]["object"] = json::parse(
-        R"({"apiVersion":"elbv2.k8s.aws/v1beta1","kind":"TargetGroupBinding","metadata":{"name":"web","namespace":"team-a"},)"
-        R"("spec":{"serviceRef":{"name":"web","port":)" +
-        n +
-        R"(},"targetGroupARN":"arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067","targetType":"ip"}})");
+    const json tgb =
+        ReviewBuilder()
+            .Uid("tgb-" + n)
+            .Kind("elbv2.k8s.aws", "v1beta1", "TargetGroupBinding")
+            .Object(json::parse(
+                R"({"apiVersion":"elbv2.k8s.aws/v1beta1","kind":"TargetGroupBinding","metadata":{"name":"web","namespace":"team-a"},)"
+                R"("spec":{"serviceRef":{"name":"web","port":)" +
+                n +
+                R"(},"targetGroupARN":"arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067","targetType":"ip"}})"))
+            .Json();
     for (const auto& [path, review] :
          {std::pair{std::string(kValidateIngressPath), ingress},
           std::pair{std::string(kMutateIngressPath), ingress},
@@ -421,12 +428,15 @@ TEST_F(HostileTest, EveryFieldWithEveryWrongType) {
       if (p.empty()) continue;
       for (const auto& w : wrong) {
         for (const std::string op : {"CREATE", "UPDATE"}) {
-          json review = IngressReviewJson("obj");
-          review["request"]["kind"] = t.kind;
-          review["request"]["operation"] = op;
-          review["request"]["object"] = t.object;
-          review["request"]["object"][p] = w;
-          if (op == "UPDATE") review["request"]["oldObject"] = review["request"]["object"];
+          json object = t.object;
+          object[p] = w;
+          const json review = ReviewBuilder()
+                                  .Uid("obj")
+                                  .Kind(t.kind)
+                                  .Operation(op)
+                                  .Object(object)
+                                  .OldObject(op == "UPDATE" ? object : json(nullptr))
+                                  .Json();
           for (const char* target : {t.validate, t.mutate}) {
             ASSERT_TRUE(conn->Write(PostBytes(target, review.dump())));
             auto r = conn->ReadResponse();
@@ -641,8 +651,9 @@ std::vector<std::unique_ptr<RawConn>> OpenIdlePool(std::uint16_t port, const Cli
                                                    int n) {
   std::vector<std::unique_ptr<RawConn>> pool;
   for (int i = 0; i < n; ++i) {
-    auto c = RawConn::Dial(port, 5s);
-    if (!c || !c->StartTls(ctx).empty()) break;
+    std::string err;
+    auto c = RawConn::DialTls(port, ctx, &err, 5s);
+    if (!c) break;
     if (!c->Write(PostBytes(kValidateIngressPath, IngressReviewJson("idle").dump()))) break;
     auto r = c->ReadResponse();
     if (!r || r->status != 200) break;
@@ -735,13 +746,10 @@ TEST_F(HostileTest, ThousandIdleConnectionsAndSlowlorisDoNotStarveService) {
 // 1 000 idle keep-alive TLS connections, each served once. Reported in SECURITY.md.
 TEST(BinaryHostileTest, IdleConnectionMemoryIsBounded) {
   RaiseFileLimit(8192);
-  const std::string dir = MakeTempDir("albwebhook-idle");
-  const Pki pki = MakePki(dir);
-  auto server = BinaryServer::Start(
-      ALBWEBHOOK_BINARY, {"--cert-dir", dir, "--threads", "1", "--shutdown-grace", "50ms"},
-      dir + "/log.txt");
-  ASSERT_NE(server, nullptr);
-  ClientContext ctx({pki.ca_cert});
+  LiveBinary bin("albwebhook-idle", {"--threads", "1", "--shutdown-grace", "50ms"});
+  ASSERT_NE(bin.server, nullptr);
+  BinaryServer* server = bin.server.get();
+  ClientContext ctx({bin.pki.ca_cert});
   auto open_count = [&] {
     return SampleValue(PlainRequest(server->metrics_port(), "GET", "/metrics").body,
                        "alb_webhook_connections_open");
@@ -767,7 +775,6 @@ TEST(BinaryHostileTest, IdleConnectionMemoryIsBounded) {
   ASSERT_TRUE(WaitUntil([&] { return open_count() == 0; }));
   std::printf("after closing them: RSS %ld KiB\n", VmRssKib(server->pid()));
   EXPECT_EQ(server->Stop(SIGTERM), 0);
-  std::filesystem::remove_all(dir);
 }
 
 TEST_F(HostileTest, ConnectionFloodBeyondTheCapIsClosedAndCounted) {
@@ -785,8 +792,8 @@ TEST_F(HostileTest, ConnectionFloodBeyondTheCapIsClosedAndCounted) {
   // 200 more: each accepted by the kernel, then closed by the server without a handshake.
   int refused = 0;
   for (int i = 0; i < 200; ++i) {
-    auto c = RawConn::Dial(server_->webhook_port(), 3s);
-    if (c == nullptr || !c->StartTls(*ctx_).empty()) ++refused;
+    std::string err;
+    if (RawConn::DialTls(server_->webhook_port(), *ctx_, &err, 3s) == nullptr) ++refused;
   }
   EXPECT_EQ(refused, 200);
   EXPECT_TRUE(WaitUntil([&] { return Metric("alb_webhook_connections_rejected_total") == 200; }))

@@ -145,27 +145,22 @@ TEST_F(SecurityTest, MutualTlsRefusalsNeverReachAHandler) {
 // runs, its stderr is captured, and requests carrying a marker everywhere a user can put text
 // (object, oldObject, user name, malformed JSON around the marker, a key file) are sent.
 TEST(BinarySecurityTest, NoObjectBodiesUserNamesOrKeysInInfoLogs) {
-  const std::string dir = MakeTempDir("albwebhook-logs");
-  const Pki pki = MakePki(dir);
-  const std::string log = dir + "/log.txt";
-  auto server = BinaryServer::Start(
-      ALBWEBHOOK_BINARY,
-      {"--cert-dir", dir, "--shutdown-grace", "50ms", "--threads", "1", "--log-level", "info"},
-      log);
-  ASSERT_NE(server, nullptr);
+  LiveBinary bin("albwebhook-logs",
+                 {"--shutdown-grace", "50ms", "--threads", "1", "--log-level", "info"});
+  ASSERT_NE(bin.server, nullptr);
+  BinaryServer* server = bin.server.get();
+  const std::string& log = bin.log;
   const std::uint16_t port = server->port();
   const std::string marker = "S3CR3T-MARKER";
-  json review = IngressReviewJson("logged-uid", "internet-facing");
-  auto& req = review["request"];
-  req["userInfo"] = {{"username", "user-" + marker}, {"groups", {"g-" + marker}}};
-  req["object"]["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"] = "bad-" + marker;
-  req["object"]["metadata"]["annotations"]["alb.ingress.kubernetes.io/auth-idp-oidc"] =
+  json object = AlbIngress("bad-" + marker);
+  object["metadata"]["annotations"]["alb.ingress.kubernetes.io/auth-idp-oidc"] =
       R"({"issuer":"https://x","clientSecret":")" + marker + R"("})";
-  req["object"]["metadata"]["labels"] = {{"k", marker}};
-  req["object"]["spec"]["rules"] = json::array({{{"host", marker + ".example.com"}}});
-  json update = review;
-  update["request"]["operation"] = "UPDATE";
-  update["request"]["oldObject"] = req["object"];
+  object["metadata"]["labels"] = {{"k", marker}};
+  object["spec"]["rules"] = json::array({{{"host", marker + ".example.com"}}});
+  ReviewBuilder builder;
+  builder.Uid("logged-uid").User("user-" + marker, {"g-" + marker}).Object(object);
+  const json review = builder.Json();
+  const json update = builder.Operation("UPDATE").OldObject(object).Json();
   std::string invalid_json = review.dump();  // a raw control character right after the marker
   invalid_json.replace(invalid_json.find("user-" + marker), 5 + marker.size(),
                        "user-" + marker + std::string(1, '\x01'));
@@ -176,9 +171,9 @@ TEST(BinarySecurityTest, NoObjectBodiesUserNamesOrKeysInInfoLogs) {
   json secret_kind = review;  // a Secret sent to the wrong webhook
   secret_kind["request"]["kind"] = {{"group", ""}, {"version", "v1"}, {"kind", "Secret"}};
   secret_kind["request"]["object"] = {{"kind", "Secret"}, {"data", {{"password", marker}}}};
-  ClientContext ctx({pki.ca_cert});
-  auto conn = RawConn::Dial(port);
-  ASSERT_EQ(conn->StartTls(ctx), "");
+  std::string err;
+  auto conn = RawConn::DialTls(port, ClientContext({bin.pki.ca_cert}), &err);
+  ASSERT_EQ(err, "");
   int answered = 0;
   for (const auto& [target, body] :
        std::vector<std::pair<std::string, std::string>>{{kValidateIngressPath, review.dump()},
@@ -195,7 +190,7 @@ TEST(BinarySecurityTest, NoObjectBodiesUserNamesOrKeysInInfoLogs) {
     ++answered;
   }
   // A key file carrying the marker: rejected on SIGHUP, and not echoed.
-  WriteFile(dir + "/tls.key",
+  WriteFile(bin.dir + "/tls.key",
             "-----BEGIN PRIVATE KEY-----\n" + marker + "\n-----END PRIVATE KEY-----\n");
   ASSERT_EQ(kill(server->pid(), SIGHUP), 0);
   ASSERT_TRUE(WaitUntil(
@@ -213,7 +208,6 @@ TEST(BinarySecurityTest, NoObjectBodiesUserNamesOrKeysInInfoLogs) {
     EXPECT_FALSE(json::parse(line, nullptr, false).is_discarded()) << line;
     EXPECT_LT(line.size(), 2048u) << line;
   }
-  std::filesystem::remove_all(dir);
 }
 
 TEST_F(SecurityTest, MetricsPortServesOnlyMetricsAndHealth) {

@@ -14,145 +14,68 @@
 
 #include "albwebhook/app/app.hpp"
 #include "albwebhook/transport/server.hpp"
-#include "support/test_pki.hpp"
-#include "support/tls_client.hpp"
+#include "support/server_fixture.hpp"
 
 namespace albwebhook::testing {
 namespace {
 
 using nlohmann::json;
 using Server = app::App;
-using ServerConfig = app::ServeConfig;
 using namespace std::chrono_literals;
 
-constexpr const char* kValidateIngress = "/validate-networking-v1-ingress";
-constexpr const char* kMutateIngress = "/mutate-networking-v1-ingress";
+constexpr const char* kValidateIngress = kValidateIngressPath;
+constexpr const char* kMutateIngress = kMutateIngressPath;
 
 std::string IngressReview(const std::string& api_version, const std::string& uid,
                           const std::string& scheme, const std::string& ingress_class = "alb") {
-  json object = {{"apiVersion", "networking.k8s.io/v1"},
-                 {"kind", "Ingress"},
-                 {"metadata",
-                  {{"name", "web"},
-                   {"namespace", "team-a"},
-                   {"annotations", {{"alb.ingress.kubernetes.io/scheme", scheme}}}}},
-                 {"spec", {{"ingressClassName", ingress_class}, {"rules", json::array()}}}};
-  json review = {
-      {"apiVersion", api_version},
-      {"kind", "AdmissionReview"},
-      {"request",
-       {{"uid", uid},
-        {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
-        {"resource",
-         {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
-        {"name", "web"},
-        {"namespace", "team-a"},
-        {"operation", "CREATE"},
-        {"userInfo", {{"username", "alice"}}},
-        {"object", object},
-        {"oldObject", nullptr},
-        {"dryRun", false}}}};
-  return review.dump();
+  return ReviewBuilder()
+      .ApiVersion(api_version)
+      .Uid(uid)
+      .Object(AlbIngress(scheme, "team-a", ingress_class))
+      .Body();
 }
 
-// Polls `pred` every 5 ms until true or `limit` passes (bounded; no fixed sleeps).
-template <typename Pred>
-bool Eventually(Pred pred, std::chrono::milliseconds limit = 5000ms) {
-  const auto end = std::chrono::steady_clock::now() + limit;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return true;
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred();
+// The status of an allowed Ingress review (uid `uid`) posted on `c`.
+int PostAllowed(RawConn& c, const std::string& uid) {
+  return c.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", uid, "internal")).status;
 }
 
-// Value of a metric sample line `name{labels} value` in a scrape ("" labels = no braces).
-double MetricValue(const std::string& scrape, const std::string& series) {
-  const auto pos = scrape.find("\n" + series + " ");
-  if (pos == std::string::npos) return -1;
-  return std::stod(scrape.substr(pos + series.size() + 2));
-}
-
-class ServerTest : public ::testing::Test {
+class ServerTest : public LiveServerTest {
  protected:
-  void SetUp() override {
-    dir_ = MakeTempDir("albwebhook-it");
-    pki_ = MakePki(dir_ + "/pki");
-    config_.listen = "127.0.0.1:0";
-    config_.metrics_listen = "127.0.0.1:0";
-    config_.cert_file = dir_ + "/serving/tls.crt";
-    config_.key_file = dir_ + "/serving/tls.key";
-    std::filesystem::create_directories(dir_ + "/serving");
-    InstallServingPair(pki_);
-    config_.threads = 2;
-    config_.shutdown_grace = 50ms;
-    config_.shutdown_margin = 2000ms;
-    config_.reload_interval = 3600s;  // tests call Reload() unless they test the poll
-  }
-
-  void TearDown() override {
-    Stop();
-    std::filesystem::remove_all(dir_);
-  }
-
   void InstallServingPair(const Pki& pki) {
-    WriteFile(config_.cert_file, ReadFile(pki.server_cert));
-    WriteFile(config_.key_file, ReadFile(pki.server_key));
+    LiveServerTest::InstallServingPair(pki.server_cert, pki.server_key);
   }
 
-  void Start() {
-    auto created = Server::Create(config_);
-    ASSERT_TRUE(created.has_value()) << created.error().message;
-    server_ = std::move(*created);
-    thread_ = std::thread([this] { server_->Run(); });
-    ASSERT_TRUE(Eventually([&] { return Metrics(); }));
+  // A client of this PKI's CA: its connection, or nullptr and the handshake error in *error.
+  std::unique_ptr<RawConn> ConnectTrusting(const Pki& pki, std::string* error) {
+    return RawConn::DialTls(server_->webhook_port(), ClientContext({pki.ca_cert}), error);
   }
 
-  void Stop() {
-    if (thread_.joinable()) {
-      server_->Shutdown();
-      thread_.join();
-    }
-  }
-
-  bool Metrics() {
-    try {
-      return PlainRequest(server_->metrics_port(), "GET", "/readyz").status == 200;
-    } catch (...) {
-      return false;
-    }
-  }
-
-  std::string Scrape() { return PlainRequest(server_->metrics_port(), "GET", "/metrics").body; }
-
-  TlsClientOptions ClientOptions(const Pki& pki) {
-    TlsClientOptions o;
-    o.ca_file = pki.ca_cert;
+  TlsOptions ClientOptions(const Pki& pki) {
+    TlsOptions o;
+    o.ca_files = {pki.ca_cert};
     return o;
   }
 
-  std::unique_ptr<TlsClient> Connected(const Pki& pki) {
-    auto c = std::make_unique<TlsClient>(ClientOptions(pki));
-    const auto err = c->Connect(server_->webhook_port());
-    EXPECT_EQ(err, "");
-    return c;
+  // The next answer on `c` (status 0, and a failure, when none comes).
+  static RawResponse Answer(RawConn& c) {
+    auto r = c.ReadResponse();
+    if (!r) {
+      ADD_FAILURE() << "no answer";
+      return {};
+    }
+    return *r;
   }
-
-  std::string dir_;
-  Pki pki_;
-  ServerConfig config_;
-  std::unique_ptr<Server> server_;
-  std::thread thread_;
 };
 
 TEST_F(ServerTest, AnswersV1AndV1beta1OnOneKeepAliveConnection) {
   Start();
-  auto client = Connected(pki_);
+  auto client = Open();
   EXPECT_EQ(client->NegotiatedAlpn(), "http/1.1");
   auto r1 = client->Post(std::string(kValidateIngress) + "?timeout=10s",
                          IngressReview("admission.k8s.io/v1", "uid-1", "internal"));
   EXPECT_EQ(r1.status, 200);
-  EXPECT_TRUE(r1.keep_alive);
+  EXPECT_FALSE(r1.close);
   EXPECT_EQ(r1.headers["content-type"], "application/json");
   EXPECT_EQ(
       json::parse(r1.body),
@@ -177,21 +100,21 @@ TEST_F(ServerTest, AnswersV1AndV1beta1OnOneKeepAliveConnection) {
             std::string::npos);
   const std::string scrape = Scrape();
   EXPECT_EQ(
-      MetricValue(
+      SampleValue(
           scrape,
           R"(alb_webhook_requests_total{code="200",webhook="/validate-networking-v1-ingress"})"),
       2);
   EXPECT_EQ(
-      MetricValue(
+      SampleValue(
           scrape,
           R"(alb_webhook_requests_total{code="403",webhook="/validate-networking-v1-ingress"})"),
       1);
-  EXPECT_EQ(MetricValue(scrape, "alb_webhook_connections_open"), 1);
+  EXPECT_EQ(SampleValue(scrape, "alb_webhook_connections_open"), 1);
 }
 
 TEST_F(ServerTest, MutatingAnswerCarriesPatch) {
   Start();
-  auto client = Connected(pki_);
+  auto client = Open();
   json review = json::parse(IngressReview("admission.k8s.io/v1", "uid-m", "internal"));
   auto& obj = review["request"]["object"];
   obj["spec"].erase("ingressClassName");
@@ -206,60 +129,51 @@ TEST_F(ServerTest, MutatingAnswerCarriesPatch) {
 
 TEST_F(ServerTest, UnknownPath404WrongMethod405) {
   Start();
-  auto c1 = Connected(pki_);
+  auto c1 = Open();
   EXPECT_EQ(c1->Post("/validate-v1-pod", "{}").status, 404);
-  auto c2 = Connected(pki_);
-  c2->SendRaw("GET /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n\r\n");
-  auto r = c2->ReadResponse();
+  auto c2 = Open();
+  ASSERT_TRUE(c2->Write("GET /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+  auto r = Answer(*c2);
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.headers["allow"], "POST");
 }
 
 TEST_F(ServerTest, MalformedBodyGets400ReviewAndServerKeepsServing) {
   Start();
-  auto client = Connected(pki_);
+  auto client = Open();
   auto r = client->Post(kValidateIngress, "{not json");
   EXPECT_EQ(r.status, 400);
   const json review = json::parse(r.body);
   EXPECT_EQ(review["kind"], "AdmissionReview");
   EXPECT_EQ(review["response"]["status"]["code"], 400);
-  auto again = Connected(pki_);
-  EXPECT_EQ(
-      again->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status,
-      200);
+  auto again = Open();
+  EXPECT_EQ(PostAllowed(*again, "u"), 200);
 }
 
 TEST_F(ServerTest, BodyOverLimitAnswered413WithoutReadingIt) {
   Start();
-  auto client = Connected(pki_);
+  auto client = Open();
   // Only the header is sent: the 413 proves the server did not wait to buffer 8 MiB.
-  client->SendRaw(
-      "POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
-      "Content-Type: application/json\r\nContent-Length: 8388608\r\n\r\n");
-  auto r = client->ReadResponse();
+  ASSERT_TRUE(client->Write(PostHead(kValidateIngress, "Content-Length: 8388608\r\n")));
+  auto r = Answer(*client);
   EXPECT_EQ(r.status, 413);
   EXPECT_EQ(json::parse(r.body)["response"]["status"]["code"], 413);
-  EXPECT_FALSE(r.keep_alive);
+  EXPECT_TRUE(r.close);
   // A chunked body that grows past the limit is cut off too.
-  auto chunked = Connected(pki_);
-  chunked->SendRaw(
-      "POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\n"
-      "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n");
+  auto chunked = Open();
+  ASSERT_TRUE(chunked->Write(PostHead(kValidateIngress, "Transfer-Encoding: chunked\r\n")));
   const std::string chunk(1024 * 1024, 'x');
   char size_line[32];
   std::snprintf(size_line, sizeof(size_line), "%zx\r\n", chunk.size());
   bool answered = false;
   for (int i = 0; i < 9 && !answered; ++i) {
-    try {
-      chunked->SendRaw(size_line + chunk + "\r\n");
-    } catch (const std::exception&) {
-      answered = true;  // the server answered and closed while we were still sending
-    }
+    // A failed write: the server answered and closed while we were still sending.
+    answered = !chunked->Write(size_line + chunk + "\r\n");
   }
-  auto r2 = chunked->ReadResponse();
+  auto r2 = Answer(*chunked);
   EXPECT_EQ(r2.status, 413);
   EXPECT_EQ(
-      MetricValue(
+      SampleValue(
           Scrape(),
           R"(alb_webhook_requests_total{code="413",webhook="/validate-networking-v1-ingress"})"),
       2);
@@ -268,7 +182,7 @@ TEST_F(ServerTest, BodyOverLimitAnswered413WithoutReadingIt) {
 TEST_F(ServerTest, BodyJustUnderLimitIsAccepted) {
   config_.max_body_bytes = 64 * 1024;
   Start();
-  auto client = Connected(pki_);
+  auto client = Open();
   json review = json::parse(IngressReview("admission.k8s.io/v1", "big", "internal"));
   std::string body = review.dump();
   review["request"]["object"]["metadata"]["labels"]["pad"] =
@@ -281,8 +195,8 @@ TEST_F(ServerTest, BodyJustUnderLimitIsAccepted) {
 TEST_F(ServerTest, SlowHeaderTimesOut) {
   config_.header_timeout = 200ms;
   Start();
-  auto client = Connected(pki_);
-  client->SendRaw("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: loc");
+  auto client = Open();
+  ASSERT_TRUE(client->Write("POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: loc"));
   // The server closes the connection once the header timeout passes (the read would fail with
   // a timeout after 10 s otherwise).
   EXPECT_TRUE(client->ReadsEof());
@@ -291,26 +205,21 @@ TEST_F(ServerTest, SlowHeaderTimesOut) {
 TEST_F(ServerTest, IdleKeepAliveConnectionClosedAfterIdleTimeout) {
   config_.idle_timeout = 200ms;
   Start();
-  auto client = Connected(pki_);
-  EXPECT_EQ(
-      client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status,
-      200);
+  auto client = Open();
+  EXPECT_EQ(PostAllowed(*client, "u"), 200);
   EXPECT_TRUE(client->ReadsEof());
 }
 
 TEST_F(ServerTest, CallerTimeoutIsHonoured) {
   config_.body_timeout = 60s;
   Start();
-  TlsClientOptions o = ClientOptions(pki_);
-  o.io_timeout = 10s;
-  TlsClient client(o);
-  ASSERT_EQ(client.Connect(server_->webhook_port()), "");
+  auto client = Open(10s);
+  ASSERT_NE(client, nullptr);
   // The caller will wait 1s (Go duration); the body never completes. The server must give up at
   // the caller's deadline, not at its own 60 s body timeout: the read would time out after 10 s.
-  client.SendRaw(
-      "POST /validate-networking-v1-ingress?timeout=1s HTTP/1.1\r\nHost: localhost\r\n"
-      "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{");
-  EXPECT_TRUE(client.ReadsEof());
+  ASSERT_TRUE(client->Write(
+      PostHead(std::string(kValidateIngress) + "?timeout=1s", "Content-Length: 100\r\n") + "{"));
+  EXPECT_TRUE(client->ReadsEof());
 }
 
 TEST_F(ServerTest, ParsesGoDurations) {
@@ -327,27 +236,23 @@ TEST_F(ServerTest, ParsesGoDurations) {
 
 TEST_F(ServerTest, CertificateHotReloadKeepsOpenConnections) {
   Start();
-  auto old_conn = Connected(pki_);
+  auto old_conn = Open();
   EXPECT_EQ(old_conn->PeerFingerprint(), CertFingerprintOfFile(pki_.server_cert));
-  EXPECT_EQ(old_conn->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "a", "internal"))
-                .status,
-            200);
+  EXPECT_EQ(PostAllowed(*old_conn, "a"), 200);
 
   const Pki next = MakePki(dir_ + "/pki2");
   InstallServingPair(next);
   server_->Reload();  // what SIGHUP does
-  ASSERT_TRUE(Eventually([&] {
-    TlsClient c(ClientOptions(next));
-    return c.Connect(server_->webhook_port()).empty() &&
-           c.PeerFingerprint() == CertFingerprintOfFile(next.server_cert);
+  ASSERT_TRUE(WaitUntil([&] {
+    std::string err;
+    auto c = ConnectTrusting(next, &err);
+    return c && c->PeerFingerprint() == CertFingerprintOfFile(next.server_cert);
   }));
   // The connection opened before the rotation still works.
-  EXPECT_EQ(old_conn->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "b", "internal"))
-                .status,
-            200);
+  EXPECT_EQ(PostAllowed(*old_conn, "b"), 200);
   const std::string scrape = Scrape();
-  EXPECT_EQ(MetricValue(scrape, R"(alb_webhook_certificate_reloads_total{result="success"})"), 2);
-  EXPECT_GT(MetricValue(scrape, "alb_webhook_certificate_expiry_timestamp_seconds"), 1.7e9);
+  EXPECT_EQ(SampleValue(scrape, R"(alb_webhook_certificate_reloads_total{result="success"})"), 2);
+  EXPECT_GT(SampleValue(scrape, "alb_webhook_certificate_expiry_timestamp_seconds"), 1.7e9);
 }
 
 TEST_F(ServerTest, CertificatePollPicksUpRotationWithoutSignal) {
@@ -355,9 +260,9 @@ TEST_F(ServerTest, CertificatePollPicksUpRotationWithoutSignal) {
   Start();
   const Pki next = MakePki(dir_ + "/pki2");
   InstallServingPair(next);
-  EXPECT_TRUE(Eventually([&] {
-    TlsClient c(ClientOptions(next));
-    return c.Connect(server_->webhook_port()).empty();
+  EXPECT_TRUE(WaitUntil([&] {
+    std::string err;
+    return ConnectTrusting(next, &err) != nullptr;
   }));
 }
 
@@ -367,109 +272,91 @@ TEST_F(ServerTest, BrokenOrMismatchedPairIsRejectedOldOneKeepsServing) {
   // Mismatched: new certificate with the old key.
   WriteFile(config_.cert_file, ReadFile(other.server_cert));
   server_->Reload();
-  ASSERT_TRUE(Eventually([&] {
-    return MetricValue(Scrape(), R"(alb_webhook_certificate_reloads_total{result="failure"})") == 1;
-  }));
-  auto c = Connected(pki_);
+  ASSERT_TRUE(WaitUntil(
+      [&] { return Metric(R"(alb_webhook_certificate_reloads_total{result="failure"})") == 1; }));
+  auto c = Open();
   EXPECT_EQ(c->PeerFingerprint(), CertFingerprintOfFile(pki_.server_cert));
   // Garbage.
   WriteFile(config_.cert_file, "not a certificate");
   server_->Reload();
-  ASSERT_TRUE(Eventually([&] {
-    return MetricValue(Scrape(), R"(alb_webhook_certificate_reloads_total{result="failure"})") == 2;
-  }));
-  auto c2 = Connected(pki_);
-  EXPECT_EQ(
-      c2->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "x", "internal")).status,
-      200);
+  ASSERT_TRUE(WaitUntil(
+      [&] { return Metric(R"(alb_webhook_certificate_reloads_total{result="failure"})") == 2; }));
+  auto c2 = Open();
+  EXPECT_EQ(PostAllowed(*c2, "x"), 200);
   EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/readyz").status, 200);
 }
 
 TEST_F(ServerTest, MutualTlsRequiresClientCertificate) {
   config_.client_ca_file = pki_.ca_cert;
   Start();
+  const std::string review = IngressReview("admission.k8s.io/v1", "u", "internal");
+  std::string err;
   // Without a client certificate: refused (TLS 1.3 reports it at the first read).
-  TlsClient anonymous(ClientOptions(pki_));
-  const std::string err = anonymous.Connect(server_->webhook_port());
-  if (err.empty()) {
-    EXPECT_ANY_THROW(
-        anonymous.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")));
+  if (auto anonymous = ConnectTrusting(pki_, &err)) {
+    EXPECT_ANY_THROW(anonymous->Post(kValidateIngress, review));
   }
   // With one signed by the CA: served.
-  TlsClientOptions o = ClientOptions(pki_);
-  o.client_cert = pki_.client_cert;
-  o.client_key = pki_.client_key;
-  TlsClient authenticated(o);
-  ASSERT_EQ(authenticated.Connect(server_->webhook_port()), "");
-  EXPECT_EQ(
-      authenticated.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal"))
-          .status,
-      200);
+  auto authenticated = Open(ClientContext({pki_.ca_cert}, pki_.client_cert, pki_.client_key));
+  ASSERT_NE(authenticated, nullptr);
+  EXPECT_EQ(authenticated->Post(kValidateIngress, review).status, 200);
   // Signed by another CA: refused.
   const Pki other = MakePki(dir_ + "/other");
-  TlsClientOptions bad = ClientOptions(pki_);
-  bad.client_cert = other.client_cert;
-  bad.client_key = other.client_key;
-  TlsClient stranger(bad);
-  if (stranger.Connect(server_->webhook_port()).empty()) {
-    EXPECT_ANY_THROW(
-        stranger.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")));
+  const ClientContext stranger({pki_.ca_cert}, other.client_cert, other.client_key);
+  if (auto c = RawConn::DialTls(server_->webhook_port(), stranger, &err)) {
+    EXPECT_ANY_THROW(c->Post(kValidateIngress, review));
   }
 }
 
 TEST_F(ServerTest, WithoutClientCaAnonymousClientsAreServed) {
   Start();
-  auto client = Connected(pki_);
-  EXPECT_EQ(
-      client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal")).status,
-      200);
+  auto client = Open();
+  EXPECT_EQ(PostAllowed(*client, "u"), 200);
 }
 
 TEST_F(ServerTest, RefusesOldTlsCbcSuitesAndH2OnlyAlpn) {
   Start();
-  TlsClientOptions tls11 = ClientOptions(pki_);
+  TlsOptions tls11 = ClientOptions(pki_);
   tls11.min_version = TLS1_VERSION;
   tls11.max_version = TLS1_1_VERSION;
   tls11.tls12_ciphers = "DEFAULT:@SECLEVEL=0";
-  EXPECT_NE(TlsClient(tls11).Connect(server_->webhook_port()), "");
-  TlsClientOptions cbc = ClientOptions(pki_);
+  EXPECT_NE(HandshakeError(tls11), "");
+  TlsOptions cbc = ClientOptions(pki_);
   cbc.max_version = TLS1_2_VERSION;
   cbc.tls12_ciphers = "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA";
-  EXPECT_NE(TlsClient(cbc).Connect(server_->webhook_port()), "");
-  TlsClientOptions h2 = ClientOptions(pki_);
+  EXPECT_NE(HandshakeError(cbc), "");
+  TlsOptions h2 = ClientOptions(pki_);
   h2.alpn = {"h2"};
-  EXPECT_NE(TlsClient(h2).Connect(server_->webhook_port()), "");
-  TlsClientOptions tls12 = ClientOptions(pki_);
+  EXPECT_NE(HandshakeError(h2), "");
+  TlsOptions tls12 = ClientOptions(pki_);
   tls12.max_version = TLS1_2_VERSION;
-  TlsClient ok(tls12);
-  EXPECT_EQ(ok.Connect(server_->webhook_port()), "");
-  EXPECT_GE(MetricValue(Scrape(), "alb_webhook_tls_handshake_failures_total"), 3);
+  EXPECT_EQ(HandshakeError(tls12), "");
+  EXPECT_GE(Metric("alb_webhook_tls_handshake_failures_total"), 3);
 }
 
 TEST_F(ServerTest, PolicyReloadGoodThenBad) {
   config_.policy_file = dir_ + "/policy.yaml";
   WriteFile(config_.policy_file, "ingress: {classNames: [alb]}\n");
   Start();
-  auto client = Connected(pki_);
+  auto client = Open();
   const std::string bad_scheme = IngressReview("admission.k8s.io/v1", "p", "public");
-  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"],
-            false);
+  auto allowed = [&] {
+    return json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"];
+  };
+  // Rewrites the policy and reloads until the reload `result` has been counted `count` times.
+  auto reload = [&](const std::string& policy, const std::string& result, double count) {
+    WriteFile(config_.policy_file, policy);
+    server_->Reload();
+    return WaitUntil([&] {
+      return Metric(R"(alb_webhook_policy_reloads_total{result=")" + result + R"("})") == count;
+    });
+  };
+  EXPECT_EQ(allowed(), false);
   // Good reload: class "alb" is no longer ours, so the same Ingress is allowed untouched.
-  WriteFile(config_.policy_file, "ingress: {classNames: [other]}\n");
-  server_->Reload();
-  ASSERT_TRUE(Eventually([&] {
-    return MetricValue(Scrape(), R"(alb_webhook_policy_reloads_total{result="success"})") == 2;
-  }));
-  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"],
-            true);
+  ASSERT_TRUE(reload("ingress: {classNames: [other]}\n", "success", 2));
+  EXPECT_EQ(allowed(), true);
   // Bad reload: kept the last good policy, counted.
-  WriteFile(config_.policy_file, "ingress: {classNames: [alb], nope: 1}\n");
-  server_->Reload();
-  ASSERT_TRUE(Eventually([&] {
-    return MetricValue(Scrape(), R"(alb_webhook_policy_reloads_total{result="failure"})") == 1;
-  }));
-  EXPECT_EQ(json::parse(client->Post(kValidateIngress, bad_scheme).body)["response"]["allowed"],
-            true);
+  ASSERT_TRUE(reload("ingress: {classNames: [alb], nope: 1}\n", "failure", 1));
+  EXPECT_EQ(allowed(), true);
 }
 
 TEST_F(ServerTest, BadPolicyAtStartupIsAnError) {
@@ -484,7 +371,7 @@ TEST_F(ServerTest, BadPolicyAtStartupIsAnError) {
 
 TEST_F(ServerTest, MetricsEndpointServesOnlyMetricsAndHealth) {
   Start();
-  auto client = Connected(pki_);
+  auto client = Open();
   client->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "u", "internal"));
   const auto metrics = PlainRequest(server_->metrics_port(), "GET", "/metrics");
   EXPECT_EQ(metrics.status, 200);
@@ -515,80 +402,45 @@ TEST_F(ServerTest, MetricsEndpointServesOnlyMetricsAndHealth) {
 TEST_F(ServerTest, DrainAnswersInFlightRequestWithConnectionClose) {
   config_.shutdown_grace = 300ms;
   Start();
-  auto idle = Connected(pki_);
-  EXPECT_EQ(
-      idle->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "0", "internal")).status,
-      200);
-  auto client = Connected(pki_);
+  auto idle = Open();
+  EXPECT_EQ(PostAllowed(*idle, "0"), 200);
+  auto client = Open();
   const std::string body = IngressReview("admission.k8s.io/v1", "inflight", "internal");
-  client->SendRaw(
-      "POST /validate-networking-v1-ingress HTTP/1.1\r\nHost: localhost\r\nContent-Type: "
-      "application/json\r\n"
-      "Content-Length: " +
-      std::to_string(body.size()) + "\r\n\r\n" + body.substr(0, 10));
+  const std::string request = PostBytes(kValidateIngress, body);
+  ASSERT_TRUE(client->Write(request.substr(0, request.size() - body.size() + 10)));
   server_->Shutdown();
-  ASSERT_TRUE(Eventually(
+  ASSERT_TRUE(WaitUntil(
       [&] { return PlainRequest(server_->metrics_port(), "GET", "/readyz").status == 503; }));
-  client->SendRaw(body.substr(10));
-  auto r = client->ReadResponse();
+  ASSERT_TRUE(client->Write(body.substr(10)));
+  auto r = Answer(*client);
   EXPECT_EQ(r.status, 200);
-  EXPECT_FALSE(r.keep_alive);
+  EXPECT_TRUE(r.close);
   EXPECT_EQ(r.headers["connection"], "close");
   EXPECT_EQ(json::parse(r.body)["response"]["uid"], "inflight");
   // A pooled idle connection gets its next answer with Connection: close too.
   auto r2 = idle->Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "1", "internal"));
   EXPECT_EQ(r2.status, 200);
-  EXPECT_FALSE(r2.keep_alive);
+  EXPECT_TRUE(r2.close);
   thread_.join();  // Run() returns once the grace period is over
 }
 
 TEST(BinaryTest, SigtermDrainsAndExitsZero) {
-  const std::string dir = MakeTempDir("albwebhook-bin");
-  const Pki pki = MakePki(dir);
-  const std::string log = dir + "/log.txt";
-  const pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    FILE* f = std::freopen(log.c_str(), "w", stderr);
-    (void)f;
-    execl(ALBWEBHOOK_BINARY, ALBWEBHOOK_BINARY, "serve", "--listen", "127.0.0.1:0",
-          "--metrics-listen", "127.0.0.1:0", "--cert-dir", dir.c_str(), "--shutdown-grace", "200ms",
-          "--threads", "2", static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // Wait for the "serving" line with the chosen ports.
-  std::uint16_t port = 0;
-  std::uint16_t metrics_port = 0;
-  ASSERT_TRUE(Eventually([&] {
-    const std::string text = ReadFile(log);
-    const auto pos = text.find("\"msg\":\"serving\"");
-    if (pos == std::string::npos) return false;
-    const json line = json::parse(text.substr(
-        text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1,
-        text.find('\n', pos) -
-            (text.rfind('\n', pos) == std::string::npos ? 0 : text.rfind('\n', pos) + 1)));
-    port = line["webhook_port"].get<std::uint16_t>();
-    metrics_port = line["metrics_port"].get<std::uint16_t>();
-    return true;
-  }));
-  TlsClientOptions o;
-  o.ca_file = pki.ca_cert;
-  TlsClient client(o);
-  ASSERT_EQ(client.Connect(port), "");
-  EXPECT_EQ(
-      client.Post(kValidateIngress, IngressReview("admission.k8s.io/v1", "bin", "internal")).status,
-      200);
-  ASSERT_EQ(kill(pid, SIGTERM), 0);
-  EXPECT_TRUE(
-      Eventually([&] { return PlainRequest(metrics_port, "GET", "/readyz").status == 503; }));
+  LiveBinary bin("albwebhook-bin", {"--shutdown-grace", "200ms", "--threads", "2"});
+  ASSERT_NE(bin.server, nullptr);
+  std::string err;
+  auto client = RawConn::DialTls(bin.server->port(), ClientContext({bin.pki.ca_cert}), &err);
+  ASSERT_EQ(err, "");
+  EXPECT_EQ(PostAllowed(*client, "bin"), 200);
+  ASSERT_EQ(kill(bin.server->pid(), SIGTERM), 0);
+  EXPECT_TRUE(WaitUntil(
+      [&] { return PlainRequest(bin.server->metrics_port(), "GET", "/readyz").status == 503; }));
   int status = 0;
-  ASSERT_TRUE(Eventually([&] { return waitpid(pid, &status, WNOHANG) == pid; }, 5000ms));
+  ASSERT_TRUE(WaitUntil([&] { return bin.server->Exited(&status); }, 5000ms));
   EXPECT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  const std::string text = ReadFile(log);
+  const std::string text = ReadFile(bin.log);
   EXPECT_NE(text.find("\"uid\":\"bin\""), std::string::npos);
   EXPECT_EQ(text.find("alice"), std::string::npos) << "no request bodies or users in info logs";
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

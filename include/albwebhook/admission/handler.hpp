@@ -45,7 +45,7 @@ std::unique_ptr<Handler> MakeMutatingHandler(std::shared_ptr<const rules::Mutato
                                              std::shared_ptr<const state::SnapshotSource> source);
 
 /// Runs `rules` on one object as a CREATE would, the way the server does: mutate, then validate
-/// the mutated object. Used by `alb-webhook check`.
+/// the mutated object (`mutator` may be null: a kind without defaults). Used by `alb-webhook check`.
 struct Evaluation {
   bool in_scope = true;
   bool allowed = true;
@@ -53,7 +53,7 @@ struct Evaluation {
   nlohmann::json patch = nlohmann::json::array();
   nlohmann::json mutated;
 };
-Evaluation EvaluateCreate(const rules::Mutator& mutator, const rules::Validator& validator,
+Evaluation EvaluateCreate(const rules::Mutator* mutator, const rules::Validator& validator,
                           const nlohmann::json& object, std::string_view ns,
                           const state::Snapshot& snapshot);
 

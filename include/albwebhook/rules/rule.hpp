@@ -106,6 +106,7 @@ class Mutator {
 struct KindRules {
   api::GroupVersionKind gvk;  // {"networking.k8s.io", "v1", "Ingress"}
   std::string resource;       // plural, as in a webhook rule: "ingresses"
+  bool namespaced = true;     // false: cluster-scoped (IngressClassParams)
   std::string validate_path;  // "" = no validating webhook
   std::string mutate_path;    // "" = no mutating webhook
   std::shared_ptr<const Validator> validator;  // set when validate_path is

@@ -134,6 +134,7 @@ std::unique_ptr<Validator> MakeIngressClassParamsValidator() {
 KindRules IngressClassParamsKindRules() {
   return KindRules{{"elbv2.k8s.aws", "v1beta1", "IngressClassParams"},
                    "ingressclassparams",
+                   /*namespaced=*/false,
                    std::string(kValidateIngressClassParamsPath),
                    "",
                    MakeIngressClassParamsValidator(),

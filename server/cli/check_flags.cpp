@@ -1,0 +1,80 @@
+// `alb-webhook check` flags: FILE arguments, --config, -o/--output, -n/--namespace, --help.
+#include "cli/check_flags.hpp"
+
+namespace albwebhook::cli::check {
+
+const char* const kUsage = R"(Usage: alb-webhook check [flags] FILE...
+
+Evaluates Ingress (networking.k8s.io/v1), TargetGroupBinding and IngressClassParams
+(elbv2.k8s.aws/v1beta1) manifests offline, each as a CREATE, with the same rules and policy as the webhook server,
+and prints each object's decision, violations, warnings and the patch it would apply.
+FILE is YAML (multi-document) or JSON, may hold Lists (List, IngressList, ...), may be a
+directory (its *.yaml, *.yml and *.json files) or - for standard input. Other kinds are
+skipped and counted.
+
+Flags:
+  --config FILE        policy file (YAML), as for serve --config (default: embedded policy)
+  -o, --output FORMAT  text or json (default text)
+  -n, --namespace NS   namespace of objects without metadata.namespace (default "default")
+  -h, --help           this text
+
+Exit status: 0 all allowed, 1 something denied, 2 bad input or config.
+)";
+
+ParseOutcome ParseFlags(const std::vector<std::string>& args, Options* options,
+                        std::string* error) {
+  bool only_files = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    std::string flag = args[i];
+    if (only_files || flag == "-" || !flag.starts_with("-")) {
+      options->files.push_back(flag);
+      continue;
+    }
+    if (flag == "--") {
+      only_files = true;
+      continue;
+    }
+    if (flag == "--help" || flag == "-h") return ParseOutcome::kHelp;
+    std::string value;
+    bool has_value = false;
+    if (const auto eq = flag.find('='); flag.starts_with("--") && eq != std::string::npos) {
+      value = flag.substr(eq + 1);
+      flag = flag.substr(0, eq);
+      has_value = true;
+    }
+    if (flag != "--config" && flag != "--output" && flag != "-o" && flag != "--namespace" &&
+        flag != "-n") {
+      *error = "unknown flag " + flag;
+      return ParseOutcome::kBad;
+    }
+    if (!has_value) {
+      if (i + 1 >= args.size()) {
+        *error = flag + " needs a value";
+        return ParseOutcome::kBad;
+      }
+      value = args[++i];
+    }
+    if (flag == "--config") {
+      options->config = value;
+    } else if (flag == "--output" || flag == "-o") {
+      if (value != "text" && value != "json") {
+        *error = flag + ": expected text or json";
+        return ParseOutcome::kBad;
+      }
+      options->json_output = value == "json";
+    } else {
+      if (value.empty()) {
+        *error = flag + ": expected a namespace name";
+        return ParseOutcome::kBad;
+      }
+      options->ns = value;
+    }
+  }
+  if (options->files.empty()) {
+    *error = "no FILE given (use - for standard input)";
+    return ParseOutcome::kBad;
+  }
+  return ParseOutcome::kRun;
+}
+
+}  // namespace albwebhook::cli::check

@@ -1,0 +1,23 @@
+// `alb-webhook check` flags (internal to the check command).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace albwebhook::cli::check {
+
+extern const char* const kUsage;
+
+struct Options {
+  std::string config;
+  bool json_output = false;
+  std::string ns = "default";
+  std::vector<std::string> files;
+};
+
+enum class ParseOutcome { kRun, kHelp, kBad };
+
+/// Fills *options from the arguments; kBad sets *error (without "error: ").
+ParseOutcome ParseFlags(const std::vector<std::string>& args, Options* options, std::string* error);
+
+}  // namespace albwebhook::cli::check

@@ -1,0 +1,45 @@
+// `alb-webhook check` evaluation: manifest files in, one Decision or Skip per object out
+// (internal to the check command).
+#pragma once
+
+#include <iosfwd>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "albwebhook/policy/policy.hpp"
+#include "albwebhook/rules/registry.hpp"
+#include "albwebhook/state/snapshot.hpp"
+#include "cli/check_flags.hpp"
+#include "cli/check_report.hpp"
+
+namespace albwebhook::cli::check {
+
+/// Evaluates every object of the files it is given, each as a CREATE, with the kinds of
+/// rules::AdmittedKinds() and the given policy; the Report prints.
+class Checker {
+ public:
+  Checker(const Options& options, const policy::Policy& policy, std::ostream& out,
+          std::ostream& err);
+
+  /// One file's text: its documents, List items expanded.
+  void File(const std::string& name, const std::string& text);
+  void Fail(const Location& loc, const std::string& message) { report_.Failed(loc, message); }
+  /// Prints the summary or report; returns the exit code.
+  int Finish() { return report_.Finish(); }
+
+ private:
+  void Document(const Location& loc, const nlohmann::json& doc);
+  void Object(const Location& loc, const nlohmann::json& object);
+  void Evaluate(const Location& loc, const nlohmann::json& original, const rules::KindRules& rules);
+  Skip SkipOf(const nlohmann::json& object) const;
+  bool NamesAdmittedKind(const std::string& kind) const;
+  std::string KindList(bool with_version, std::string_view last_joiner) const;
+
+  const Options& options_;
+  const state::Snapshot snapshot_;
+  const std::vector<rules::KindRules> kinds_;
+  Report report_;
+};
+
+}  // namespace albwebhook::cli::check
