@@ -5,6 +5,7 @@
 
 #include "albwebhook/cli/cli.hpp"
 #include "albwebhook/log/log.hpp"
+#include "albwebhook/util/duration.hpp"
 
 #ifndef ALBWEBHOOK_VERSION
 #define ALBWEBHOOK_VERSION "dev"
@@ -137,7 +138,7 @@ Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
     if (*counted || ApplyPathFlag(flag, val, &config, &files)) {
       continue;
     } else if (flag == "--shutdown-grace") {
-      const auto grace = transport::ParseGoDuration(val);
+      const auto grace = util::ParseGoDuration(val);
       if (grace.count() < 0)
         return Error{"--shutdown-grace: expected a duration such as 15s or 500ms"};
       config.shutdown_grace = grace;

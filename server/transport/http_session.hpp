@@ -1,7 +1,8 @@
 // The HTTP/1.1 request loop of a webhook connection, as a template on the connection type so that
-// the same code serves TLS connections (HttpsSession in server.cpp) and the in-memory streams of
-// the session fuzz target (tests/fuzz/http_session_fuzz.cpp). Internal: only those two include
-// it, which keeps Beast and Asio out of every other translation unit.
+// the same code serves TLS connections (HttpsSession in https_session.cpp) and the in-memory
+// streams of the session fuzz target (tests/fuzz/http_request_fuzz.cpp). Internal: only those two
+// include it. Its helpers: session_host.hpp (what sessions share with the server, the body budget)
+// and http_framing.hpp (target, parser errors, request-smuggling checks).
 //
 // HttpSession<Derived> is CRTP. Derived owns the stream and provides:
 //   Stream& stream();                         the byte stream (AsyncReadStream + AsyncWriteStream)
@@ -13,9 +14,7 @@
 #pragma once
 
 #include <algorithm>
-#include <atomic>
-#include <boost/asio.hpp>
-#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/error.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -25,157 +24,20 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "albwebhook/log/log.hpp"
 #include "albwebhook/metrics/metrics.hpp"
 #include "albwebhook/transport/route.hpp"
 #include "albwebhook/transport/server.hpp"
+#include "albwebhook/util/duration.hpp"
+#include "transport/http_framing.hpp"
+#include "transport/session_host.hpp"
 
 namespace albwebhook::transport::detail {
 
 namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
-
-/// What every session shares with its server: configuration, wiring (routes, metrics), and the
-/// counters the drain and the body budget read. Server::Impl is one; the fuzz target makes its own.
-struct SessionHost {
-  SessionHost(const ServerConfig& c, Wiring w)
-      : config(c), wiring(std::move(w)), metrics(wiring.metrics.get()) {}
-  SessionHost(const SessionHost&) = delete;
-  SessionHost& operator=(const SessionHost&) = delete;
-
-  const Endpoint* FindRoute(std::string_view path) const {
-    for (const auto& r : wiring.routes) {
-      if (r.path == path) return r.endpoint.get();
-    }
-    return nullptr;
-  }
-
-  ServerConfig config;
-  Wiring wiring;
-  metrics::Metrics* metrics;  // wiring.metrics
-
-  std::atomic<bool> draining{false};
-  std::atomic<bool> stopped{false};
-  std::atomic<std::size_t> connections{0};
-  std::atomic<std::size_t> requests_in_flight{0};
-  // Connections accepted whose first request header has not been read yet. The drain waits
-  // for them too: a client that connected during the grace period and is sending its first
-  // request must get its answer, not a closed socket.
-  std::atomic<std::size_t> fresh_connections{0};
-  // Bytes of request bodies reserved by every connection together (BodyReservation), at most
-  // config.max_buffered_body_bytes.
-  std::atomic<std::size_t> buffered_body_bytes{0};
-};
-
-inline std::string_view PathOf(std::string_view target) {
-  return target.substr(0, target.find('?'));
-}
-
-// Value of `key` in the query string of `target` ("" when absent).
-inline std::string_view QueryParam(std::string_view target, std::string_view key) {
-  const auto q = target.find('?');
-  if (q == std::string_view::npos) return {};
-  std::string_view query = target.substr(q + 1);
-  while (!query.empty()) {
-    const auto amp = query.find('&');
-    std::string_view pair = query.substr(0, amp);
-    const auto eq = pair.find('=');
-    if (pair.substr(0, eq) == key && eq != std::string_view::npos) return pair.substr(eq + 1);
-    if (amp == std::string_view::npos) break;
-    query.remove_prefix(amp + 1);
-  }
-  return {};
-}
-
-// A request the HTTP parser rejected (as opposed to a closed or failed connection).
-inline bool IsHttpSyntaxError(const beast::error_code& ec) {
-  return ec.category() == http::make_error_code(http::error::bad_method).category() &&
-         ec != http::error::end_of_stream && ec != http::error::partial_message &&
-         ec != http::error::need_more;
-}
-
-// Request-smuggling defence (RFC 9112 sections 6.1 and 6.3). Beast accepts framings that a proxy
-// in front of us could read differently: a Transfer-Encoding other than a lone "chunked" (Beast
-// then reads no body, so the body's bytes become the next request), repeated or comma-listed
-// Content-Length, or both headers. The apiserver never sends these; they get 400 and a close.
-// Returns why the framing is ambiguous, or nullptr.
-inline const char* AmbiguousFraming(
-    const http::request_parser<http::string_body>::value_type& req) {
-  int transfer_encodings = 0;
-  int content_lengths = 0;
-  for (const auto& field : req) {
-    if (field.name() == http::field::transfer_encoding) {
-      ++transfer_encodings;
-      std::string_view value = field.value();
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
-        value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t'))
-        value.remove_suffix(1);
-      if (!beast::iequals(value, "chunked"))
-        return "malformed HTTP request: unsupported Transfer-Encoding";
-    } else if (field.name() == http::field::content_length) {
-      ++content_lengths;
-      const std::string_view value = field.value();
-      if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
-        return "malformed HTTP request: Content-Length must be one decimal number";
-      }
-    }
-  }
-  if (transfer_encodings > 1 || content_lengths > 1) {
-    return "malformed HTTP request: repeated Transfer-Encoding or Content-Length";
-  }
-  if (transfer_encodings > 0 && content_lengths > 0) {
-    return "malformed HTTP request: both Transfer-Encoding and Content-Length";
-  }
-  return nullptr;
-}
-
-inline bool Ignorable(const beast::error_code& ec) {
-  namespace net = boost::asio;
-  return ec == net::error::operation_aborted || ec == http::error::end_of_stream ||
-         ec == net::error::eof || ec == net::ssl::error::stream_truncated ||
-         ec == net::error::connection_reset || ec == net::error::broken_pipe;
-}
-
-// A request's share of the global body budget (ServerConfig::max_buffered_body_bytes). It grows
-// before body bytes are buffered and is given back when released or destroyed, so that no path
-// (answered, failed, timed out, connection dropped) can leak it.
-class BodyReservation {
- public:
-  BodyReservation(std::atomic<std::size_t>& pool, std::size_t budget)
-      : pool_(pool), budget_(budget) {}
-  ~BodyReservation() { Release(); }
-  BodyReservation(const BodyReservation&) = delete;
-  BodyReservation& operator=(const BodyReservation&) = delete;
-
-  // Grows the reservation to `total` bytes. False, and nothing reserved, when the budget is short.
-  bool GrowTo(std::size_t total) {
-    if (total <= held_) return true;
-    const std::size_t extra = total - held_;
-    std::size_t used = pool_.load(std::memory_order_relaxed);
-    do {
-      if (extra > budget_ || used > budget_ - extra) return false;
-    } while (!pool_.compare_exchange_weak(used, used + extra, std::memory_order_relaxed));
-    held_ = total;
-    return true;
-  }
-
-  void Release() {
-    if (held_ == 0) return;
-    pool_.fetch_sub(held_, std::memory_order_relaxed);
-    held_ = 0;
-  }
-
-  std::size_t held() const { return held_; }
-
- private:
-  std::atomic<std::size_t>& pool_;
-  const std::size_t budget_;
-  std::size_t held_ = 0;
-};
 
 // One connection's requests until close. Every step runs on the connection's executor (a strand
 // for TLS connections); every I/O step has a deadline.
@@ -281,7 +143,7 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
     const auto& req = parser_->get();
     // The caller's deadline: never answer later than it will wait (?timeout=, Go duration).
     deadline_ = start_ + server_.config.body_timeout;
-    const Millis timeout = ParseGoDuration(QueryParam(req.target(), "timeout"));
+    const Millis timeout = util::ParseGoDuration(QueryParam(req.target(), "timeout"));
     if (timeout.count() > 0 && start_ + timeout < deadline_) deadline_ = start_ + timeout;
 
     const auto length = parser_->content_length();

@@ -36,6 +36,7 @@
 #include "albwebhook/rules/registry.hpp"
 #include "fuzz_support.hpp"
 #include "transport/http_session.hpp"
+#include "transport/session_host.hpp"
 
 namespace albwebhook::fuzz {
 namespace {

@@ -222,18 +222,6 @@ TEST_F(ServerTest, CallerTimeoutIsHonoured) {
   EXPECT_TRUE(client->ReadsEof());
 }
 
-TEST_F(ServerTest, ParsesGoDurations) {
-  using transport::ParseGoDuration;
-  EXPECT_EQ(ParseGoDuration("10s"), 10000ms);
-  EXPECT_EQ(ParseGoDuration("1m30s"), 90000ms);
-  EXPECT_EQ(ParseGoDuration("500ms"), 500ms);
-  EXPECT_EQ(ParseGoDuration("1.5s"), 1500ms);
-  EXPECT_LT(ParseGoDuration("").count(), 0);
-  EXPECT_LT(ParseGoDuration("10").count(), 0);
-  EXPECT_LT(ParseGoDuration("10x").count(), 0);
-  EXPECT_LT(ParseGoDuration("s").count(), 0);
-}
-
 TEST_F(ServerTest, CertificateHotReloadKeepsOpenConnections) {
   Start();
   auto old_conn = Open();

@@ -42,10 +42,6 @@ struct ServerConfig {
   bool handle_signals = false;  // SIGTERM/SIGINT drain, SIGHUP reload (the binary sets this)
 };
 
-/// Parses a Go duration ("10s", "1m30s", "500ms", "1.5s") as sent in the apiserver's ?timeout=.
-/// Returns a negative value when malformed.
-Millis ParseGoDuration(std::string_view text);
-
 /// The HTTPS admission server plus its metrics/health listener.
 /// Create() loads certificates and binds both ports (errors are returned, nothing
 /// is left running). Run() serves until a drain completes. Shutdown() and Reload() are

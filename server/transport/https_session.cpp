@@ -1,0 +1,79 @@
+// HttpsSession: the TLS handshake and deadlines around the request loop of http_session.hpp (see
+// https_session.hpp).
+#include "transport/https_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include "albwebhook/log/log.hpp"
+#include "albwebhook/metrics/metrics.hpp"
+#include "transport/http_session.hpp"
+
+namespace albwebhook::transport::detail {
+
+namespace {
+
+namespace net = boost::asio;
+namespace ssl = boost::asio::ssl;
+using tcp = boost::asio::ip::tcp;
+
+// One HTTPS connection: the TLS handshake, then the request loop of HttpSession (every I/O
+// step on the connection's strand, with the deadlines of a beast::tcp_stream).
+class HttpsSession : public HttpSession<HttpsSession> {
+ public:
+  HttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& server)
+      : HttpSession(server), ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_) {}
+
+  void Start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&HttpsSession::DoHandshake, shared_from_this()));
+  }
+
+  // The hooks of HttpSession.
+  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  void ArmTimeout(Clock::duration timeout) {
+    beast::get_lowest_layer(stream_).expires_after(timeout);
+  }
+  void ArmDeadline(Clock::time_point deadline) {
+    beast::get_lowest_layer(stream_).expires_at(deadline);
+  }
+  static Clock::time_point Now() { return Clock::now(); }
+  void DoClose() {
+    ArmTimeout(std::chrono::seconds(1));
+    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
+    });
+  }
+
+ private:
+  void DoHandshake() {
+    ArmTimeout(server_.config.handshake_timeout);
+    stream_.async_handshake(
+        ssl::stream_base::server,
+        beast::bind_front_handler(&HttpsSession::OnHandshake, shared_from_this()));
+  }
+
+  void OnHandshake(beast::error_code ec) {
+    if (ec) {
+      server_.metrics->HandshakeFailure();
+      log::Debug("tls handshake failed", {{"error", ec.message()}});
+      return;  // closing the socket is the destructor's job
+    }
+    BeginRequests();
+  }
+
+  std::shared_ptr<ssl::context> ctx_;  // outlives stream_
+  beast::ssl_stream<beast::tcp_stream> stream_;
+};
+
+}  // namespace
+
+void StartHttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx,
+                       SessionHost& host) {
+  std::make_shared<HttpsSession>(std::move(socket), std::move(ctx), host)->Start();
+}
+
+}  // namespace albwebhook::transport::detail

@@ -1,0 +1,117 @@
+// MetricsSession: one plain-HTTP connection of the metrics and health listener (see
+// metrics_session.hpp).
+#include "transport/metrics_session.hpp"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <memory>
+#include <optional>
+
+#include "albwebhook/metrics/metrics.hpp"
+#include "transport/http_framing.hpp"
+#include "transport/server_impl.hpp"
+
+namespace albwebhook::transport::detail {
+
+namespace {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace http = boost::beast::http;
+using tcp = boost::asio::ip::tcp;
+using Response = http::response<http::string_body>;
+
+// Plain-HTTP metrics and health session: GET /metrics, /healthz, /readyz. Nothing else.
+class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
+ public:
+  MetricsSession(tcp::socket&& socket, const Server::Impl& server)
+      : stream_(std::move(socket)), server_(server) {}
+
+  void Start() {
+    net::dispatch(stream_.get_executor(),
+                  beast::bind_front_handler(&MetricsSession::DoRead, shared_from_this()));
+  }
+
+ private:
+  void DoRead() {
+    parser_.emplace();
+    parser_->header_limit(8192);
+    parser_->body_limit(4096);
+    stream_.expires_after(server_.config.header_timeout);
+    http::async_read(stream_, buffer_, *parser_,
+                     beast::bind_front_handler(&MetricsSession::OnRead, shared_from_this()));
+  }
+
+  void OnRead(beast::error_code ec, std::size_t /*n*/) {
+    if (ec) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    const auto& req = parser_->get();
+    auto res = std::make_unique<Response>(http::status::ok, req.version());
+    Answer(req, *res);
+    if (req.method() == http::verb::head) {
+      const auto size = res->body().size();
+      res->body().clear();
+      res->content_length(size);
+    } else {
+      res->prepare_payload();
+    }
+    res->keep_alive(req.keep_alive());
+    response_ = std::move(res);
+    stream_.expires_after(server_.config.write_timeout);
+    http::async_write(stream_, *response_,
+                      beast::bind_front_handler(&MetricsSession::OnWrite, shared_from_this()));
+  }
+
+  // Status, headers and body of the answer to `req` (HEAD's body is dropped by the caller).
+  void Answer(const http::request<http::string_body>& req, Response& res) const {
+    const std::string_view path = PathOf(req.target());
+    res.set(http::field::content_type, "text/plain; charset=utf-8");
+    if (path != "/metrics" && path != "/healthz" && path != "/readyz") {
+      res.result(http::status::not_found);
+      res.body() = "not found\n";
+    } else if (req.method() != http::verb::get && req.method() != http::verb::head) {
+      res.result(http::status::method_not_allowed);
+      res.set(http::field::allow, "GET, HEAD");
+      res.body() = "method not allowed\n";
+    } else if (path == "/metrics") {
+      res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+      res.body() = server_.metrics->Render();
+    } else if (path == "/healthz") {
+      res.body() = "ok\n";
+    } else if (server_.Ready()) {
+      res.body() = "ok\n";
+    } else {
+      res.result(http::status::service_unavailable);
+      res.body() = server_.draining.load() ? "draining\n" : "not ready\n";
+    }
+  }
+
+  void OnWrite(beast::error_code ec, std::size_t /*n*/) {
+    const bool keep = response_->keep_alive();
+    response_.reset();
+    if (ec || !keep) {
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      return;
+    }
+    DoRead();
+  }
+
+  beast::tcp_stream stream_;
+  const Server::Impl& server_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  std::unique_ptr<Response> response_;
+};
+
+}  // namespace
+
+void StartMetricsSession(tcp::socket&& socket, const Server::Impl& server) {
+  std::make_shared<MetricsSession>(std::move(socket), server)->Start();
+}
+
+}  // namespace albwebhook::transport::detail
