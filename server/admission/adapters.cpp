@@ -6,7 +6,7 @@
 #include "albwebhook/admission/handler.hpp"
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/json/json_patch.hpp"
-#include "json/json_patch_skip.hpp"
+#include "albwebhook/json/json_patch_skip.hpp"
 
 namespace albwebhook::admission {
 namespace {

@@ -2,7 +2,7 @@
 
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/json/json_patch.hpp"
-#include "json/json_parse.hpp"
+#include "albwebhook/json/json_parse.hpp"
 
 namespace albwebhook::admission {
 namespace {

@@ -3,8 +3,6 @@
 #include <atomic>
 #include <chrono>
 #include <optional>
-#include <fstream>
-#include <sstream>
 
 #include "albwebhook/admission/handler.hpp"
 #include "albwebhook/log/log.hpp"
@@ -12,6 +10,7 @@
 #include "albwebhook/policy/policy.hpp"
 #include "albwebhook/rules/registry.hpp"
 #include "app/admission_endpoint.hpp"
+#include "common/file.hpp"
 
 #ifndef ALBWEBHOOK_VERSION
 #define ALBWEBHOOK_VERSION "dev"
@@ -24,17 +23,9 @@ double UnixNow() {
   return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-Result<std::string> ReadPolicyText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot open " + path};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
-}
-
 Result<std::unique_ptr<policy::PolicyStore>> OpenPolicy(const std::string& path) {
   if (path.empty()) return std::make_unique<policy::PolicyStore>("", policy::Policy{});
-  auto text = ReadPolicyText(path);
+  auto text = common::ReadFile(path, common::CannotOpenPath);
   if (!text) return Error{"policy: " + text.error().message};
   auto parsed = policy::ParsePolicy(*text);
   if (!parsed) return Error{"policy " + path + ": " + parsed.error().message};

@@ -2,21 +2,17 @@
 #include "cli/check_inputs.hpp"
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+
+#include "common/file.hpp"
 
 namespace albwebhook::cli::check {
 
 Result<std::string> ReadFileText(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) return Error{std::string("cannot read: ") + std::strerror(errno)};
-  std::ostringstream text;
-  text << file.rdbuf();
-  if (file.bad()) return Error{"cannot read: read error"};
-  return text.str();
+  return common::ReadFile(path, [](common::ReadFileStep, const std::string&,
+                                   std::string_view reason) {
+    return "cannot read: " + std::string(reason);
+  });
 }
 
 Result<std::vector<std::string>> ExpandDirectory(const std::string& path) {

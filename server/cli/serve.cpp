@@ -149,7 +149,7 @@ Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
       if (val != "auto" && val != "off") return Error{"--cluster-view: expected auto or off"};
       config.cluster_view = val == "off" ? app::ClusterViewMode::kOff : app::ClusterViewMode::kAuto;
     } else if (flag == "--cluster-sync-timeout") {
-      const auto timeout = transport::ParseGoDuration(val);
+      const auto timeout = util::ParseGoDuration(val);
       if (timeout.count() < 0)
         return Error{"--cluster-sync-timeout: expected a duration such as 30s or 500ms"};
       config.cluster_sync_timeout = timeout;

@@ -23,4 +23,11 @@ using ReadFileMessage =
 /// "cannot read <path>: <reason>".
 Result<std::string> ReadFile(const std::string& path, const ReadFileMessage& message = {});
 
+/// The wording of the server's start-up errors (policy and certificate files): "cannot open
+/// <path>", whichever step failed.
+inline std::string CannotOpenPath(ReadFileStep /*step*/, const std::string& path,
+                                  std::string_view /*reason*/) {
+  return "cannot open " + path;
+}
+
 }  // namespace albwebhook::common

@@ -1,4 +1,4 @@
-#include "json/json_parse.hpp"
+#include "albwebhook/json/json_parse.hpp"
 
 #include <cstdint>
 #include <cstring>

@@ -3,7 +3,7 @@
 #include <array>
 #include <cstdint>
 
-#include "json/json_patch_skip.hpp"
+#include "albwebhook/json/json_patch_skip.hpp"
 
 namespace albwebhook::json {
 namespace {

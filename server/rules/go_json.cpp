@@ -6,7 +6,7 @@
 
 #include "common/json_type.hpp"
 #include "common/text.hpp"
-#include "json/json_parse.hpp"
+#include "albwebhook/json/json_parse.hpp"
 
 namespace albwebhook::rules {
 namespace {

@@ -4,17 +4,12 @@
 #include <openssl/asn1.h>
 #include <openssl/err.h>
 
-#include <fstream>
-#include <sstream>
+#include "common/file.hpp"
 
 namespace albwebhook::transport::detail {
 
 Result<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return Error{"cannot open " + path};
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  return buf.str();
+  return common::ReadFile(path, common::CannotOpenPath);
 }
 
 std::string OpenSslError() {

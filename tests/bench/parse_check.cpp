@@ -10,7 +10,7 @@
 #include <sstream>
 #include <string>
 
-#include "json/json_parse.hpp"
+#include "albwebhook/json/json_parse.hpp"
 
 namespace {
 

@@ -1,6 +1,6 @@
 // FastParse: nlohmann's value for the JSON the apiserver sends; FastParseSkipping leaves one
 // member out without accepting anything FastParse refuses.
-#include "json/json_parse.hpp"
+#include "albwebhook/json/json_parse.hpp"
 
 #include <gtest/gtest.h>
 
