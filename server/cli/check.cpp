@@ -2,9 +2,12 @@
 #include "cli/check.hpp"
 
 #include <iostream>
+#include <optional>
 #include <sstream>
 
 #include "albwebhook/cli/cli.hpp"
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "albwebhook/manifest/manifest.hpp"
 #include "albwebhook/policy/policy.hpp"
 #include "cli/check_flags.hpp"
 #include "cli/check_inputs.hpp"
@@ -13,8 +16,16 @@
 namespace albwebhook::cli {
 namespace {
 
-// Every FILE argument: a directory for its manifests, "-" for `in`.
-void CheckFiles(check::Checker& checker, const std::vector<std::string>& args, std::istream& in) {
+struct Input {
+  std::string name;  // the path, or "<stdin>"
+  std::string text;
+};
+
+// Reads every path of `args` (a directory: its manifests; "-": `in`, read once and shared).
+// Unreadable ones are reported through the checker and left out.
+std::vector<Input> ReadInputs(check::Checker& checker, const std::vector<std::string>& args,
+                              std::istream& in, std::optional<std::string>& stdin_text) {
+  std::vector<Input> inputs;
   for (const auto& arg : args) {
     const auto paths = check::ExpandDirectory(arg);
     if (!paths) {
@@ -23,9 +34,12 @@ void CheckFiles(check::Checker& checker, const std::vector<std::string>& args, s
     }
     for (const auto& path : *paths) {
       if (path == "-") {
-        std::ostringstream text;
-        text << in.rdbuf();
-        checker.File("<stdin>", text.str());
+        if (!stdin_text) {
+          std::ostringstream text;
+          text << in.rdbuf();
+          stdin_text = text.str();
+        }
+        inputs.push_back({"<stdin>", *stdin_text});
         continue;
       }
       auto text = check::ReadFileText(path);
@@ -33,9 +47,28 @@ void CheckFiles(check::Checker& checker, const std::vector<std::string>& args, s
         checker.Fail(check::Location{path}, text.error().message);
         continue;
       }
-      checker.File(path, *text);
+      inputs.push_back({path, std::move(*text)});
     }
   }
+  return inputs;
+}
+
+// The cluster of --cluster-state: its objects and the checked ones (PRODUCT.md: "the checked
+// objects join it"). Documents that do not parse are the checked files' errors, reported there.
+std::shared_ptr<const cluster::ClusterState> BuildClusterState(
+    const std::vector<Input>& state_inputs, const std::vector<Input>& checked) {
+  std::vector<nlohmann::json> objects;
+  for (const auto* group : {&state_inputs, &checked}) {
+    for (const Input& input : *group) {
+      for (const auto& doc : manifest::ParseManifests(input.text)) {
+        if (!doc.error.empty() || doc.empty) continue;
+        check::ForEachObject(doc.value, [&objects](int, const nlohmann::json& object) {
+          objects.push_back(object);
+        });
+      }
+    }
+  }
+  return cluster::ClusterState::FromObjects(objects);
 }
 
 }  // namespace
@@ -64,8 +97,17 @@ int RunCheckWith(const std::vector<std::string>& args, std::istream& in, std::os
       }
       policy = std::move(*loaded);
     }
+    // Every input is read first: the cluster (--cluster-state and the checked objects) must be
+    // whole before the first object is judged.
     check::Checker checker(options, policy, out, err);
-    CheckFiles(checker, options.files, in);
+    std::optional<std::string> stdin_text;
+    const std::vector<Input> state_inputs =
+        ReadInputs(checker, options.cluster_state, in, stdin_text);
+    const std::vector<Input> checked = ReadInputs(checker, options.files, in, stdin_text);
+    if (!options.cluster_state.empty()) {
+      checker.SetCluster(BuildClusterState(state_inputs, checked));
+    }
+    for (const Input& input : checked) checker.File(input.name, input.text);
     return checker.Finish();
   } catch (const std::exception& e) {
     err << "error: " << e.what() << "\n";

@@ -14,6 +14,10 @@ skipped and counted.
 
 Flags:
   --config FILE        policy file (YAML), as for serve --config (default: embedded policy)
+  --cluster-state PATH the cluster as the server's view would hold it: IngressClass,
+                       IngressClassParams, Ingress, TargetGroupBinding, Service and Namespace
+                       manifests (file, directory or -; repeatable). The checked objects join
+                       it. Without it, objects are judged alone (no cluster view).
   -o, --output FORMAT  text or json (default text)
   -n, --namespace NS   namespace of objects without metadata.namespace (default "default")
   -h, --help           this text
@@ -43,7 +47,7 @@ ParseOutcome ParseFlags(const std::vector<std::string>& args, Options* options,
       has_value = true;
     }
     if (flag != "--config" && flag != "--output" && flag != "-o" && flag != "--namespace" &&
-        flag != "-n") {
+        flag != "-n" && flag != "--cluster-state") {
       *error = "unknown flag " + flag;
       return ParseOutcome::kBad;
     }
@@ -56,6 +60,12 @@ ParseOutcome ParseFlags(const std::vector<std::string>& args, Options* options,
     }
     if (flag == "--config") {
       options->config = value;
+    } else if (flag == "--cluster-state") {
+      if (value.empty()) {
+        *error = flag + ": expected a file, a directory or -";
+        return ParseOutcome::kBad;
+      }
+      options->cluster_state.push_back(value);
     } else if (flag == "--output" || flag == "-o") {
       if (value != "text" && value != "json") {
         *error = flag + ": expected text or json";

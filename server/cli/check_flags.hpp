@@ -13,6 +13,7 @@ struct Options {
   bool json_output = false;
   std::string ns = "default";
   std::vector<std::string> files;
+  std::vector<std::string> cluster_state;  // --cluster-state PATH (repeatable)
 };
 
 enum class ParseOutcome { kRun, kHelp, kBad };

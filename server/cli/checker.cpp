@@ -76,27 +76,32 @@ void Checker::File(const std::string& name, const std::string& text) {
   }
 }
 
-void Checker::Document(const Location& loc, const json& doc) {
+void ForEachObject(const json& doc, const std::function<void(int, const json&)>& fn) {
   const std::string* kind = StringAt(doc, "kind");
   const auto items = doc.is_object() ? doc.find("items") : doc.end();
   if (kind == nullptr || !kind->ends_with("List") || items == doc.end() || !items->is_array()) {
-    Object(loc, doc);
+    fn(-1, doc);
     return;
   }
-  // A typed list (IngressList) may leave out its items' apiVersion and kind.
   const std::string item_kind = kind->substr(0, kind->size() - 4);
   const std::string* api_version = StringAt(doc, "apiVersion");
   for (std::size_t i = 0; i < items->size(); ++i) {
-    Location item_loc = loc;
-    item_loc.item = static_cast<int>(i);
     json item = (*items)[i];
     if (item.is_object() && *kind != "List" && !item.contains("kind") &&
         !item.contains("apiVersion") && api_version != nullptr) {
       item["apiVersion"] = *api_version;
       item["kind"] = item_kind;
     }
-    Object(item_loc, item);
+    fn(static_cast<int>(i), item);
   }
+}
+
+void Checker::Document(const Location& loc, const json& doc) {
+  ForEachObject(doc, [&](int item, const json& object) {
+    Location item_loc = loc;
+    item_loc.item = item;
+    Object(item_loc, object);
+  });
 }
 
 void Checker::Object(const Location& loc, const json& object) {

@@ -10,6 +10,9 @@
 #include "albwebhook/policy/policy.hpp"
 #include "albwebhook/rules/registry.hpp"
 #include "albwebhook/state/snapshot.hpp"
+
+#include <functional>
+#include <memory>
 #include "cli/check_flags.hpp"
 #include "cli/check_report.hpp"
 
@@ -17,10 +20,19 @@ namespace albwebhook::cli::check {
 
 /// Evaluates every object of the files it is given, each as a CREATE, with the kinds of
 /// rules::AdmittedKinds() and the given policy; the Report prints.
+/// Calls `fn(item, object)` for `doc`, or for each item of a List (item = its index, else -1). A
+/// typed list (IngressList) may leave out its items' apiVersion and kind: they are filled in.
+void ForEachObject(const nlohmann::json& doc,
+                   const std::function<void(int item, const nlohmann::json& object)>& fn);
+
 class Checker {
  public:
   Checker(const Options& options, const policy::Policy& policy, std::ostream& out,
           std::ostream& err);
+  /// The cluster the objects are judged with (--cluster-state); none by default (judged alone).
+  void SetCluster(std::shared_ptr<const cluster::ClusterState> cluster) {
+    snapshot_.cluster = std::move(cluster);
+  }
 
   /// One file's text: its documents, List items expanded.
   void File(const std::string& name, const std::string& text);
@@ -37,7 +49,7 @@ class Checker {
   std::string KindList(bool with_version, std::string_view last_joiner) const;
 
   const Options& options_;
-  const state::Snapshot snapshot_;
+  state::Snapshot snapshot_;
   const std::vector<rules::KindRules> kinds_;
   Report report_;
 };

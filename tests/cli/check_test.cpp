@@ -410,3 +410,57 @@ spec:
 
 }  // namespace
 }  // namespace albwebhook::cli
+
+namespace albwebhook::cli {
+namespace {
+
+constexpr const char* kTeamClass = R"(apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: team-alb
+spec:
+  controller: ingress.k8s.aws/alb
+)";
+
+constexpr const char* kPublicTeamIngress = R"(apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: web
+  namespace: shop
+  annotations:
+    alb.ingress.kubernetes.io/scheme: public
+spec:
+  ingressClassName: team-alb
+)";
+
+// Without a cluster the class is unknown (not in classNames): the Ingress is not ours. With
+// --cluster-state holding the IngressClass — or the class among the checked files, which join
+// the cluster — it is, and its bad scheme is denied.
+TEST(CheckClusterStateTest, IngressClassFromTheClusterStateDecidesScope) {
+  const CheckRun alone = Check({"-"}, kPublicTeamIngress);
+  EXPECT_EQ(alone.code, 0);
+  EXPECT_EQ(alone.out, "<stdin>:1 Ingress shop/web: ALLOWED (out of scope)\n"
+                       "1 object: 1 allowed, 0 denied, 0 skipped\n");
+
+  const std::string dir = ::testing::TempDir() + "/cluster-state-test";
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir + "/classes.yaml") << kTeamClass; }
+  const CheckRun with_state = Check({"--cluster-state", dir, "-"}, kPublicTeamIngress);
+  EXPECT_EQ(with_state.code, 1);
+  EXPECT_NE(with_state.out.find("<stdin>:1 Ingress shop/web: DENIED"), std::string::npos);
+  EXPECT_NE(with_state.out.find("deny  [scheme]"), std::string::npos);
+
+  // The class in a checked file joins the cluster too (a repository checked as a whole).
+  const CheckRun together =
+      Check({"--cluster-state", "-", "-"}, std::string(kTeamClass) + "---\n" + kPublicTeamIngress);
+  EXPECT_EQ(together.code, 1);
+  EXPECT_NE(together.out.find("Ingress shop/web: DENIED"), std::string::npos);
+
+  const CheckRun missing = Check({"--cluster-state", dir + "/absent.yaml", "-"}, kPublicTeamIngress);
+  EXPECT_EQ(missing.code, 2);
+  EXPECT_NE(missing.err.find("absent.yaml: cannot read"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace albwebhook::cli
