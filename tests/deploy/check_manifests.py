@@ -29,9 +29,6 @@ WEBHOOK_PATHS = {
     # IngressClassParams are cluster-scoped (the LBC's CRD: scope Cluster).
     "/validate-elbv2-k8s-aws-v1beta1-ingressclassparams": ("Validating", "elbv2.k8s.aws", "v1beta1", "ingressclassparams", "Cluster"),
 }
-# Routes the server gains in v2 (PRODUCT.md "HTTP endpoints"): the source check only notes their
-# absence until the server serves them, so the deploy side can land first.
-V2_PATHS = {"/validate-elbv2-k8s-aws-v1beta1-ingressclassparams"}
 # PRODUCT.md "Cluster view (v2)": what the server lists and watches, in all namespaces. The
 # ClusterRole grants exactly these verbs on exactly these resources.
 CLUSTER_VIEW_RESOURCES = {
@@ -502,9 +499,6 @@ def check_sources(source_dir, paths):
                         text.append(fh.read())
     code = "\n".join(text)
     for p in sorted(paths):
-        if p in V2_PATHS and f'"{p}"' not in code:
-            print(f"check_manifests.py: note: {p} is not served by this server build yet (v2 route)")
-            continue
         check(f'"{p}"' in code, f"sources: webhook path {p} is not a string literal in server/ or include/ (route renamed?)")
 
 
