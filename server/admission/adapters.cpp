@@ -98,23 +98,44 @@ rules::Context MakeContext(const Request& request, Operation op, const state::Sn
   return rules::Context{op, request.ns, request.name, *snapshot.policy, snapshot.cluster.get()};
 }
 
-class ValidatingHandler final : public Handler {
- public:
-  ValidatingHandler(std::shared_ptr<const rules::Validator> validator, ExpectedKind kind,
-                    std::shared_ptr<const state::SnapshotSource> source)
-      : validator_(std::move(validator)), kind_(std::move(kind)), source_(std::move(source)) {}
+// What both adapters share: the kind they admit, where their snapshots come from, and the
+// answers given before any rule set runs.
+class Adapter : public Handler {
+ protected:
+  Adapter(ExpectedKind kind, std::shared_ptr<const state::SnapshotSource> source)
+      : kind_(std::move(kind)), source_(std::move(source)) {}
 
-  bool validating() const override { return true; }
-
-  Response Handle(const Request& request) const override {
+  // Another kind: 400. DELETE and CONNECT: allowed (never patched: a patch on DELETE is an
+  // apiserver internal error whatever the failurePolicy). nullopt: the rule set decides.
+  std::optional<Response> Precheck(const Request& request) const {
     if (!KindMatches(request, kind_)) return WrongKind(request, kind_);
     if (request.operation == Operation::kDelete || request.operation == Operation::kConnect) {
       return Allowed();
     }
+    return std::nullopt;
+  }
+
+  state::Snapshot Snapshot() const { return source_->Current(); }
+
+ private:
+  ExpectedKind kind_;
+  std::shared_ptr<const state::SnapshotSource> source_;
+};
+
+class ValidatingHandler final : public Adapter {
+ public:
+  ValidatingHandler(std::shared_ptr<const rules::Validator> validator, ExpectedKind kind,
+                    std::shared_ptr<const state::SnapshotSource> source)
+      : Adapter(std::move(kind), std::move(source)), validator_(std::move(validator)) {}
+
+  bool validating() const override { return true; }
+
+  Response Handle(const Request& request) const override {
+    if (auto early = Precheck(request)) return *early;
     // The LBC must always be able to remove its finalizers from an object being deleted.
     if (request.operation == Operation::kUpdate && BeingDeleted(request.object)) return Allowed();
 
-    const state::Snapshot snapshot = source_->Current();
+    const state::Snapshot snapshot = Snapshot();
     rules::Verdict verdict = validator_->Validate(
         MakeContext(request, request.operation, snapshot), request.object, request.old_object);
     if (!verdict.in_scope) return Allowed();
@@ -144,31 +165,25 @@ class ValidatingHandler final : public Handler {
   }
 
   std::shared_ptr<const rules::Validator> validator_;
-  ExpectedKind kind_;
-  std::shared_ptr<const state::SnapshotSource> source_;
 };
 
-class MutatingHandler final : public Handler {
+class MutatingHandler final : public Adapter {
  public:
   MutatingHandler(std::shared_ptr<const rules::Mutator> mutator, ExpectedKind kind,
                   std::shared_ptr<const state::SnapshotSource> source)
-      : mutator_(std::move(mutator)), kind_(std::move(kind)), source_(std::move(source)) {}
+      : Adapter(std::move(kind), std::move(source)), mutator_(std::move(mutator)) {}
 
   bool validating() const override { return false; }
 
   Response Handle(const Request& request) const override {
-    if (!KindMatches(request, kind_)) return WrongKind(request, kind_);
-    // A patch on DELETE is an apiserver internal error whatever the failurePolicy: never patch it.
-    if (request.operation == Operation::kDelete || request.operation == Operation::kConnect) {
-      return Allowed();
-    }
+    if (auto early = Precheck(request)) return *early;
     if (BeingDeleted(request.object)) return Allowed();
     // A mutator that only touches a skeleton of the object mutates (and is diffed on) a copy of
     // that skeleton; any other gets a copy of the whole object.
     const std::optional<json> skeleton = mutator_->Skeleton(request.object);
     const json& original = skeleton ? *skeleton : request.object;
     json mutated = CopyWithoutManagedFields(original);
-    const state::Snapshot snapshot = source_->Current();
+    const state::Snapshot snapshot = Snapshot();
     rules::Verdict verdict = mutator_->Mutate(MakeContext(request, request.operation, snapshot),
                                               mutated, request.old_object);
     if (!verdict.in_scope) return Allowed();
@@ -183,8 +198,6 @@ class MutatingHandler final : public Handler {
 
  private:
   std::shared_ptr<const rules::Mutator> mutator_;
-  ExpectedKind kind_;
-  std::shared_ptr<const state::SnapshotSource> source_;
 };
 
 }  // namespace

@@ -137,22 +137,19 @@ Result<app::ServeConfig> ParseServeFlags(const std::vector<std::string>& args,
     if (!counted) return counted.error();
     if (*counted || ApplyPathFlag(flag, val, &config, &files)) {
       continue;
-    } else if (flag == "--shutdown-grace") {
-      const auto grace = util::ParseGoDuration(val);
-      if (grace.count() < 0)
-        return Error{"--shutdown-grace: expected a duration such as 15s or 500ms"};
-      config.shutdown_grace = grace;
+    } else if (flag == "--shutdown-grace" || flag == "--cluster-sync-timeout") {
+      const auto duration = util::ParseGoDuration(val);
+      if (duration.count() < 0) {
+        return Error{flag + ": expected a duration such as " +
+                     (flag == "--shutdown-grace" ? "15s" : "30s") + " or 500ms"};
+      }
+      (flag == "--shutdown-grace" ? config.shutdown_grace : config.cluster_sync_timeout) = duration;
     } else if (flag == "--kubeconfig") {
       if (val.empty()) return Error{"--kubeconfig: expected a file"};
       config.kubeconfig = val;
     } else if (flag == "--cluster-view") {
       if (val != "auto" && val != "off") return Error{"--cluster-view: expected auto or off"};
       config.cluster_view = val == "off" ? app::ClusterViewMode::kOff : app::ClusterViewMode::kAuto;
-    } else if (flag == "--cluster-sync-timeout") {
-      const auto timeout = util::ParseGoDuration(val);
-      if (timeout.count() < 0)
-        return Error{"--cluster-sync-timeout: expected a duration such as 30s or 500ms"};
-      config.cluster_sync_timeout = timeout;
     } else if (flag == "--log-level") {
       if (!log::ParseLevel(val)) return Error{"--log-level: expected debug, info, warn or error"};
       *log_level = val;

@@ -423,6 +423,15 @@ void CheckWafExclusive(const IngressView& view, Verdict& verdict) {
 
 }  // namespace
 
+std::vector<std::string> AnnotationCheckNames() {
+  std::vector<std::string> names;
+  for (const auto& check : kChecks) {
+    std::string name = AlbAnnotationCheckName(check.suffix);
+    if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
+  }
+  return names;
+}
+
 void CheckIngressAnnotations(const IngressView& view, Verdict& verdict) {
   for (const auto& [key, value] : view.annotations) {
     if (key.rfind(kAlbAnnotationPrefix, 0) != 0) continue;

@@ -45,6 +45,10 @@ struct IngressView {
 IngressView ReadIngress(const nlohmann::json& object, std::string_view request_ns,
                         const nlohmann::json* spec = nullptr);
 
+/// The check names the per-annotation grammar checks report (one per checked suffix; aliases such
+/// as web-acl-id report their canonical name), in table order.
+std::vector<std::string> AnnotationCheckNames();
+
 /// PRODUCT.md "Scope": the class annotation wins, then spec.ingressClassName, then
 /// manageIngressesWithoutClass.
 /// With the cluster view (`cluster` available, else pass nullptr): also spec.ingressClassName

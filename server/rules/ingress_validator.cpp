@@ -45,63 +45,24 @@ class IngressValidator final : public Validator {
 std::unique_ptr<Validator> MakeIngressValidator() { return std::make_unique<IngressValidator>(); }
 
 const std::vector<std::string>& IngressCheckNames() {
-  static const std::vector<std::string> kNames = {
-      // structure and annotation grammar
-      "structure",
-      "annotations",
-      "scheme",
-      "target-type",
-      "listen-ports",
-      "certificate-arn",
-      "ssl-policy",
-      "ssl-redirect",
-      "subnets",
-      "security-groups",
-      "inbound-cidrs",
-      "ip-address-type",
-      "waf-acl-id",
-      "wafv2-acl-arn",
-      "wafv2-acl-name",
-      "group.name",
-      "group.order",
-      "healthcheck-protocol",
-      "healthcheck-port",
-      "healthcheck-path",
-      "healthcheck-interval-seconds",
-      "healthcheck-timeout-seconds",
-      "healthy-threshold-count",
-      "unhealthy-threshold-count",
-      "success-codes",
-      "backend-protocol",
-      "backend-protocol-version",
-      "tags",
-      "load-balancer-attributes",
-      "target-group-attributes",
-      "listener-attributes",
-      "shield-advanced-protection",
-      "use-regex-path-match",
-      "manage-backend-security-group-rules",
-      "multi-cluster-target-group",
-      "load-balancer-name",
-      "customer-owned-ipv4-pool",
-      "actions",
-      "conditions",
-      "backend",
-      // LBC flag parity
-      "ingress.disableIngressClassAnnotation",
-      "ingress.disableIngressGroupNameAnnotation",
-      // policy rules
-      "ingress.rules.internetFacing",
-      "ingress.rules.wafRequired",
-      "ingress.rules.httpsRequired",
-      "ingress.rules.sslPolicies",
-      "ingress.rules.certificateAccounts",
-      "ingress.rules.requiredTags",
-      "ingress.rules.unknownAnnotations",
-      "ingress.rules.groupOwnership",
-      // defensive catch-all
-      "internal",
-  };
+  static const std::vector<std::string> kNames = [] {
+    std::vector<std::string> names = {"structure", "annotations"};
+    for (std::string& name : AnnotationCheckNames()) names.push_back(std::move(name));
+    for (const char* name : {
+             "listener-attributes", "actions", "conditions", "backend",
+             // LBC flag parity
+             "ingress.disableIngressClassAnnotation", "ingress.disableIngressGroupNameAnnotation",
+             // policy rules
+             "ingress.rules.internetFacing", "ingress.rules.wafRequired",
+             "ingress.rules.httpsRequired", "ingress.rules.sslPolicies",
+             "ingress.rules.certificateAccounts", "ingress.rules.requiredTags",
+             "ingress.rules.unknownAnnotations", "ingress.rules.groupOwnership",
+             // defensive catch-all
+             "internal"}) {
+      names.emplace_back(name);
+    }
+    return names;
+  }();
   return kNames;
 }
 

@@ -81,3 +81,30 @@ TEST(ServeFlagsTest, BadValuesAreNamed) {
 
 }  // namespace
 }  // namespace albwebhook::cli
+
+namespace albwebhook::cli {
+namespace {
+
+TEST(ServeFlagsTest, ClusterViewFlags) {
+  auto defaults = Parse({});
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->kubeconfig, "");
+  EXPECT_EQ(defaults->cluster_view, app::ClusterViewMode::kAuto);
+  EXPECT_EQ(defaults->cluster_sync_timeout, std::chrono::milliseconds(30000));
+
+  auto c = Parse({"--kubeconfig=/k/config", "--cluster-view", "off", "--cluster-sync-timeout=1m5s"});
+  ASSERT_TRUE(c) << c.error().message;
+  EXPECT_EQ(c->kubeconfig, "/k/config");
+  EXPECT_EQ(c->cluster_view, app::ClusterViewMode::kOff);
+  EXPECT_EQ(c->cluster_sync_timeout, std::chrono::milliseconds(65000));
+
+  EXPECT_EQ(ErrorOf({"--cluster-view=on"}), "--cluster-view: expected auto or off");
+  EXPECT_EQ(ErrorOf({"--cluster-sync-timeout", "soon"}),
+            "--cluster-sync-timeout: expected a duration such as 30s or 500ms");
+  EXPECT_EQ(ErrorOf({"--shutdown-grace", "-1s"}),
+            "--shutdown-grace: expected a duration such as 15s or 500ms");
+  EXPECT_EQ(ErrorOf({"--kubeconfig="}), "--kubeconfig: expected a file");
+}
+
+}  // namespace
+}  // namespace albwebhook::cli
