@@ -11,6 +11,7 @@
 #include <boost/beast/ssl.hpp>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <thread>
@@ -41,11 +42,12 @@ class KubeClient {
   KubeClient(std::uint16_t port, const Pki& pki, std::string token = "test-token",
              bool client_cert = false)
       : token_(std::move(token)) {
+    // stream_ already made its SSL from ctx_: per-connection settings go on the stream.
     ctx_.load_verify_file(pki.ca_cert);
-    ctx_.set_verify_mode(ssl::verify_peer);
+    stream_.set_verify_mode(ssl::verify_peer);
     if (client_cert) {
-      ctx_.use_certificate_chain_file(pki.client_cert);
-      ctx_.use_private_key_file(pki.client_key, ssl::context::pem);
+      SSL_use_certificate_chain_file(stream_.native_handle(), pki.client_cert.c_str());
+      SSL_use_PrivateKey_file(stream_.native_handle(), pki.client_key.c_str(), SSL_FILETYPE_PEM);
     }
     stream_.set_verify_callback(ssl::host_name_verification("localhost"));
     SSL_set_tlsext_host_name(stream_.native_handle(), "localhost");
@@ -63,7 +65,7 @@ class KubeClient {
     parser.body_limit(64 << 20);
     Run([&](auto done) { http::async_read(stream_, buf_, parser, [done](auto ec, auto) { done(ec); }); });
     const auto& res = parser.get();
-    return {res.result_int(), std::string(res[http::field::content_type]),
+    return {int(res.result_int()), std::string(res[http::field::content_type]),
             std::string(res[http::field::transfer_encoding]),
             json::parse(res.body(), nullptr, false)};
   }
@@ -72,13 +74,10 @@ class KubeClient {
   Reply StartWatch(const std::string& target) {
     Send(target);
     watch_.emplace();
-    watch_->on_chunk_body([this](std::uint64_t, std::string_view body, beast::error_code&) {
-      pending_ += body;
-      return body.size();
-    });
+    watch_->on_chunk_body(on_chunk_);  // the parser keeps a reference: a member
     Run([&](auto done) { http::async_read_header(stream_, buf_, *watch_, [done](auto ec, auto) { done(ec); }); });
     const auto& res = watch_->get();
-    return {res.result_int(), std::string(res[http::field::content_type]),
+    return {int(res.result_int()), std::string(res[http::field::content_type]),
             std::string(res[http::field::transfer_encoding]), nullptr};
   }
 
@@ -137,6 +136,11 @@ class KubeClient {
   beast::flat_buffer buf_;
   std::optional<http::response_parser<http::empty_body>> watch_;
   std::string pending_;
+  std::function<std::size_t(std::uint64_t, std::string_view, beast::error_code&)> on_chunk_ =
+      [this](std::uint64_t, std::string_view body, beast::error_code&) {
+        pending_ += body;
+        return body.size();
+      };
 };
 
 json Ingress(const std::string& ns, const std::string& name, const std::string& host = "a.example.com") {

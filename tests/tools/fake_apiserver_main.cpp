@@ -62,7 +62,7 @@ json YamlToJson(const YAML::Node& node) {
 void UpsertObject(FakeApiServer& server, const json& object) {
   if (!object.is_object()) return;
   const std::string api_version = object.value("apiVersion", ""), kind = object.value("kind", "");
-  if (kind.size() > 4 && kind.ends_with("List") && object.contains("items")) {
+  if (kind.ends_with("List") && object.contains("items")) {
     for (const auto& item : object["items"]) UpsertObject(server, item);
     return;
   }
