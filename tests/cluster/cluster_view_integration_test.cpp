@@ -132,7 +132,8 @@ class ClusterViewTest : public ::testing::Test {
   }
   std::size_t Watches(const char* path = kIngressPath) { return server_->Requests(path, "watch=true"); }
   bool HasHost(const std::string& ns, const std::string& name, const std::string& host) {
-    const Object* o = view_->Snapshot()->FindIngress(ns, name);
+    auto snapshot = view_->Snapshot();  // held while its objects are read
+    const Object* o = snapshot->FindIngress(ns, name);
     return o != nullptr && o->spec()["rules"][0]["host"] == host;
   }
 
