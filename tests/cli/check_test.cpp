@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <source_location>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -34,6 +35,16 @@ CheckRun Check(const std::vector<std::string>& args, const std::string& stdin_te
   run.out = out.str();
   run.err = err.str();
   return run;
+}
+
+/// The run exited with `code`, wrote nothing to stderr and exactly `out` to stdout.
+void ExpectRun(const CheckRun& run, int code, const std::string& out,
+               std::source_location where = std::source_location::current()) {
+  const ::testing::ScopedTrace trace(where.file_name(), static_cast<int>(where.line()),
+                                     "ExpectRun");
+  EXPECT_EQ(run.code, code);
+  EXPECT_EQ(run.err, "");
+  EXPECT_EQ(run.out, out);
 }
 
 std::string Data(const std::string& name) {
@@ -145,12 +156,11 @@ TEST_F(CheckTest, JsonOutputCarriesEveryField) {
 TEST_F(CheckTest, TypedListFromJsonExpandsItemsAndKeepsOutOfScopeAllowed) {
   const std::string path = Data("list.json");
   const CheckRun run = Check({path});
-  EXPECT_EQ(run.code, 0);
-  EXPECT_EQ(run.err, "");
-  EXPECT_EQ(run.out, path + ":1.items[0] Ingress team-b/internal-app: ALLOWED\n" + path +
-                         ":1.items[1] Ingress team-b/public-app: ALLOWED\n" + path +
-                         ":1.items[2] Ingress team-b/nginx-app: ALLOWED (out of scope)\n"
-                         "3 objects: 3 allowed, 0 denied, 0 skipped\n");
+  ExpectRun(run, 0,
+            path + ":1.items[0] Ingress team-b/internal-app: ALLOWED\n" + path +
+                ":1.items[1] Ingress team-b/public-app: ALLOWED\n" + path +
+                ":1.items[2] Ingress team-b/nginx-app: ALLOWED (out of scope)\n"
+                "3 objects: 3 allowed, 0 denied, 0 skipped\n");
 
   const json report = json::parse(Check({"-o", "json", path}).out);
   ASSERT_EQ(report["results"].size(), 3u);
@@ -254,9 +264,7 @@ metadata: {name: legacy}
 name: not-a-k8s-object
 ---
 )" + std::string(kInternalIngress));
-  EXPECT_EQ(run.code, 0);
-  EXPECT_EQ(run.err, "");
-  EXPECT_EQ(run.out,
+  ExpectRun(run, 0,
             "<stdin>:4 Ingress legacy: skipped (only networking.k8s.io/v1 Ingress, "
             "elbv2.k8s.aws/v1beta1 TargetGroupBinding and elbv2.k8s.aws/v1beta1 "
             "IngressClassParams are checked)\n"
@@ -270,10 +278,9 @@ TEST_F(CheckTest, DirectoryStandsForItsManifestFiles) {
   Write("a.json", R"({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "x"}})");
   Write("notes.txt", "not: [a manifest");
   const CheckRun run = Check({dir_});
-  EXPECT_EQ(run.code, 0);
-  EXPECT_EQ(run.err, "");
-  EXPECT_EQ(run.out, dir_ + "/b.yaml:1 Ingress default/internal: ALLOWED\n" +
-                         "2 objects: 1 allowed, 0 denied, 1 skipped\n");
+  ExpectRun(run, 0,
+            dir_ + "/b.yaml:1 Ingress default/internal: ALLOWED\n" +
+                "2 objects: 1 allowed, 0 denied, 1 skipped\n");
 }
 
 TEST_F(CheckTest, QuotedAndPlainScalarsReachTheRulesAsKubernetesWouldSeeThem) {
@@ -398,9 +405,7 @@ spec:
     ids: [subnet-0123456789abcdef0]
 )";
   const CheckRun run = Check({"-"}, params);
-  EXPECT_EQ(run.code, 1);
-  EXPECT_EQ(run.err, "");
-  EXPECT_EQ(run.out,
+  ExpectRun(run, 1,
             "<stdin>:1 IngressClassParams public: DENIED\n"
             "  deny  [inboundCIDRs] spec.inboundCIDRs[0]: Invalid value: \"10.128.0.0/8\": "
             "Network contains bits outside prefix (did you mean \"10.0.0.0/8\")\n"

@@ -36,19 +36,30 @@ TEST(IngressFormatsTest, ParsesArn) {
 }
 
 TEST(IngressFormatsTest, ChecksRegionsAndAccounts) {
-  EXPECT_TRUE(IsRegionOfPartition("aws", "us-west-2"));
-  EXPECT_TRUE(IsRegionOfPartition("aws", "ap-southeast-5"));
-  EXPECT_FALSE(IsRegionOfPartition("aws", "cn-north-1"));
-  EXPECT_TRUE(IsRegionOfPartition("aws-cn", "cn-north-1"));
-  EXPECT_TRUE(IsRegionOfPartition("aws-us-gov", "us-gov-west-1"));
-  EXPECT_FALSE(IsRegionOfPartition("aws", "us-gov-west-1"));
-  EXPECT_TRUE(IsRegionOfPartition("aws-eusc", "eusc-de-east-1"));
-  EXPECT_FALSE(IsRegionOfPartition("aws", "us-west"));
-  EXPECT_FALSE(IsRegionOfPartition("nope", "us-west-2"));
+  // Each partition with regions that belong to it and regions that do not.
+  struct PartitionCase {
+    std::string partition;
+    std::vector<std::string> regions;
+    std::vector<std::string> not_regions;
+  };
+  const std::vector<PartitionCase> partitions = {
+      {"aws", {"us-west-2", "ap-southeast-5"}, {"cn-north-1", "us-gov-west-1", "us-west"}},
+      {"aws-cn", {"cn-north-1"}, {}},
+      {"aws-us-gov", {"us-gov-west-1"}, {}},
+      {"aws-eusc", {"eusc-de-east-1"}, {}},
+      {"nope", {}, {"us-west-2"}},
+  };
+  for (const auto& p : partitions) {
+    for (const auto& r : p.regions)
+      EXPECT_TRUE(IsRegionOfPartition(p.partition, r)) << p.partition << " " << r;
+    for (const auto& r : p.not_regions)
+      EXPECT_FALSE(IsRegionOfPartition(p.partition, r)) << p.partition << " " << r;
+  }
   EXPECT_TRUE(IsRegion("eu-isoe-west-1"));
-  EXPECT_TRUE(IsAccountId("123456789012"));
-  EXPECT_FALSE(IsAccountId("12345678901"));
-  EXPECT_FALSE(IsAccountId("12345678901a"));
+  RunCases({{"ok_12", "123456789012", true},
+            {"err_11", "12345678901", false},
+            {"err_letter", "12345678901a", false}},
+           IsAccountId);
 }
 
 TEST(IngressFormatsTest, ChecksResourceIds) {

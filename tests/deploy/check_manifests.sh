@@ -134,26 +134,20 @@ render "$TMP/deploy/base" "$TMP/base.yaml"
 render "$TMP/deploy/overlays/cert-manager" "$TMP/cert-manager.yaml"
 render "$TMP/deploy/overlays/static-certs" "$TMP/static-certs.yaml"
 render "$TMP/deploy/components/monitoring" "$TMP/component.yaml"
-mkdir -p "$TMP/with-monitoring"
-cat >"$TMP/with-monitoring/kustomization.yaml" <<'EOF'
+render_with_component() {  # NAME COMPONENT OUTFILE: the cert-manager overlay plus one component
+  mkdir -p "$TMP/$1"
+  cat >"$TMP/$1/kustomization.yaml" <<EOF
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
   - ../deploy/overlays/cert-manager
 components:
-  - ../deploy/components/monitoring
+  - ../deploy/components/$2
 EOF
-render "$TMP/with-monitoring" "$TMP/monitoring.yaml"
-mkdir -p "$TMP/view-off"
-cat >"$TMP/view-off/kustomization.yaml" <<'EOF'
-apiVersion: kustomize.config.k8s.io/v1beta1
-kind: Kustomization
-resources:
-  - ../deploy/overlays/cert-manager
-components:
-  - ../deploy/components/cluster-view-off
-EOF
-render "$TMP/view-off" "$TMP/view-off.yaml"
+  render "$TMP/$1" "$3"
+}
+render_with_component with-monitoring monitoring "$TMP/monitoring.yaml"
+render_with_component view-off cluster-view-off "$TMP/view-off.yaml"
 ok "kubectl kustomize renders base, overlays/cert-manager, overlays/static-certs, components/monitoring, components/cluster-view-off"
 
 src_args=()

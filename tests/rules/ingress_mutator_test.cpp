@@ -51,6 +51,10 @@ std::string Key(const std::string& suffix) { return std::string(kP) + suffix; }
 std::string Ptr(const std::string& suffix) {
   return "/metadata/annotations/alb.ingress.kubernetes.io~1" + suffix;
 }
+/// One RFC 6902 op ("add" or "replace") on the ALB annotation `suffix`.
+json AnnotationOp(const std::string& op, const std::string& suffix, const json& value) {
+  return {{"op", op}, {"path", Ptr(suffix)}, {"value", value}};
+}
 
 TEST(IngressMutatorTest, AppliesAnnotationDefaults) {
   auto defaults = [](policy::Policy& p) {
@@ -78,14 +82,12 @@ TEST(IngressMutatorTest, AppliesAnnotationDefaults) {
              {"value",
               {{"annotations", {{Key("scheme"), "internal"}, {Key("target-type"), "ip"}}}}}}})},
       {"keep_user_values", defaults, MakeIngress(Alb({{"scheme", "internet-facing"}})),
-       json::array({{{"op", "add"}, {"path", Ptr("target-type")}, {"value", "ip"}}})},
+       json::array({AnnotationOp("add", "target-type", "ip")})},
       {"keep_user_empty_value", defaults,
        MakeIngress(Alb({{"scheme", ""}, {"target-type", "instance"}})), json::array()},
       {"defaults_on_update_too", defaults, MakeIngress(Alb({{"target-type", "instance"}})),
-       json::array({{{"op", "add"}, {"path", Ptr("scheme")}, {"value", "internal"}}}),
-       api::Operation::kUpdate},
-      {"never_on_delete", defaults, MakeIngress(nullptr), json::array(),
-       api::Operation::kDelete},
+       json::array({AnnotationOp("add", "scheme", "internal")}), api::Operation::kUpdate},
+      {"never_on_delete", defaults, MakeIngress(nullptr), json::array(), api::Operation::kDelete},
   });
 }
 
@@ -96,21 +98,16 @@ TEST(IngressMutatorTest, MergesTagsAndAttributes) {
   };
   RunCases({
       {"create_tags_and_attributes", defaults, MakeIngress(json::object()),
-       json::array({{{"op", "add"},
-                     {"path", Ptr("load-balancer-attributes")},
-                     {"value", "idle_timeout.timeout_seconds=120"}},
-                    {{"op", "add"},
-                     {"path", Ptr("tags")},
-                     {"value", R"(team=platform,cost-center=42,owners=a\,b)"}}})},
+       json::array(
+           {AnnotationOp("add", "load-balancer-attributes", "idle_timeout.timeout_seconds=120"),
+            AnnotationOp("add", "tags", R"(team=platform,cost-center=42,owners=a\,b)")})},
       {"append_without_rewriting_user_entries", defaults,
        MakeIngress(Alb({{"tags", " team = a ,x=1"},
                         {"load-balancer-attributes", "routing.http2.enabled=true,"}})),
-       json::array({{{"op", "replace"},
-                     {"path", Ptr("load-balancer-attributes")},
-                     {"value", "routing.http2.enabled=true,idle_timeout.timeout_seconds=120"}},
-                    {{"op", "replace"},
-                     {"path", Ptr("tags")},
-                     {"value", R"( team = a ,x=1,cost-center=42,owners=a\,b)"}}})},
+       json::array(
+           {AnnotationOp("replace", "load-balancer-attributes",
+                         "routing.http2.enabled=true,idle_timeout.timeout_seconds=120"),
+            AnnotationOp("replace", "tags", R"( team = a ,x=1,cost-center=42,owners=a\,b)")})},
       {"user_has_every_key", defaults,
        MakeIngress(Alb({{"tags", "team=a,cost-center=1,owners=me"},
                         {"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}})),
@@ -122,9 +119,8 @@ TEST(IngressMutatorTest, MergesTagsAndAttributes) {
       {"blank_map_filled", defaults,
        MakeIngress(
            Alb({{"tags", " "}, {"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}})),
-       json::array({{{"op", "replace"},
-                     {"path", Ptr("tags")},
-                     {"value", R"(team=platform,cost-center=42,owners=a\,b)"}}})},
+       json::array(
+           {AnnotationOp("replace", "tags", R"(team=platform,cost-center=42,owners=a\,b)")})},
   });
 }
 
@@ -133,7 +129,7 @@ TEST(IngressMutatorTest, DefaultsSslRedirect) {
   RunCases({
       {"first_https_port", defaults,
        MakeIngress(Alb({{"listen-ports", R"([{"HTTP":80},{"HTTPS":8443},{"HTTPS":443}])"}})),
-       json::array({{{"op", "add"}, {"path", Ptr("ssl-redirect")}, {"value", "8443"}}})},
+       json::array({AnnotationOp("add", "ssl-redirect", "8443")})},
       {"no_https_listener", defaults, MakeIngress(Alb({{"listen-ports", R"([{"HTTP":80}])"}})),
        json::array()},
       {"no_listen_ports", defaults, MakeIngress(json::object()), json::array()},
@@ -190,10 +186,10 @@ TEST(IngressMutatorTest, SurvivesWrongTypes) {
       {"annotations_not_a_map", defaults, annotations_array, json::array()},
       {"metadata_not_an_object", defaults, metadata_string, json::array()},
       {"values_not_strings", defaults, tags_number,
-       json::array({{{"op", "add"}, {"path", Ptr("scheme")}, {"value", "internal"}}})},
+       json::array({AnnotationOp("add", "scheme", "internal")})},
       {"spec_not_an_object_no_migration", defaults, spec_string,
-       json::array({{{"op", "add"}, {"path", Ptr("scheme")}, {"value", "internal"}},
-                    {{"op", "add"}, {"path", Ptr("tags")}, {"value", "team=a"}}})},
+       json::array(
+           {AnnotationOp("add", "scheme", "internal"), AnnotationOp("add", "tags", "team=a")})},
       {"not_an_object", defaults, json::array({1, 2}), json::array()},
       {"null_object", defaults, json(), json::array()},
   });

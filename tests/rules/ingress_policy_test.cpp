@@ -376,28 +376,27 @@ TEST(IngressValidatorTest, ChecksLbcFlagParity) {
   });
 }
 
+/// An Ingress with the one ALB annotation `key` = `value` that draws `warning` under the default
+/// policy and nothing else.
+Case WarnsOnce(std::string name, const std::string& key, const std::string& value,
+               std::string warning) {
+  return {std::move(name), nullptr, MakeIngress(Alb({{key, value}})), {}, {std::move(warning)}};
+}
+
 TEST(IngressValidatorTest, ReportsUnknownAnnotations) {
   RunCases({
-      {"warn_typo_suffix",
-       nullptr,
-       MakeIngress(Alb({{"schem", "internal"}})),
-       {},
-       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/schem" (did you mean scheme?))"}},
-      {"warn_typo_family",
-       nullptr,
-       MakeIngress(Alb({{"action.web", "{}"}})),
-       {},
-       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/action.web" (did you mean actions.web?))"}},
-      {"warn_typo_domain",
-       nullptr,
-       MakeIngress(Alb({{"alb.ingress.kubernetes.com/scheme", "internal"}})),
-       {},
-       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.com/scheme" (did you mean alb.ingress.kubernetes.io/scheme?))"}},
-      {"warn_no_suggestion",
-       nullptr,
-       MakeIngress(Alb({{"completely-unrelated-thing", "x"}})),
-       {},
-       {R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/completely-unrelated-thing")"}},
+      WarnsOnce(
+          "warn_typo_suffix", "schem", "internal",
+          R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/schem" (did you mean scheme?))"),
+      WarnsOnce(
+          "warn_typo_family", "action.web", "{}",
+          R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/action.web" (did you mean actions.web?))"),
+      WarnsOnce(
+          "warn_typo_domain", "alb.ingress.kubernetes.com/scheme", "internal",
+          R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.com/scheme" (did you mean alb.ingress.kubernetes.io/scheme?))"),
+      WarnsOnce(
+          "warn_no_suggestion", "completely-unrelated-thing", "x",
+          R"(ingress.rules.unknownAnnotations: unknown "alb.ingress.kubernetes.io/completely-unrelated-thing")"),
       {"ok_other_domain", nullptr, MakeIngress(Alb({{"example.com/scheme", "x"}})), {}, {}},
       {"err_unknown_deny",
        [](policy::Policy& p) { p.ingress.rules.unknown_annotations.mode = policy::Mode::kDeny; },

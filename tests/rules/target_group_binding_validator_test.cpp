@@ -3,6 +3,7 @@
 #include <functional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "albwebhook/rules/target_group_binding.hpp"
@@ -15,22 +16,21 @@ using api::Operation;
 using nlohmann::json;
 using namespace tgb_test;  // BaseTgb, TgbWith, Deny, Warn, kArn...
 
-// LBC messages, verbatim (reference/lbc-webhooks.md §5).
-constexpr const char* kMissingBoth =
-    "TargetGroupBinding must specify these fields: either TargetGroupARN or "
-    "TargetGroupName,spec.targetType";
-constexpr const char* kMissingArnOrName =
-    "TargetGroupBinding must specify these fields: either TargetGroupARN or TargetGroupName";
-constexpr const char* kMissingTargetType =
-    "TargetGroupBinding must specify these fields: spec.targetType";
+// LBC messages, verbatim (reference/lbc-webhooks.md §5). checkRequiredFields names the missing
+// fields after one prefix.
+std::string MissingFields(std::string_view fields) {
+  return "TargetGroupBinding must specify these fields: " + std::string(fields);
+}
+const std::string kMissingArnOrName = MissingFields("either TargetGroupARN or TargetGroupName");
+const std::string kMissingTargetType = MissingFields("spec.targetType");
+const std::string kMissingBoth =
+    MissingFields("either TargetGroupARN or TargetGroupName,spec.targetType");
 constexpr const char* kNodeSelectorWithIp =
     "TargetGroupBinding cannot set NodeSelector when TargetType is ip";
 constexpr const char* kAssumeRoleWithInstance =
     "Unable to use instance target type while using assume role";
 constexpr const char* kQuicWithInstance =
     "QUIC protocol is not supported for Instance target types.";
-constexpr const char* kImmutablePrefix =
-    "TargetGroupBinding update may not change these immutable fields: ";
 
 std::string VpcIdMessage(const std::string& vpc_id) {
   return "ValidationError: vpcID " + vpc_id +
@@ -198,7 +198,8 @@ struct UpdateCase {
 
 TEST(TargetGroupBindingValidatorTest, ImmutableFieldsOnUpdate) {
   const auto immutable = [](const std::string& fields) {
-    return Deny("checkImmutableFields", kImmutablePrefix + fields);
+    return Deny("checkImmutableFields",
+                "TargetGroupBinding update may not change these immutable fields: " + fields);
   };
   const std::vector<UpdateCase> cases = {
       {"ok_unchanged", json::object(), json::object(), {}},
@@ -297,29 +298,36 @@ TEST(TargetGroupBindingValidatorTest, CreateIgnoresOldObjectAndOtherOperationsAr
 }
 
 TEST(TargetGroupBindingValidatorTest, FormatChecks) {
-  const std::string kWantArn =
-      " is not a valid target group ARN (want arn:<partition>:elasticloadbalancing:<region>:"
-      "<12-digit account id>:targetgroup/<name>/<16 hex digits>)";
+  // The tail of every format check's message: ` is not a valid <what> (want <want>)`.
+  const auto not_valid = [](std::string_view what, std::string_view want) {
+    return " is not a valid " + std::string(what) + " (want " + std::string(want) + ")";
+  };
+  const std::string kWantArn = not_valid(
+      "target group ARN",
+      "arn:<partition>:elasticloadbalancing:<region>:<12-digit account id>:targetgroup/<name>/"
+      "<16 hex digits>");
   const std::string kWantName =
-      " is not a valid target group name (want 1-32 alphanumeric characters or hyphens, not "
-      "beginning or ending with a hyphen)";
-  const std::string kWantRole =
-      " is not a valid IAM role ARN (want arn:<partition>:iam::<12-digit account id>:role/"
-      "[<path>/]<role name>)";
-  const std::string kWantService =
-      " is not a valid Service name (want a DNS-1035 label: at most 63 lowercase alphanumeric "
-      "characters or '-', beginning with a letter and ending with an alphanumeric character)";
-  const std::string kWantPort = " is not a valid port (want an integer 1-65535 or a port name)";
+      not_valid("target group name",
+                "1-32 alphanumeric characters or hyphens, not beginning or ending with a hyphen");
+  const std::string kWantRole = not_valid(
+      "IAM role ARN", "arn:<partition>:iam::<12-digit account id>:role/[<path>/]<role name>");
+  const std::string kWantService = not_valid(
+      "Service name",
+      "a DNS-1035 label: at most 63 lowercase alphanumeric characters or '-', beginning with a "
+      "letter and ending with an alphanumeric character");
+  const std::string kWantPort = not_valid("port", "an integer 1-65535 or a port name");
   const std::string kWantCidr =
-      " is not a valid CIDR (want an IPv4 or IPv6 address and prefix length, e.g. 10.0.0.0/16)";
+      not_valid("CIDR", "an IPv4 or IPv6 address and prefix length, e.g. 10.0.0.0/16");
   const std::string kWantSg =
-      " is not a valid security group ID (want sg- followed by 8 or 17 lowercase hex digits)";
-  const std::string kWantKey =
-      " is not a valid label key (want [<DNS subdomain>/]<name>, name at most 63 characters of "
-      "[A-Za-z0-9._-] beginning and ending with an alphanumeric character)";
+      not_valid("security group ID", "sg- followed by 8 or 17 lowercase hex digits");
+  const std::string kWantKey = not_valid(
+      "label key",
+      "[<DNS subdomain>/]<name>, name at most 63 characters of [A-Za-z0-9._-] beginning and "
+      "ending with an alphanumeric character");
   const std::string kWantValue =
-      " is not a valid label value (want empty, or at most 63 characters of [A-Za-z0-9._-] "
-      "beginning and ending with an alphanumeric character)";
+      not_valid("label value",
+                "empty, or at most 63 characters of [A-Za-z0-9._-] beginning and ending with an "
+                "alphanumeric character");
   const auto ingress = [](json from, json ports) {
     return json{{"networking", {{"ingress", json::array({{{"from", from}, {"ports", ports}}})}}}};
   };
