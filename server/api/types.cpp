@@ -1,19 +1,14 @@
 #include "albwebhook/api/types.hpp"
 
+#include <cstddef>
+#include <iterator>
+
 namespace albwebhook::api {
 
 const char* OperationName(Operation op) {
-  switch (op) {
-    case Operation::kCreate:
-      return "CREATE";
-    case Operation::kUpdate:
-      return "UPDATE";
-    case Operation::kDelete:
-      return "DELETE";
-    case Operation::kConnect:
-      return "CONNECT";
-  }
-  return "UNKNOWN";
+  static constexpr const char* kNames[] = {"CREATE", "UPDATE", "DELETE", "CONNECT"};
+  const auto index = static_cast<std::size_t>(op);
+  return index < std::size(kNames) ? kNames[index] : "UNKNOWN";
 }
 
 }  // namespace albwebhook::api

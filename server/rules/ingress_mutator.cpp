@@ -40,4 +40,10 @@ class IngressMutator final : public Mutator {
 
 std::unique_ptr<Mutator> MakeIngressMutator() { return std::make_unique<IngressMutator>(); }
 
+KindRules IngressKindRules() {
+  return {{"networking.k8s.io", "v1", "Ingress"}, "ingresses", /*namespaced=*/true,
+          std::string(kValidateIngressPath), std::string(kMutateIngressPath),
+          MakeIngressValidator(), MakeIngressMutator(), IngressCheckNames()};
+}
+
 }  // namespace albwebhook::rules

@@ -67,4 +67,12 @@ std::unique_ptr<Mutator> MakeTargetGroupBindingMutator() {
   return std::make_unique<TargetGroupBindingMutator>();
 }
 
+KindRules TargetGroupBindingKindRules() {
+  return {{"elbv2.k8s.aws", "v1beta1", "TargetGroupBinding"}, "targetgroupbindings",
+          /*namespaced=*/true,
+          std::string(kValidateTargetGroupBindingPath), std::string(kMutateTargetGroupBindingPath),
+          MakeTargetGroupBindingValidator(), MakeTargetGroupBindingMutator(),
+          TargetGroupBindingCheckNames()};
+}
+
 }  // namespace albwebhook::rules

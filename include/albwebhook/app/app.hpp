@@ -43,24 +43,22 @@ transport::Wiring BuildWiring(const std::vector<rules::KindRules>& kinds,
 /// are returned, nothing is left running); the rest is transport::Server's.
 class App {
  public:
-  static Result<std::unique_ptr<App>> Create(const ServeConfig& config);
-  ~App();
-  App(const App&) = delete;
-  App& operator=(const App&) = delete;
+  struct Parts;  // what an App owns (app.cpp); it makes App move-only
 
+  static Result<std::unique_ptr<App>> Create(const ServeConfig& config);
+  explicit App(std::unique_ptr<Parts> parts);
+  ~App();
+
+  /// Serves until Shutdown() has drained. Starts the cluster view first, when it is on.
+  void Run();
+  /// Graceful drain (thread-safe; see transport::Server::Shutdown). Re-checking certificate and
+  /// policy files now is Reload() (what SIGHUP does).
+  void Shutdown();
+  void Reload();
   std::uint16_t webhook_port() const;
   std::uint16_t metrics_port() const;
-  /// Serves until Shutdown() has drained.
-  void Run();
-  /// Graceful drain (thread-safe; see transport::Server::Shutdown).
-  void Shutdown();
-  /// Re-checks certificate and policy files now (what SIGHUP does).
-  void Reload();
-
-  struct Parts;
 
  private:
-  explicit App(std::unique_ptr<Parts> parts);
   std::unique_ptr<Parts> parts_;
 };
 

@@ -1,11 +1,9 @@
+// elbv2.k8s.aws/v1beta1 TargetGroupBinding: webhook paths, rule sets, registry entry.
 #pragma once
 
-#include <memory>
-#include <string>
 #include <string_view>
-#include <vector>
 
-#include "albwebhook/rules/rule.hpp"
+#include "albwebhook/rules/rule.hpp"  // Validator, Mutator, KindRules (memory, string, vector)
 
 namespace albwebhook::rules {
 
