@@ -1,5 +1,8 @@
 #include "albwebhook/admission/review_codec.hpp"
 
+#include <optional>
+#include <utility>
+
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/json/json_patch.hpp"
 #include "albwebhook/json/json_parse.hpp"
@@ -70,133 +73,140 @@ bool OptionalString(const json& obj, const char* key, std::string& out) {
 
 }  // namespace
 
-DecodedReview DecodeReview(std::string_view body) {
-  DecodedReview d;
-  if (body.empty()) return Fail(std::move(d), "request body is empty");
-  json review;
-  // The fast parser gives nlohmann's value for the JSON the apiserver sends, and succeeds only
-  // within kMaxJsonDepth levels; anything else takes the checked path: depth scan, then nlohmann
-  // (its value, or its error). It leaves out metadata.managedFields (checked, not built): no rule
-  // and no patch ever reads it, and it is often a third of the object.
-  static constexpr albwebhook::json::SkipMember kManagedFields{"metadata", "managedFields"};
-  if (!albwebhook::json::FastParseSkipping(body, review, kManagedFields, kMaxJsonDepth)) {
-    if (NestingDepthExceeds(body, kMaxJsonDepth)) {
-      return Fail(std::move(d), "request body is nested deeper than " +
-                                    std::to_string(kMaxJsonDepth) + " levels");
-    }
-    try {
-      review = json::parse(body);
-    } catch (const json::exception& e) {
-      return Fail(std::move(d), "request body is not valid JSON: " + DescribeJsonError(e));
-    }
-  }
-  if (!review.is_object()) return Fail(std::move(d), "request body is not a JSON object");
+namespace {
 
+// The body as JSON, or the error message. The fast parser gives nlohmann's value for the JSON the
+// apiserver sends, and succeeds only within kMaxJsonDepth levels; anything else takes the checked
+// path: depth scan, then nlohmann (its value, or its error). It leaves out metadata.managedFields
+// (checked, not built): no rule and no patch ever reads it, and it is often a third of the object.
+std::optional<std::string> ParseBody(std::string_view body, json& review) {
+  static constexpr albwebhook::json::SkipMember kManagedFields{"metadata", "managedFields"};
+  if (albwebhook::json::FastParseSkipping(body, review, kManagedFields, kMaxJsonDepth)) {
+    return std::nullopt;
+  }
+  if (NestingDepthExceeds(body, kMaxJsonDepth)) {
+    return "request body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
+  }
+  try {
+    review = json::parse(body);
+  } catch (const json::exception& e) {
+    return "request body is not valid JSON: " + DescribeJsonError(e);
+  }
+  return std::nullopt;
+}
+
+// apiVersion, kind and request.uid (read first, so that every later error can echo it).
+std::optional<std::string> ReadEnvelope(json& review, DecodedReview& d) {
+  if (!review.is_object()) return "request body is not a JSON object";
   std::string api_version;
   std::string kind;
-  if (!OptionalString(review, "apiVersion", api_version)) {
-    return Fail(std::move(d), "apiVersion: expected a string");
-  }
+  if (!OptionalString(review, "apiVersion", api_version)) return "apiVersion: expected a string";
   if (api_version == kReviewV1 || api_version == kReviewV1beta1) d.api_version = api_version;
-  if (!OptionalString(review, "kind", kind)) return Fail(std::move(d), "kind: expected a string");
-
+  if (!OptionalString(review, "kind", kind)) return "kind: expected a string";
   auto req_it = review.find("request");
-  // Read the uid first so every later error can echo it.
   if (req_it != review.end() && req_it->is_object()) {
     auto uid_it = req_it->find("uid");
     if (uid_it != req_it->end() && uid_it->is_string()) d.uid = uid_it->get<std::string>();
   }
   if (kind != "AdmissionReview" || d.api_version.empty()) {
-    return Fail(std::move(d),
-                "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 "
-                "or admission.k8s.io/v1beta1, got apiVersion \"" +
-                    api_version + "\" kind \"" + kind + "\"");
+    return "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 "
+           "or admission.k8s.io/v1beta1, got apiVersion \"" +
+           api_version + "\" kind \"" + kind + "\"";
   }
-  if (req_it == review.end() || req_it->is_null()) {
-    return Fail(std::move(d), "AdmissionReview has no request");
-  }
-  if (!req_it->is_object()) return Fail(std::move(d), "request: expected an object");
-  json& req = *req_it;
+  if (req_it == review.end() || req_it->is_null()) return "AdmissionReview has no request";
+  if (!req_it->is_object()) return "request: expected an object";
+  return std::nullopt;
+}
 
-  Request& r = d.request;
-  r.review_api_version = d.api_version;
+std::optional<std::string> ReadOperation(const json& req, Request& r) {
+  static constexpr std::pair<std::string_view, Operation> kOperations[] = {
+      {"CREATE", Operation::kCreate},
+      {"UPDATE", Operation::kUpdate},
+      {"DELETE", Operation::kDelete},
+      {"CONNECT", Operation::kConnect}};
+  auto op_it = req.find("operation");
+  if (op_it == req.end() || !op_it->is_string()) {
+    return "request.operation: expected CREATE, UPDATE, DELETE or CONNECT";
+  }
+  const auto& op = op_it->get_ref<const std::string&>();
+  for (const auto& [name, value] : kOperations) {
+    if (op == name) {
+      r.operation = value;
+      return std::nullopt;
+    }
+  }
+  return "request.operation: unknown operation \"" + op.substr(0, 32) +
+         "\"; expected CREATE, UPDATE, DELETE or CONNECT";
+}
+
+// uid, kind, subResource, name, namespace, operation, userInfo.username and dryRun.
+std::optional<std::string> ReadRequestFields(const json& req, Request& r) {
   auto uid_it = req.find("uid");
   if (uid_it == req.end() || !uid_it->is_string() ||
       uid_it->get_ref<const std::string&>().empty()) {
-    return Fail(std::move(d), "request.uid: expected a non-empty string");
+    return "request.uid: expected a non-empty string";
   }
-  r.uid = d.uid;
-
   auto kind_it = req.find("kind");
   if (kind_it != req.end() && !kind_it->is_null()) {
-    if (!kind_it->is_object()) return Fail(std::move(d), "request.kind: expected an object");
+    if (!kind_it->is_object()) return "request.kind: expected an object";
     if (!OptionalString(*kind_it, "group", r.kind.group) ||
         !OptionalString(*kind_it, "version", r.kind.version) ||
         !OptionalString(*kind_it, "kind", r.kind.kind)) {
-      return Fail(std::move(d), "request.kind: group, version and kind must be strings");
+      return "request.kind: group, version and kind must be strings";
     }
   }
   if (!OptionalString(req, "subResource", r.sub_resource)) {
-    return Fail(std::move(d), "request.subResource: expected a string");
+    return "request.subResource: expected a string";
   }
-  if (!OptionalString(req, "name", r.name))
-    return Fail(std::move(d), "request.name: expected a string");
-  if (!OptionalString(req, "namespace", r.ns)) {
-    return Fail(std::move(d), "request.namespace: expected a string");
-  }
-
-  auto op_it = req.find("operation");
-  if (op_it == req.end() || !op_it->is_string()) {
-    return Fail(std::move(d), "request.operation: expected CREATE, UPDATE, DELETE or CONNECT");
-  }
-  const auto& op = op_it->get_ref<const std::string&>();
-  if (op == "CREATE") {
-    r.operation = Operation::kCreate;
-  } else if (op == "UPDATE") {
-    r.operation = Operation::kUpdate;
-  } else if (op == "DELETE") {
-    r.operation = Operation::kDelete;
-  } else if (op == "CONNECT") {
-    r.operation = Operation::kConnect;
-  } else {
-    return Fail(std::move(d), "request.operation: unknown operation \"" + op.substr(0, 32) +
-                                  "\"; expected CREATE, UPDATE, DELETE or CONNECT");
-  }
-
+  if (!OptionalString(req, "name", r.name)) return "request.name: expected a string";
+  if (!OptionalString(req, "namespace", r.ns)) return "request.namespace: expected a string";
+  if (auto error = ReadOperation(req, r)) return error;
   auto user_it = req.find("userInfo");
   if (user_it != req.end() && !user_it->is_null()) {
     if (!user_it->is_object() || !OptionalString(*user_it, "username", r.username)) {
-      return Fail(std::move(d), "request.userInfo: expected an object with a string username");
+      return "request.userInfo: expected an object with a string username";
     }
   }
   auto dry_it = req.find("dryRun");
   if (dry_it != req.end() && !dry_it->is_null()) {
-    if (!dry_it->is_boolean()) return Fail(std::move(d), "request.dryRun: expected a boolean");
+    if (!dry_it->is_boolean()) return "request.dryRun: expected a boolean";
     r.dry_run = dry_it->get<bool>();
   }
+  return std::nullopt;
+}
 
-  // Move (not copy) the objects out of the parsed review: they can be megabytes.
+// Moves (not copies: they can be megabytes) object and oldObject out of the parsed review.
+std::optional<std::string> TakeObjects(json& req, Request& r) {
   for (auto [key, target] :
        {std::pair{"object", &r.object}, std::pair{"oldObject", &r.old_object}}) {
     auto it = req.find(key);
     if (it == req.end() || it->is_null()) continue;
-    if (!it->is_object())
-      return Fail(std::move(d), std::string("request.") + key + ": expected an object");
+    if (!it->is_object()) return std::string("request.") + key + ": expected an object";
     *target = std::move(*it);
   }
-  switch (r.operation) {
-    case Operation::kCreate:
-      if (!r.object.is_object()) return Fail(std::move(d), "request.object: required for CREATE");
-      break;
-    case Operation::kUpdate:
-      if (!r.object.is_object() || !r.old_object.is_object()) {
-        return Fail(std::move(d), "request.object and request.oldObject: required for UPDATE");
-      }
-      break;
-    case Operation::kDelete:
-    case Operation::kConnect:
-      break;
+  if (r.operation == Operation::kCreate && !r.object.is_object()) {
+    return "request.object: required for CREATE";
   }
+  if (r.operation == Operation::kUpdate && (!r.object.is_object() || !r.old_object.is_object())) {
+    return "request.object and request.oldObject: required for UPDATE";
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+DecodedReview DecodeReview(std::string_view body) {
+  DecodedReview d;
+  if (body.empty()) return Fail(std::move(d), "request body is empty");
+  json review;
+  if (auto error = ParseBody(body, review)) return Fail(std::move(d), std::move(*error));
+  if (auto error = ReadEnvelope(review, d)) return Fail(std::move(d), std::move(*error));
+  json& req = review["request"];
+  Request& r = d.request;
+  r.review_api_version = d.api_version;
+  if (auto error = ReadRequestFields(req, r)) return Fail(std::move(d), std::move(*error));
+  r.uid = d.uid;
+  if (auto error = TakeObjects(req, r)) return Fail(std::move(d), std::move(*error));
   d.ok = true;
   return d;
 }

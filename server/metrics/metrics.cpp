@@ -19,6 +19,12 @@ constexpr int kKnownHttpErrors[] = {400, 404, 405, 408, 413, 431, 503};
 Metrics::Metrics(const std::vector<std::pair<std::string, std::vector<std::string>>>& webhooks,
                  const std::string& version)
     : registry_(std::make_shared<prometheus::Registry>()) {
+  RegisterWebhookInstruments(webhooks);
+  RegisterServerInstruments(version);
+}
+
+void Metrics::RegisterWebhookInstruments(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& webhooks) {
   auto& reg = *registry_;
   requests_ = &prometheus::BuildCounter()
                    .Name("alb_webhook_requests_total")
@@ -58,6 +64,10 @@ Metrics::Metrics(const std::vector<std::pair<std::string, std::vector<std::strin
   for (int status : kKnownHttpErrors) {
     http_error_by_status_[status] = &http_errors_->Add({{"code", std::to_string(status)}});
   }
+}
+
+void Metrics::RegisterServerInstruments(const std::string& version) {
+  auto& reg = *registry_;
   handshake_failures_ =
       &prometheus::BuildCounter()
            .Name("alb_webhook_tls_handshake_failures_total")

@@ -52,6 +52,9 @@ class Metrics {
   prometheus::Registry& registry() { return *registry_; }
 
  private:
+  void RegisterWebhookInstruments(
+      const std::vector<std::pair<std::string, std::vector<std::string>>>& webhooks);
+  void RegisterServerInstruments(const std::string& version);
   prometheus::Counter* CodeCounter(WebhookInstruments& w, const std::string& webhook, int code);
   prometheus::Counter* CheckCounter(WebhookInstruments& w, const std::string& webhook,
                                     const std::string& check);
