@@ -136,8 +136,8 @@ class ValidatingHandler final : public Adapter {
     if (request.operation == Operation::kUpdate && BeingDeleted(request.object)) return Allowed();
 
     const state::Snapshot snapshot = Snapshot();
-    rules::Verdict verdict = validator_->Validate(
-        MakeContext(request, request.operation, snapshot), request.object, request.old_object);
+    rules::Verdict verdict = validator_->Validate(MakeContext(request, request.operation, snapshot),
+                                                  request.object, request.old_object);
     if (!verdict.in_scope) return Allowed();
     if (request.operation == Operation::kUpdate && verdict.HasDenials())
       Ratchet(request, snapshot, verdict);
@@ -146,7 +146,8 @@ class ValidatingHandler final : public Adapter {
 
  private:
   // A denial the old object already had, word for word, does not block an UPDATE: it becomes a
-  // warning. The old object is judged as a CREATE would be, under the same policy.
+  // warning. The old object is judged as a CREATE would be, under the same policy. Denials of the
+  // change itself (new usage, immutable fields) are never ratcheted.
   void Ratchet(const Request& request, const state::Snapshot& snapshot,
                rules::Verdict& verdict) const {
     const rules::Verdict old_verdict = validator_->Validate(
@@ -157,7 +158,8 @@ class ValidatingHandler final : public Adapter {
       if (f.severity == rules::Severity::kDeny) old_denials.insert(f.message);
     }
     for (auto& f : verdict.findings) {
-      if (f.severity == rules::Severity::kDeny && old_denials.count(f.message) > 0) {
+      if (f.severity == rules::Severity::kDeny && !f.about_change &&
+          old_denials.count(f.message) > 0) {
         f.severity = rules::Severity::kWarn;
         f.message.insert(0, kPreExistingPrefix);
       }
@@ -202,9 +204,9 @@ class MutatingHandler final : public Adapter {
 
 }  // namespace
 
-std::unique_ptr<Handler> MakeValidatingHandler(std::shared_ptr<const rules::Validator> validator,
-                                               ExpectedKind kind,
-                                               std::shared_ptr<const state::SnapshotSource> source) {
+std::unique_ptr<Handler> MakeValidatingHandler(
+    std::shared_ptr<const rules::Validator> validator, ExpectedKind kind,
+    std::shared_ptr<const state::SnapshotSource> source) {
   return std::make_unique<ValidatingHandler>(std::move(validator), std::move(kind),
                                              std::move(source));
 }

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <vector>
 
@@ -215,10 +216,7 @@ bool IsAcmCertificateArn(std::string_view text) {
   std::string_view resource = arn->resource;
   constexpr std::string_view kPrefix = "certificate/";
   if (resource.substr(0, kPrefix.size()) != kPrefix) return false;
-  for (std::string_view segment : Split(resource.substr(kPrefix.size()), '/')) {
-    if (!AllChars(segment, IsIamNameChar)) return false;
-  }
-  return true;
+  return IsUuid(resource.substr(kPrefix.size()));
 }
 
 bool IsIamServerCertificateArn(std::string_view text) {

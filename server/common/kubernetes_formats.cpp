@@ -12,13 +12,6 @@ bool IsQualifiedNamePart(std::string_view name) {
   return AllChars(name, [](char c) { return IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.'; });
 }
 
-// DNS-1123 label `[a-z0-9]([-a-z0-9]*[a-z0-9])?`, at most 63.
-bool IsDns1123Label(std::string_view label) {
-  if (label.empty() || label.size() > 63) return false;
-  if (!IsLowerAlnum(label.front()) || !IsLowerAlnum(label.back())) return false;
-  return AllChars(label, [](char c) { return IsLowerAlnum(c) || c == '-'; });
-}
-
 bool IsDns1123Subdomain(std::string_view name) {
   if (name.empty() || name.size() > 253) return false;
   std::size_t start = 0;
@@ -33,6 +26,12 @@ bool IsDns1123Subdomain(std::string_view name) {
 }
 
 }  // namespace
+
+bool IsDns1123Label(std::string_view label) {
+  if (label.empty() || label.size() > 63) return false;
+  if (!IsLowerAlnum(label.front()) || !IsLowerAlnum(label.back())) return false;
+  return AllChars(label, [](char c) { return IsLowerAlnum(c) || c == '-'; });
+}
 
 bool IsDns1035Label(std::string_view name) {
   return IsDns1123Label(name) && IsAsciiLower(name.front());

@@ -8,6 +8,10 @@
 
 namespace albwebhook::common {
 
+/// DNS-1123 label (Service port names, namespace names): at most 63 of `[a-z0-9-]`, beginning
+/// and ending alphanumeric.
+bool IsDns1123Label(std::string_view label);
+
 /// DNS-1035 label (Service names): at most 63 of `[a-z0-9-]`, starts with a letter, ends
 /// alphanumeric.
 bool IsDns1035Label(std::string_view name);

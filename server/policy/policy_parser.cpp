@@ -22,7 +22,7 @@ ingress:
     tags: {}
     loadBalancerAttributes: {}
     sslRedirect: false
-    migrateClassAnnotation: true
+    migrateClassAnnotation: false
   rules:
     internetFacing:      {mode: off, allowedNamespaces: []}
     wafRequired:         {mode: off}

@@ -88,7 +88,7 @@ void CheckCertificateArns(const Annotation& a) {
     if (common::IsAcmCertificateArn(item) || common::IsIamServerCertificateArn(item))
       return std::nullopt;
     return "is not an ACM certificate ARN "
-           "(arn:<partition>:acm:<region>:<account>:certificate/<id>) "
+           "(arn:<partition>:acm:<region>:<account>:certificate/<uuid>) "
            "or an IAM server-certificate ARN";
   });
   auto listeners = GetEffectiveListeners(a.view);
@@ -224,7 +224,9 @@ void CheckHealthCheckPort(const Annotation& a) {
     if (parsed.value < 1 || parsed.value > 65535) a.Deny("port must be within [1, 65535]");
     return;
   }
-  if (!common::IsPortName(a.value)) {
+  // A Service port name: a DNS-1123 label (up to 63 characters; the 15-character IANA limit is
+  // for container ports).
+  if (!common::IsDns1123Label(a.value)) {
     a.Deny("must be traffic-port, a port number 1-65535 or a Service port name");
   }
 }

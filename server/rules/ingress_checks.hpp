@@ -24,6 +24,13 @@ struct IngressBackend {
   std::string port_name;     // "" when absent (numbered port) or not a string
 };
 
+/// One rules[].http.paths[] entry's path (string-valued fields only).
+struct IngressPath {
+  std::string location;   // "spec.rules[0].http.paths[1]"
+  std::string path;       // "" when absent or not a string
+  std::string path_type;  // "" when absent or not a string (ImplementationSpecific to the LBC)
+};
+
 /// A read-only, type-safe view of an Ingress object. Built without ever throwing: wrong types are
 /// recorded in `structure_problems` / `annotation_problems` and otherwise ignored.
 struct IngressView {
@@ -34,6 +41,7 @@ struct IngressView {
   std::vector<std::string> structure_problems;   // wrong types in metadata/spec
   std::vector<std::string> annotation_problems;  // annotations not a map, values not strings
   std::vector<IngressBackend> backends;
+  std::vector<IngressPath> paths;
 
   /// Full annotation key lookup; nullptr when absent.
   const std::string* Annotation(std::string_view key) const;
@@ -116,8 +124,13 @@ void CheckLoadBalancerAttributes(std::string_view raw, Verdict& verdict);
 void CheckTargetGroupAttributes(std::string_view raw, Verdict& verdict);
 void CheckIngressConditions(const IngressView& view, Verdict& verdict);
 void CheckIngressBackends(const IngressView& view, Verdict& verdict);
+/// The LBC's path-pattern build (wildcards in Prefix/Exact paths) and AWS's path-pattern limits.
+void CheckIngressPaths(const IngressView& view, Verdict& verdict);
+/// The LBC's flag-driven bans on new usage. `object` is the Ingress as sent (the class annotation
+/// is judged there, before any migration); the group name on `view`.
 void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& view,
-                        const nlohmann::json& old_object, Verdict& verdict);
+                        const nlohmann::json& object, const nlohmann::json& old_object,
+                        Verdict& verdict);
 void CheckIngressPolicyRules(const Context& ctx, const IngressView& view, Verdict& verdict);
 
 /// "alb.ingress.kubernetes.io/<suffix> "<value>": <problem>"

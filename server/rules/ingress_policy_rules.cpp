@@ -236,25 +236,27 @@ void CheckIngressBackends(const IngressView& view, Verdict& verdict) {
 }
 
 void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& view,
-                        const json& old_object, Verdict& verdict) {
+                        const json& object, const json& old_object, Verdict& verdict) {
   if (policy.disable_ingress_class_annotation) {
     auto is_ours = [&policy](const std::optional<std::string>& value) {
       return value && std::find(policy.class_names.begin(), policy.class_names.end(), *value) !=
                           policy.class_names.end();
     };
-    const std::string* current = view.Annotation(kIngressClassAnnotation);
-    std::optional<std::string> now = current ? std::optional<std::string>(*current) : std::nullopt;
-    if (is_ours(now) && !is_ours(RawAnnotation(old_object, kIngressClassAnnotation))) {
-      verdict.Deny("ingress.disableIngressClassAnnotation",
-                   "new usage of `kubernetes.io/ingress.class` annotation is forbidden");
+    // The object as sent, not as the mutating webhook leaves it: migrateClassAnnotation removes
+    // the annotation there, and the LBC denies the request whatever a mutator would do.
+    if (is_ours(RawAnnotation(object, kIngressClassAnnotation)) &&
+        !is_ours(RawAnnotation(old_object, kIngressClassAnnotation))) {
+      verdict.DenyChange("ingress.disableIngressClassAnnotation",
+                         "new usage of `kubernetes.io/ingress.class` annotation is forbidden");
     }
   }
   if (policy.disable_ingress_group_name_annotation) {
     const std::string* current = view.Annotation(kGroupNameKey);
     auto old_value = RawAnnotation(old_object, kGroupNameKey);
     if (current != nullptr && (!old_value || *old_value != *current)) {
-      verdict.Deny("ingress.disableIngressGroupNameAnnotation",
-                   "new usage of `alb.ingress.kubernetes.io/group.name` annotation is forbidden");
+      verdict.DenyChange(
+          "ingress.disableIngressGroupNameAnnotation",
+          "new usage of `alb.ingress.kubernetes.io/group.name` annotation is forbidden");
     }
   }
 }

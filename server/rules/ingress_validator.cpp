@@ -27,10 +27,11 @@ class IngressValidator final : public Validator {
       IngressView view = DefaultsView(policy, object, ctx.ns);  // object with defaults applied
       if (view.name.empty()) view.name = std::string(ctx.name);
       CheckIngressStructure(view, verdict);
-      CheckIngressParity(policy, view, old_object, verdict);
+      CheckIngressParity(policy, view, object, old_object, verdict);
       CheckIngressAnnotations(view, verdict);
       CheckIngressConditions(view, verdict);
       CheckIngressBackends(view, verdict);
+      CheckIngressPaths(view, verdict);
       CheckIngressPolicyRules(ctx, view, verdict);
     } catch (const std::exception&) {
       // Defensive only: every accessor above is type-checked. Fail closed with a clear reason.
@@ -49,7 +50,7 @@ const std::vector<std::string>& IngressCheckNames() {
     std::vector<std::string> names = {"structure", "annotations"};
     for (std::string& name : AnnotationCheckNames()) names.push_back(std::move(name));
     for (const char* name : {
-             "listener-attributes", "actions", "conditions", "backend",
+             "listener-attributes", "actions", "conditions", "backend", "paths",
              // LBC flag parity
              "ingress.disableIngressClassAnnotation", "ingress.disableIngressGroupNameAnnotation",
              // policy rules

@@ -18,17 +18,24 @@ constexpr auto kGo = common::JsonTypeWording::kGo;
 std::string EscapeStringMapText(std::string_view text) {
   std::string out;
   for (char c : text) {
-    if (c == ',') out += '\\';
+    if (c == ',' || c == '\\') out += '\\';
     out += c;
   }
   return out;
 }
 
-// Appends an item separator. After a trailing backslash a bare ',' would read as an escaped
-// comma and glue the next item onto this one, so a space goes first (items are trimmed, so the
-// value still ends in the backslash).
+// Whether `text` ends in a backslash that escapes nothing (an odd run of them at the end).
+bool EndsInLoneBackslash(std::string_view text) {
+  std::size_t run = 0;
+  while (run < text.size() && text[text.size() - 1 - run] == '\\') ++run;
+  return run % 2 == 1;
+}
+
+// Appends an item separator. A text ending in an odd run of backslashes ends in a lone one, which
+// the LBC keeps literally only because nothing follows it: it is escaped first, so that the
+// separator stays a separator and the value keeps its backslash.
 void AppendStringMapSeparator(std::string& out) {
-  if (!out.empty() && out.back() == '\\') out += ' ';
+  if (EndsInLoneBackslash(out)) out += '\\';
   out += ',';
 }
 
@@ -47,29 +54,47 @@ std::vector<std::string> ParseStringList(std::string_view raw) {
   return items;
 }
 
-std::optional<policy::StringMap> ParseStringMap(std::string_view raw) {
+namespace {
+
+// The LBC's stringMap split: a backslash makes the next character literal (any character); a
+// ',' separates only when what follows it contains a '='; with nothing after it the ',' is
+// part of the value ("a=60," is a = "60,"); with something but no '=' after it, that rest is one
+// last (malformed) item. Items are trimmed.
+std::vector<std::string> SplitStringMapItems(std::string_view raw) {
   std::vector<std::string> items;
   std::string current;
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (raw[i] == '\\' && i + 1 < raw.size() && raw[i + 1] == ',') {
-      current += ',';
-      ++i;
-    } else if (raw[i] == ',') {
-      items.push_back(std::move(current));
-      current.clear();
-    } else {
+    if (raw[i] == '\\' && i + 1 < raw.size()) {
+      current += raw[++i];
+    } else if (raw[i] != ',') {
       current += raw[i];
+    } else {
+      const std::string_view rest = Trim(raw.substr(i + 1));
+      if (rest.find('=') != std::string_view::npos) {
+        items.emplace_back(Trim(current));
+        current.clear();
+      } else if (!rest.empty()) {
+        items.emplace_back(Trim(current));
+        items.emplace_back(rest);
+        return items;
+      } else {
+        current += ',';
+      }
     }
   }
-  items.push_back(std::move(current));
+  if (!current.empty()) items.emplace_back(Trim(current));
+  return items;
+}
+
+}  // namespace
+
+std::optional<policy::StringMap> ParseStringMap(std::string_view raw) {
   policy::StringMap result;
-  for (const auto& item : items) {
-    std::string_view trimmed = Trim(item);
-    if (trimmed.empty()) continue;
-    std::size_t eq = trimmed.find('=');
-    if (eq == std::string_view::npos) return std::nullopt;
-    std::string key(Trim(trimmed.substr(0, eq)));
-    std::string value(Trim(trimmed.substr(eq + 1)));
+  for (const std::string& item : SplitStringMapItems(raw)) {
+    const std::size_t eq = item.find('=');
+    if (eq == std::string::npos) return std::nullopt;  // also the empty item of "a=1,,b=2"
+    std::string key(Trim(std::string_view(item).substr(0, eq)));
+    std::string value(Trim(std::string_view(item).substr(eq + 1)));
     if (key.empty()) return std::nullopt;
     auto it = std::find_if(result.begin(), result.end(),
                            [&key](const auto& kv) { return kv.first == key; });
@@ -88,9 +113,9 @@ std::string AppendStringMapEntries(std::string_view raw, const policy::StringMap
   bool blank = trimmed.empty();
   if (!blank) {
     out = std::string(raw);
-    // A trailing unescaped comma already separates: do not add an empty item.
+    // A trailing unescaped comma separates once something follows it: do not add an empty item.
     bool ends_with_separator =
-        trimmed.back() == ',' && !(trimmed.size() >= 2 && trimmed[trimmed.size() - 2] == '\\');
+        trimmed.back() == ',' && !EndsInLoneBackslash(trimmed.substr(0, trimmed.size() - 1));
     if (!ends_with_separator && !entries.empty()) AppendStringMapSeparator(out);
   }
   bool first = true;

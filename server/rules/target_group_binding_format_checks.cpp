@@ -110,9 +110,13 @@ void CheckEnum(Verdict& verdict, std::string_view check, const std::string& path
                                        common::JoinList(allowed) + ")");
 }
 
-/// IntOrString port: an integer 1-65535 or a port name (IANA_SVC_NAME).
-void CheckPort(Verdict& verdict, std::string_view check, const std::string& path,
-               const json& port) {
+/// Whose port an IntOrString names: a Service's (a DNS-1123 label, up to 63 characters) or a
+/// container's (IANA_SVC_NAME, up to 15).
+enum class PortOwner { kService, kContainer };
+
+/// IntOrString port: an integer 1-65535 or a port name.
+void CheckPort(Verdict& verdict, std::string_view check, const std::string& path, const json& port,
+               PortOwner owner) {
   bool valid = false;
   if (port.is_number_unsigned()) {
     const auto n = port.get<std::uint64_t>();
@@ -121,7 +125,8 @@ void CheckPort(Verdict& verdict, std::string_view check, const std::string& path
     const auto n = port.get<std::int64_t>();
     valid = n >= 1 && n <= 65535;
   } else if (port.is_string()) {
-    valid = common::IsPortName(port.get_ref<const std::string&>());
+    const std::string& name = port.get_ref<const std::string&>();
+    valid = owner == PortOwner::kService ? common::IsDns1123Label(name) : common::IsPortName(name);
   } else if (!port.is_number()) {
     verdict.Deny(std::string(check), WrongType(path, "an integer or a string", port));
     return;
@@ -162,7 +167,16 @@ void CheckServiceRef(Verdict& verdict, const json& spec) {
   if (port == nullptr) {
     verdict.Deny(std::string(kCheck), "spec.serviceRef.port is required");
   } else {
-    CheckPort(verdict, kCheck, "spec.serviceRef.port", *port);
+    CheckPort(verdict, kCheck, "spec.serviceRef.port", *port, PortOwner::kService);
+    // "80" (quoted) is a legal Service port *name* (DNS-1123 labels may be all digits), so the LBC
+    // looks it up by name; almost always a quoted number was meant.
+    if (port->is_string() && !port->get_ref<const std::string&>().empty() &&
+        common::AllChars(port->get_ref<const std::string&>(), common::IsAsciiDigit)) {
+      verdict.Warn(std::string(kCheck),
+                   "spec.serviceRef.port " + Shown(*port) +
+                       " is a string: the LBC looks it up as a Service port name; write the port "
+                       "number without quotes");
+    }
   }
 }
 
@@ -205,7 +219,7 @@ void CheckNetworkingPort(Verdict& verdict, const std::string& path, const json& 
   CheckEnum(verdict, kCheck, path + ".protocol", Find(entry, "protocol"), kNetworkingProtocols);
   const json* port = Find(entry, "port");  // unset = all ports
   if (port == nullptr) return;
-  CheckPort(verdict, kCheck, path + ".port", *port);
+  CheckPort(verdict, kCheck, path + ".port", *port, PortOwner::kContainer);
   // Instance targets are reached through NodePorts, so a named (pod) port cannot be resolved.
   if (instance_targets && port->is_string() &&
       common::IsPortName(port->get_ref<const std::string&>())) {

@@ -79,9 +79,11 @@ bool VpcIdChanged(const json* old_value, const json* new_value, std::string_view
   old_value = IsSetString(old_value) ? old_value : nullptr;
   new_value = IsSetString(new_value) ? new_value : nullptr;
   if (old_value == nullptr) {
-    // Only "" -> the cluster VPC is allowed.
-    return new_value != nullptr && !(new_value->is_string() && !cluster_vpc_id.empty() &&
-                                     StringOf(new_value) == cluster_vpc_id);
+    // The LBC allows only "" -> its own VPC (--aws-vpc-id), and writes that VPC into every binding
+    // it manages. Without targetGroupBinding.clusterVpcID we do not know it: any VPC id may be
+    // the controller's (its format is checked on its own).
+    if (new_value == nullptr || cluster_vpc_id.empty()) return false;
+    return !(new_value->is_string() && StringOf(new_value) == cluster_vpc_id);
   }
   return !SameString(old_value, new_value);
 }
@@ -102,8 +104,8 @@ void CheckImmutableFields(Verdict& verdict, const json& spec, const json& old_sp
     changed.push_back("spec.vpcID");
   }
   if (changed.empty()) return;
-  verdict.Deny(std::string(tgb::kCheckImmutableFields),
-               std::string(kImmutableFieldsPrefix) + common::JoinList(changed, ","));
+  verdict.DenyChange(std::string(tgb::kCheckImmutableFields),
+                     std::string(kImmutableFieldsPrefix) + common::JoinList(changed, ","));
 }
 
 void CheckNodeSelector(Verdict& verdict, const json& spec) {

@@ -7,8 +7,9 @@ namespace {
 
 using nlohmann::json;
 
-// Denies every annotation "bad/<x>" with a message naming its value; out of scope when the
-// object carries label skip=true. Counts calls.
+// Denies every annotation "bad/<x>" with a message naming its value, and every "new/<x>" as a
+// change (the way "new usage of ..." is denied); out of scope when the object carries label
+// skip=true. Counts calls.
 class FakeValidator final : public rules::Validator {
  public:
   rules::Verdict Validate(const rules::Context& ctx, const json& object,
@@ -25,6 +26,7 @@ class FakeValidator final : public rules::Validator {
     for (const auto& [k, val] : annotations.items()) {
       if (k.rfind("bad/", 0) == 0) v.Deny("bad", k + ": " + val.dump() + " is bad");
       if (k.rfind("warn/", 0) == 0) v.Warn("warn", k + " is suspicious");
+      if (k.rfind("new/", 0) == 0) v.DenyChange("new", "new usage of " + k + " is forbidden");
     }
     return v;
   }
@@ -105,6 +107,20 @@ TEST(ValidatingAdapterTest, RatchetsUnchangedViolationsOnUpdate) {
   EXPECT_TRUE(ok.allowed);
   EXPECT_EQ(ok.warnings.size(), 1U);
   EXPECT_EQ(validator->last_op, Operation::kCreate);  // the old object is judged as a CREATE
+}
+
+// A denial about the change itself ("new usage of ...", immutable fields) is not a pre-existing
+// violation even when judging the old object as a CREATE says the same words.
+TEST(ValidatingAdapterTest, NeverRatchetsDenialsOfTheChange) {
+  auto validator = std::make_shared<FakeValidator>();
+  auto handler = MakeValidatingHandler(validator, kIngress, kSource);
+  auto r = handler->Handle(MakeRequest(Operation::kUpdate,
+                                       WithAnnotations({{"new/x", "2"}, {"bad/a", "1"}}),
+                                       WithAnnotations({{"new/x", "1"}, {"bad/a", "1"}})));
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.status.message, "new usage of new/x is forbidden");
+  EXPECT_EQ(r.warnings, std::vector<std::string>{
+                            R"(pre-existing, not blocking this update: bad/a: "1" is bad)"});
 }
 
 TEST(ValidatingAdapterTest, NeverBlocksUpdateOfObjectBeingDeleted) {

@@ -105,11 +105,7 @@ TEST_F(CheckTest, TextOutputForMultiDocumentFileWithMixedKinds) {
   EXPECT_EQ(listing,
             path + ":1 Ingress team-a/shop: DENIED\n" +
                 "  deny  [scheme] alb.ingress.kubernetes.io/scheme \"public\": must be one of "
-                "internal, internet-facing\n"
-                "  patch:\n"
-                "    {\"op\":\"remove\",\"path\":\"/metadata/annotations/"
-                "kubernetes.io~1ingress.class\"}\n"
-                "    {\"op\":\"add\",\"path\":\"/spec/ingressClassName\",\"value\":\"alb\"}\n" +
+                "internal, internet-facing\n" +
                 path + ":4 Ingress default/api: ALLOWED\n" + "  warn  ...\n" + path +
                 ":5 TargetGroupBinding team-a/web: ALLOWED\n" +
                 "4 objects: 2 allowed, 1 denied, 1 skipped\n");
@@ -129,9 +125,7 @@ TEST_F(CheckTest, JsonOutputCarriesEveryField) {
               "violations": [{"check": "scheme", "message":
                 "alb.ingress.kubernetes.io/scheme \"public\": must be one of internal, internet-facing"}],
               "warnings": [],
-              "patch": [
-                {"op": "remove", "path": "/metadata/annotations/kubernetes.io~1ingress.class"},
-                {"op": "add", "path": "/spec/ingressClassName", "value": "alb"}]
+              "patch": []
             })"));
   const json& api = report["results"][1];
   EXPECT_EQ(api["document"], 4);

@@ -114,15 +114,23 @@ TEST(IngressFormatsTest, ChecksVpcIds) {
 }
 
 TEST(IngressFormatsTest, ChecksCertificateArns) {
-  RunCases({{"ok_acm",
-             "arn:aws:acm:us-west-2:123456789012:certificate/12345678-1234-1234-1234-123456789012",
-             true},
-            {"ok_acm_cn", "arn:aws-cn:acm:cn-north-1:123456789012:certificate/abc", true},
-            {"err_acm_region", "arn:aws:acm:cn-north-1:123456789012:certificate/abc", false},
-            {"err_acm_account", "arn:aws:acm:us-west-2:xxxx:certificate/abc", false},
-            {"err_acm_resource", "arn:aws:acm:us-west-2:123456789012:cert/abc", false},
+  const std::string id = "12345678-abcd-1234-abcd-123456789012";
+  RunCases({{"ok_acm", "arn:aws:acm:us-west-2:123456789012:certificate/" + id, true},
+            {"ok_acm_cn", "arn:aws-cn:acm:cn-north-1:123456789012:certificate/" + id, true},
+            {"err_acm_region", "arn:aws:acm:cn-north-1:123456789012:certificate/" + id, false},
+            {"err_acm_account", "arn:aws:acm:us-west-2:xxxx:certificate/" + id, false},
+            {"err_acm_resource", "arn:aws:acm:us-west-2:123456789012:cert/" + id, false},
             {"err_acm_empty_id", "arn:aws:acm:us-west-2:123456789012:certificate/", false},
-            {"err_partition", "arn:aws-xx:acm:us-west-2:123456789012:certificate/abc", false}},
+            // ACM certificate ids are UUIDs: a placeholder can never be valid.
+            {"err_acm_placeholder", "arn:aws:acm:us-west-2:123456789012:certificate/YOUR-CERT-ARN", false},
+            {"err_acm_short_id", "arn:aws:acm:us-west-2:123456789012:certificate/abc", false},
+            {"err_acm_uuid_misplaced_dash",
+             "arn:aws:acm:us-west-2:123456789012:certificate/1234567-81234-1234-1234-123456789012", false},
+            {"err_acm_uuid_non_hex",
+             "arn:aws:acm:us-west-2:123456789012:certificate/1234567g-1234-1234-1234-123456789012", false},
+            {"err_acm_uuid_suffix",
+             "arn:aws:acm:us-west-2:123456789012:certificate/" + id + "/x", false},
+            {"err_partition", "arn:aws-xx:acm:us-west-2:123456789012:certificate/" + id, false}},
            IsAcmCertificateArn);
   RunCases({{"ok_iam", "arn:aws:iam::123456789012:server-certificate/my-cert", true},
             {"ok_iam_path", "arn:aws:iam::123456789012:server-certificate/cloudfront/prod/my-cert",

@@ -14,7 +14,7 @@ TEST(PolicyTest, EmbeddedDefaultEqualsAllKeysAtDefaults) {
   EXPECT_EQ(*parsed, Policy{});
   EXPECT_EQ(parsed->ingress.class_names, std::vector<std::string>{"alb"});
   EXPECT_EQ(parsed->ingress.rules.unknown_annotations.mode, Mode::kWarn);
-  EXPECT_TRUE(parsed->ingress.defaults.migrate_class_annotation);
+  EXPECT_FALSE(parsed->ingress.defaults.migrate_class_annotation);  // opt-in
 }
 
 TEST(PolicyTest, EmptyFileIsDefault) {
@@ -37,7 +37,7 @@ ingress:
     tags: {team: platform, env: prod}
     loadBalancerAttributes: {idle_timeout.timeout_seconds: "120"}
     sslRedirect: true
-    migrateClassAnnotation: false
+    migrateClassAnnotation: true
   rules:
     internetFacing: {mode: deny, allowedNamespaces: [edge-*], excludeNamespaces: [sandbox]}
     wafRequired: {mode: warn, namespaces: [prod-*]}
@@ -70,7 +70,7 @@ targetGroupBinding:
   EXPECT_EQ(p.ingress.defaults.load_balancer_attributes,
             (StringMap{{"idle_timeout.timeout_seconds", "120"}}));
   EXPECT_TRUE(p.ingress.defaults.ssl_redirect);
-  EXPECT_FALSE(p.ingress.defaults.migrate_class_annotation);
+  EXPECT_TRUE(p.ingress.defaults.migrate_class_annotation);  // the default is false
   const auto& r = p.ingress.rules;
   EXPECT_EQ(r.internet_facing.mode, Mode::kDeny);
   EXPECT_EQ(r.internet_facing.allowed_namespaces, std::vector<std::string>{"edge-*"});

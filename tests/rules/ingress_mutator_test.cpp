@@ -116,9 +116,15 @@ TEST(IngressMutatorTest, MergesTagsAndAttributes) {
        MakeIngress(Alb(
            {{"tags", "team"}, {"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}})),
        json::array()},
-      {"blank_map_filled", defaults,
+      // The LBC does not trim a stringMap before splitting it: " " is one empty item, an error
+      // (the validator reports it), so it is left alone like any malformed map.
+      {"blank_map_left_alone", defaults,
        MakeIngress(
            Alb({{"tags", " "}, {"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}})),
+       json::array()},
+      {"empty_map_filled", defaults,
+       MakeIngress(
+           Alb({{"tags", ""}, {"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}})),
        json::array(
            {AnnotationOp("replace", "tags", R"(team=platform,cost-center=42,owners=a\,b)")})},
   });
@@ -146,13 +152,12 @@ TEST(IngressMutatorTest, MigratesClassAnnotation) {
   annotated["spec"].erase("ingressClassName");
   json both = MakeIngress(json{{"kubernetes.io/ingress.class", "alb"}});
   RunCases({
-      {"migrate_to_spec", nullptr, annotated,
+      {"migrate_to_spec",
+       [](policy::Policy& p) { p.ingress.defaults.migrate_class_annotation = true; }, annotated,
        json::array(
            {{{"op", "remove"}, {"path", "/metadata/annotations/kubernetes.io~1ingress.class"}},
             {{"op", "add"}, {"path", "/spec/ingressClassName"}, {"value", "alb"}}})},
-      {"migration_disabled",
-       [](policy::Policy& p) { p.ingress.defaults.migrate_class_annotation = false; }, annotated,
-       json::array()},
+      {"migration_off_by_default", nullptr, annotated, json::array()},
       {"spec_class_already_set", nullptr, both, json::array()},
   });
 }
@@ -249,6 +254,8 @@ TEST(IngressMutatorTest, DefaultsMayChangeIsFalseOnlyWhenApplyingChangesNothing)
   }
   policy::Policy defaults;
   EXPECT_FALSE(IngressDefaultsMayChange(defaults.ingress, MakeIngress(nullptr)));
+  EXPECT_FALSE(IngressDefaultsMayChange(defaults.ingress, class_annotation));  // migration is opt-in
+  defaults.ingress.defaults.migrate_class_annotation = true;
   EXPECT_TRUE(IngressDefaultsMayChange(defaults.ingress, class_annotation));
   EXPECT_GE(unchanged_shortcuts, 8);
 }

@@ -364,10 +364,15 @@ TEST(IngressValidatorTest, ChecksLbcFlagParity) {
       {"err_new_class_annotation", disable_class, with_class, {class_msg}, {}},
       {"ok_existing_class_annotation", disable_class, with_class, {}, {}, "team-a", with_class},
       {"ok_class_annotation_allowed", nullptr, with_class, {}, {}},
-      {"ok_class_annotation_migrated_first",
-       [](policy::Policy& p) { p.ingress.disable_ingress_class_annotation = true; },
+      // The LBC judges the object as sent: a class migration by a mutating webhook does not
+      // make a new class annotation acceptable.
+      {"err_class_annotation_even_when_migrated",
+       [](policy::Policy& p) {
+         p.ingress.disable_ingress_class_annotation = true;
+         p.ingress.defaults.migrate_class_annotation = true;
+       },
        with_class,
-       {},
+       {class_msg},
        {}},
       {"err_new_group_name", disable_group, grouped, {group_msg}, {}},
       {"ok_unchanged_group_name", disable_group, grouped, {}, {}, "team-a", grouped},
@@ -528,7 +533,7 @@ TEST(IngressPolicyTest, CertificateAccountsRule) {
       "(allowed: 111122223333)");
   ExpectAllModes(
       "ok_certificate_account", CertificateAccounts, allowed,
-      MakeIngress(Alb({{"certificate-arn", "arn:aws:acm:us-west-2:111122223333:certificate/abc"}})),
+      MakeIngress(Alb({{"certificate-arn", "arn:aws:acm:us-west-2:111122223333:certificate/0b1c2d3e-aaaa-bbbb-cccc-0123456789ab"}})),
       "");
 }
 

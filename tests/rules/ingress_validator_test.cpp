@@ -147,7 +147,7 @@ TEST(IngressValidatorTest, RejectsBadCertificatesAndSslPolicies) {
        {}},
       {"err_certificate_account",
        Alb({{"certificate-arn", "arn:aws:acm:us-west-2:xxxx:certificate/id1"}}),
-       {R"(alb.ingress.kubernetes.io/certificate-arn "arn:aws:acm:us-west-2:xxxx:certificate/id1": item "arn:aws:acm:us-west-2:xxxx:certificate/id1" is not an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>) or an IAM server-certificate ARN)"},
+       {R"(alb.ingress.kubernetes.io/certificate-arn "arn:aws:acm:us-west-2:xxxx:certificate/id1": item "arn:aws:acm:us-west-2:xxxx:certificate/id1" is not an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<uuid>) or an IAM server-certificate ARN)"},
        {}},
       {"warn_certificate_without_https",
        Alb({{"certificate-arn", kAcm}, {"listen-ports", R"([{"HTTP": 80}])"}}),
@@ -295,6 +295,8 @@ TEST(IngressValidatorTest, RejectsBadHealthChecks) {
        {}},
       {"ok_healthcheck_port_number", Alb({{"healthcheck-port", "8080"}}), {}, {}},
       {"ok_healthcheck_port_name", Alb({{"healthcheck-port", "http-metrics"}}), {}, {}},
+      // Service port names are DNS-1123 labels (up to 63), not 15-character container port names.
+      {"ok_healthcheck_port_name_over_15", Alb({{"healthcheck-port", "prometheus-metrics-port"}}), {}, {}},
       {"err_healthcheck_protocol",
        Alb({{"healthcheck-protocol", "TCP"}}),
        {R"(alb.ingress.kubernetes.io/healthcheck-protocol "TCP": must be one of HTTP, HTTPS)"},

@@ -32,9 +32,16 @@ TEST(LbcValuesTest, ParsesStringMaps) {
       {"ok_equals_in_value", "a=b=c", true, {{"a", "b=c"}}},
       {"ok_repeated_key_last_wins", "a=1,b=2,a=3", true, {{"a", "3"}, {"b", "2"}}},
       {"ok_empty", "", true, {}},
-      {"ok_trailing_comma", "a=1,", true, {{"a", "1"}}},
+      // The LBC's split: a ',' separates only when a '=' follows somewhere after it.
+      {"ok_trailing_comma_is_part_of_the_value", "a=60,", true, {{"a", "60,"}}},
+      {"ok_trailing_comma_and_space", "a=60, ", true, {{"a", "60,"}}},
+      {"ok_backslash_escapes_any_character", R"(a=x\y\\z,b=\=)", true, {{"a", R"(xy\z)"}, {"b", "="}}},
+      {"ok_lone_backslash_at_end_is_literal", R"(a=x\)", true, {{"a", R"(x\)"}}},
       {"err_no_equals", "a=1,b", false, {}},
       {"err_bare_comma_in_value", "a=x,y", false, {}},
+      {"err_item_without_equals_before_a_pair", "a=x,y,z=1", false, {}},
+      {"err_empty_item", "a=1,,b=2", false, {}},
+      {"err_whitespace_only", "  ", false, {}},
       {"err_empty_key", "=x", false, {}},
   };
   for (const auto& c : cases) {

@@ -113,6 +113,8 @@ TEST_F(ServerTest, AnswersV1AndV1beta1OnOneKeepAliveConnection) {
 }
 
 TEST_F(ServerTest, MutatingAnswerCarriesPatch) {
+  config_.policy_file = dir_ + "/policy.yaml";
+  WriteFile(config_.policy_file, "ingress: {defaults: {migrateClassAnnotation: true}}\n");
   Start();
   auto client = Open();
   json review = json::parse(IngressReview("admission.k8s.io/v1", "uid-m", "internal"));

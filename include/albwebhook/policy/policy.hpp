@@ -64,7 +64,7 @@ struct IngressDefaults {
   StringMap
       load_balancer_attributes;  // merged into alb.ingress.kubernetes.io/load-balancer-attributes
   bool ssl_redirect = false;
-  bool migrate_class_annotation = true;
+  bool migrate_class_annotation = false;
 
   bool operator==(const IngressDefaults&) const = default;
 };

@@ -1,12 +1,11 @@
 #pragma once
 
+#include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <memory>
-#include <optional>
 
 #include "albwebhook/api/types.hpp"
 #include "albwebhook/policy/policy.hpp"
@@ -25,8 +24,14 @@ struct Finding {
       check;  // check name or policy key path ("listen-ports", "ingress.rules.internetFacing")
   std::string message;  // complete user-facing text (LBC's exact text for parity checks)
   Severity severity = Severity::kDeny;
+  /// A check about the change itself (the LBC's "new usage of ..." bans, immutable fields): an
+  /// UPDATE never ratchets it into a warning, whatever the old object had.
+  bool about_change = false;
 
-  bool operator==(const Finding&) const = default;
+  /// Equal findings say the same thing; about_change is how they are treated, not what they say.
+  bool operator==(const Finding& other) const {
+    return check == other.check && message == other.message && severity == other.severity;
+  }
 };
 
 /// What a rule set says about one object.
@@ -38,6 +43,10 @@ struct Verdict {
 
   void Deny(std::string check, std::string message) {
     findings.push_back({std::move(check), std::move(message), Severity::kDeny});
+  }
+  /// A denial of the change itself (never ratcheted; see Finding::about_change).
+  void DenyChange(std::string check, std::string message) {
+    findings.push_back({std::move(check), std::move(message), Severity::kDeny, true});
   }
   void Warn(std::string check, std::string message) {
     findings.push_back({std::move(check), std::move(message), Severity::kWarn});
@@ -104,11 +113,11 @@ class Mutator {
 /// One admitted kind: what the registry (webhooks/registry.hpp) knows of it. Each kind's module
 /// contributes one; `serve` turns it into routes and metrics, `check` into a manifest matcher.
 struct KindRules {
-  api::GroupVersionKind gvk;  // {"networking.k8s.io", "v1", "Ingress"}
-  std::string resource;       // plural, as in a webhook rule: "ingresses"
-  bool namespaced = true;     // false: cluster-scoped (IngressClassParams)
-  std::string validate_path;  // "" = no validating webhook
-  std::string mutate_path;    // "" = no mutating webhook
+  api::GroupVersionKind gvk;                   // {"networking.k8s.io", "v1", "Ingress"}
+  std::string resource;                        // plural, as in a webhook rule: "ingresses"
+  bool namespaced = true;                      // false: cluster-scoped (IngressClassParams)
+  std::string validate_path;                   // "" = no validating webhook
+  std::string mutate_path;                     // "" = no mutating webhook
   std::shared_ptr<const Validator> validator;  // set when validate_path is
   std::shared_ptr<const Mutator> mutator;      // set when mutate_path is
   /// Every Finding::check the two rule sets can emit (metrics pre-create their label children).
