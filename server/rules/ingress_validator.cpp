@@ -4,6 +4,7 @@
 // defaults).
 #include "albwebhook/rules/ingress.hpp"
 #include "rules/ingress_checks.hpp"
+#include "rules/ingress_service_checks.hpp"
 
 #include "albwebhook/cluster/cluster_state.hpp"
 
@@ -31,6 +32,7 @@ class IngressValidator final : public Validator {
       CheckIngressAnnotations(view, verdict);
       CheckIngressConditions(view, verdict);
       CheckIngressBackends(view, verdict);
+      CheckIngressServices(ctx, view, object, verdict);
       CheckIngressPolicyRules(ctx, view, verdict);
     } catch (const std::exception&) {
       // Defensive only: every accessor above is type-checked. Fail closed with a clear reason.
