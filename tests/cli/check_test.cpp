@@ -467,5 +467,48 @@ TEST(CheckClusterStateTest, IngressClassFromTheClusterStateDecidesScope) {
   std::filesystem::remove_all(dir);
 }
 
+constexpr const char* kBoundTgb = R"(apiVersion: elbv2.k8s.aws/v1beta1
+kind: TargetGroupBinding
+metadata:
+  name: api
+  namespace: team-b
+spec:
+  serviceRef: {name: api, port: 80}
+  targetGroupARN: arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067
+  targetType: ip
+)";
+
+constexpr const char* kSecondTgb = R"(apiVersion: elbv2.k8s.aws/v1beta1
+kind: TargetGroupBinding
+metadata:
+  name: web
+  namespace: team-a
+spec:
+  serviceRef: {name: web, port: 80}
+  targetGroupARN: arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067
+  targetType: ip
+  multiClusterTargetGroup: true
+)";
+
+// A target group already bound in the cluster state: the LBC's checkExistingTargetGroups denial.
+TEST(CheckClusterStateTest, TargetGroupBoundTwiceIsDenied) {
+  const std::string dir = ::testing::TempDir() + "/cluster-state-tgb-test";
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir + "/bindings.yaml") << kBoundTgb; }
+  const CheckRun run = Check({"--cluster-state", dir, "-"}, kSecondTgb);
+  const std::string arn =
+      "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067";
+  ExpectRun(run, 1,
+            "<stdin>:1 TargetGroupBinding team-a/web: DENIED\n"
+            "  deny  [checkExistingTargetGroups] TargetGroup " + arn +
+                " is already bound to following TargetGroupBindings [team-b/api]. Please enable "
+                "MultiCluster mode on all TargetGroupBindings referencing " + arn +
+                " or choose a different Target Group ARN.\n"
+                "1 object: 0 allowed, 1 denied, 0 skipped\n");
+  // Without the state, nothing is known of other bindings.
+  EXPECT_EQ(Check({"-"}, kSecondTgb).code, 0);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace albwebhook::cli
