@@ -23,13 +23,20 @@ using nlohmann::json;
 
 /// The annotations the LBC reads from the Service-over-Ingress merge for a target group.
 constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
-    "target-type",          "backend-protocol",
-    "backend-protocol-version", "healthcheck-port",
-    "healthcheck-protocol", "healthcheck-path",
-    "success-codes",        "healthcheck-interval-seconds",
-    "healthcheck-timeout-seconds", "healthy-threshold-count",
-    "unhealthy-threshold-count",   "target-group-attributes",
-    "target-node-labels"};
+    "target-type",                   // IngressClassParams' targetType wins over both
+    "backend-protocol",              //
+    "backend-protocol-version",      //
+    "healthcheck-port",              //
+    "healthcheck-protocol",          //
+    "healthcheck-path",              //
+    "success-codes",                 //
+    "healthcheck-interval-seconds",  //
+    "healthcheck-timeout-seconds",   //
+    "healthy-threshold-count",       //
+    "unhealthy-threshold-count",     //
+    "target-group-attributes",       //
+    "target-node-labels",            // instance targets only
+};
 
 /// One service backend: where it is, the Service, the port by name or number.
 struct ServiceBackend {
@@ -76,8 +83,8 @@ std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
     const json* http = GoPtr((*rules)[i], "http");
     const json* paths = http != nullptr ? GoPtr(*http, "paths") : nullptr;
     for (std::size_t j = 0; paths != nullptr && paths->is_array() && j < paths->size(); ++j) {
-      add(GoPtr((*paths)[j], "backend"), "spec.rules[" + std::to_string(i) + "].http.paths[" +
-                                             std::to_string(j) + "].backend");
+      add(GoPtr((*paths)[j], "backend"),
+          "spec.rules[" + std::to_string(i) + "].http.paths[" + std::to_string(j) + "].backend");
     }
   }
   return out;

@@ -1,4 +1,5 @@
-// Private: the Ingress's backend Services as the cluster view holds them (ingress_service_checks.cpp).
+// Private: the Ingress's backend Services as the cluster view holds them
+// (ingress_service_checks.cpp).
 #pragma once
 
 #include <nlohmann/json.hpp>

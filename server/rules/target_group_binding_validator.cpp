@@ -1,7 +1,8 @@
 // TargetGroupBinding validation: the LBC's checks that need no AWS call (same order, same text;
-// checkExistingTargetGroups, which reads the cluster view, in target_group_binding_cluster_checks.cpp),
-// then format checks the LBC leaves to AWS (target_group_binding_format_checks.cpp), then policy
-// rules (target_group_binding_policy.cpp). Every violation is reported.
+// checkExistingTargetGroups, which reads the cluster view, in
+// target_group_binding_cluster_checks.cpp), then format checks the LBC leaves to AWS
+// (target_group_binding_format_checks.cpp), then policy rules (target_group_binding_policy.cpp).
+// Every violation is reported.
 #include <string>
 #include <vector>
 

@@ -5,9 +5,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "support/fake_apiserver.hpp"
+#include "support/cluster_view_fixture.hpp"
 #include "support/review_builder.hpp"
-#include "support/server_fixture.hpp"
 
 namespace albwebhook::testing {
 namespace {
@@ -52,42 +51,13 @@ std::string IngressReview(const std::string& service) {
   return ReviewBuilder().Uid("ing").Object(ingress).Body();
 }
 
-class ClusterBindingsServicesTest : public LiveServerTest {
- protected:
-  void SetUp() override {
-    LiveServerTest::SetUp();
-    FakeApiServerOptions o;
-    o.cert_file = pki_.server_cert;
-    o.key_file = pki_.server_key;
-    api_ = std::make_unique<FakeApiServer>(o);
-    config_.kubeconfig = api_->WriteKubeconfig(dir_, pki_.ca_cert);
-    config_.view.publish_interval = std::chrono::milliseconds(1);
-    config_.cluster_sync_timeout = std::chrono::milliseconds(10000);
-  }
-  void TearDown() override {
-    Stop();
-    api_.reset();
-    LiveServerTest::TearDown();
-  }
-
-  json Answer(const char* path, const std::string& body) {
-    auto c = Open();
-    EXPECT_NE(c, nullptr);
-    if (!c) return json();
-    EXPECT_TRUE(c->Write(PostBytes(path, body)));
-    auto r = c->ReadResponse();
-    EXPECT_TRUE(r.has_value());
-    return r ? json::parse(r->body)["response"] : json();
-  }
-
-  std::unique_ptr<FakeApiServer> api_;
-};
+using ClusterBindingsServicesTest = ClusterViewServerTest;
 
 TEST_F(ClusterBindingsServicesTest, SecondBindingOfATargetGroupIsDeniedWithTheLbcMessage) {
   api_->Upsert(kTgbs, Tgb("team-b", "api", false));
   api_->Upsert(kTgbs, Tgb("team-a", "jobs", true));
   Start();
-  const json denied = Answer(kValidateTgbPath, TgbReview(Tgb("team-a", "web", true)));
+  const json denied = Post(kValidateTgbPath, TgbReview(Tgb("team-a", "web", true)));
   EXPECT_EQ(denied["allowed"], false);
   EXPECT_EQ(denied["status"]["message"],
             std::string("TargetGroup ") + kArn +
@@ -97,13 +67,13 @@ TEST_F(ClusterBindingsServicesTest, SecondBindingOfATargetGroupIsDeniedWithTheLb
   // Multi-cluster mode on every binding: allowed.
   api_->Upsert(kTgbs, Tgb("team-b", "api", true));
   EXPECT_TRUE(WaitUntil([&] {
-    return Answer(kValidateTgbPath, TgbReview(Tgb("team-a", "web", true)))["allowed"] == true;
+    return Post(kValidateTgbPath, TgbReview(Tgb("team-a", "web", true)))["allowed"] == true;
   }));
 }
 
 TEST_F(ClusterBindingsServicesTest, MissingBackendServiceIsAWarningThenSeen) {
   Start();
-  const json missing = Answer(kValidateIngressPath, IngressReview("web"));
+  const json missing = Post(kValidateIngressPath, IngressReview("web"));
   EXPECT_EQ(missing["allowed"], true);
   EXPECT_EQ(missing["warnings"],
             json::array({"spec.rules[0].http.paths[0].backend: Service team-a/web does not "
@@ -113,7 +83,7 @@ TEST_F(ClusterBindingsServicesTest, MissingBackendServiceIsAWarningThenSeen) {
                            {"metadata", {{"name", "web"}, {"namespace", "team-a"}}},
                            {"spec", {{"ports", {{{"name", "http"}, {"port", 80}}}}}}});
   EXPECT_TRUE(WaitUntil([&] {
-    const json seen = Answer(kValidateIngressPath, IngressReview("web"));
+    const json seen = Post(kValidateIngressPath, IngressReview("web"));
     return seen["allowed"] == true && !seen.contains("warnings");
   }));
 }

@@ -61,9 +61,10 @@ TEST(IngressServices, MissingPortByNumberOrNameIsAWarning) {
                                      Service("api", {Port("grpc", 9000)})};
   Verdict v = Judge(objects, WithDefaultBackend(MakeIngress(nullptr), "http"));
   EXPECT_THAT(Messages(v, Severity::kDeny), IsEmpty());
-  EXPECT_THAT(Messages(v, Severity::kWarn),
-              ElementsAre("spec.defaultBackend: unable to find port http on service team-a/api",
-                          std::string(kRulePath) + ": unable to find port 80 on service team-a/web"));
+  EXPECT_THAT(
+      Messages(v, Severity::kWarn),
+      ElementsAre("spec.defaultBackend: unable to find port http on service team-a/api",
+                  std::string(kRulePath) + ": unable to find port 80 on service team-a/web"));
   // Present ports (by name and by number): nothing.
   const std::vector<json> fine = {Service("web", {Port("http", 80)}),
                                   Service("api", {Port("grpc", 9000)})};
@@ -71,8 +72,9 @@ TEST(IngressServices, MissingPortByNumberOrNameIsAWarning) {
 }
 
 TEST(IngressServices, UseAnnotationBackendsAreNotServices) {
-  json ingress = MakeIngress(Alb({{"actions.redirect", R"({"type":"fixed-response",)"
-                                                       R"("fixedResponseConfig":{"statusCode":"503"}})"}}));
+  json ingress =
+      MakeIngress(Alb({{"actions.redirect", R"({"type":"fixed-response",)"
+                                            R"("fixedResponseConfig":{"statusCode":"503"}})"}}));
   ingress["spec"]["defaultBackend"] = {
       {"service", {{"name", "redirect"}, {"port", {{"name", "use-annotation"}}}}}};
   EXPECT_THAT(Judge({Service("web", {Port("http", 80)})}, ingress).findings, IsEmpty());
@@ -102,9 +104,8 @@ TEST(IngressServices, ServiceAnnotationOverridesTheIngresss) {
                           "with /"));
   // The Service's GRPC is overridden by nothing on the Ingress: the Service wins.
   json http1 = MakeIngress(Alb({{"backend-protocol-version", "HTTP1"}, {"success-codes", "0"}}));
-  Verdict grpc = Judge({Service("web", {Port("http", 80)},
-                                Alb({{"backend-protocol-version", "GRPC"}}))},
-                       http1);
+  Verdict grpc = Judge(
+      {Service("web", {Port("http", 80)}, Alb({{"backend-protocol-version", "GRPC"}}))}, http1);
   // The Ingress alone (HTTP1) denies "0"; with the Service's GRPC "0" is valid: no new finding.
   EXPECT_EQ(Messages(grpc, Severity::kDeny).size(), 1u);
   EXPECT_THAT(Messages(grpc, Severity::kDeny)[0], ::testing::Not(::testing::HasSubstr("Service")));

@@ -62,9 +62,9 @@ std::shared_ptr<const cluster::ClusterState> State(const std::vector<json>& obje
 TEST(TargetGroupBindingCluster, DuplicateOnCreateNamesEveryOtherBindingInOrder) {
   auto state = State({Stored("team-b", "api", "u-2"), Stored("team-a", "old", "u-3"),
                       Stored("team-c", "elsewhere", "u-4", kOtherArn)});
-  EXPECT_EQ(Judge(*state, Candidate()),
-            std::vector<Finding>{Deny("checkExistingTargetGroups",
-                                      Duplicate("team-a/old team-b/api"))});
+  EXPECT_EQ(
+      Judge(*state, Candidate()),
+      std::vector<Finding>{Deny("checkExistingTargetGroups", Duplicate("team-a/old team-b/api"))});
 }
 
 TEST(TargetGroupBindingCluster, DuplicateOnUpdateExcludesItsOwnOldVersionByUid) {
@@ -84,19 +84,19 @@ TEST(TargetGroupBindingCluster, OwnOldVersionAloneIsNoDuplicate) {
 }
 
 TEST(TargetGroupBindingCluster, MultiClusterMustBeSetOnAllBindings) {
-  auto all = State({Stored("team-b", "api", "u-2", kArn, true),
-                    Stored("team-c", "jobs", "u-3", kArn, true)});
+  auto all = State(
+      {Stored("team-b", "api", "u-2", kArn, true), Stored("team-c", "jobs", "u-3", kArn, true)});
   EXPECT_TRUE(Judge(*all, Candidate({}, true)).empty());
   // The candidate alone does not set it.
-  EXPECT_EQ(Judge(*all, Candidate()),
-            std::vector<Finding>{Deny("checkExistingTargetGroups",
-                                      Duplicate("team-b/api team-c/jobs"))});
+  EXPECT_EQ(
+      Judge(*all, Candidate()),
+      std::vector<Finding>{Deny("checkExistingTargetGroups", Duplicate("team-b/api team-c/jobs"))});
   // One of the others does not set it.
-  auto some = State({Stored("team-b", "api", "u-2", kArn, true),
-                     Stored("team-c", "jobs", "u-3", kArn, false)});
-  EXPECT_EQ(Judge(*some, Candidate({}, true)),
-            std::vector<Finding>{Deny("checkExistingTargetGroups",
-                                      Duplicate("team-b/api team-c/jobs"))});
+  auto some = State(
+      {Stored("team-b", "api", "u-2", kArn, true), Stored("team-c", "jobs", "u-3", kArn, false)});
+  EXPECT_EQ(
+      Judge(*some, Candidate({}, true)),
+      std::vector<Finding>{Deny("checkExistingTargetGroups", Duplicate("team-b/api team-c/jobs"))});
 }
 
 TEST(TargetGroupBindingCluster, NoArnYetOrNoViewMeansNoCheck) {
@@ -107,7 +107,8 @@ TEST(TargetGroupBindingCluster, NoArnYetOrNoViewMeansNoCheck) {
   // The view off: v1 behaviour.
   const policy::Policy policy;
   const Context off{Operation::kCreate, "team-a", "web", policy, nullptr};
-  EXPECT_TRUE(MakeTargetGroupBindingValidator()->Validate(off, Candidate(), nullptr).findings.empty());
+  EXPECT_TRUE(
+      MakeTargetGroupBindingValidator()->Validate(off, Candidate(), nullptr).findings.empty());
 }
 
 TEST(TargetGroupBindingCluster, UnavailableViewSkipsWithOneWarning) {
