@@ -15,6 +15,7 @@
 
 #include "albwebhook/cluster/cluster_state.hpp"
 #include "rules/go_json.hpp"
+#include "rules/lbc_values.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -143,6 +144,26 @@ void CheckMergedAnnotations(const IngressView& merged, const std::set<std::strin
   }
 }
 
+/// A named healthcheck-port (the Service's, else the Ingress's) is looked up among the Service's
+/// ports by the LBC; a name it does not have fails the build of the target group. A warning: the
+/// Service may gain the port later.
+void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& service,
+                               const std::string& name, Verdict& verdict) {
+  const std::string key = std::string(kAlbAnnotationPrefix) + "healthcheck-port";
+  const std::string* port = service.Annotation(key);
+  if (port == nullptr) port = view.Annotation(key);
+  if (port == nullptr || *port == "traffic-port" ||
+      ParseGoInt(*port, 32).error == GoInt::Error::kNone) {
+    return;
+  }
+  const ServiceBackend named{{}, {}, *port, std::nullopt};
+  if (HasPort(service, named)) return;
+  // The LBC's words (buildTargetGroupHealthCheckPort, k8s.LookupServicePort).
+  verdict.Warn("healthcheck-port", "target group for Service " + name +
+                                       ": failed to resolve healthCheckPort: unable to find port " +
+                                       *port + " on service " + name);
+}
+
 /// The messages of the Ingress's own annotation findings.
 std::set<std::string> OwnMessages(const IngressView& view) {
   Verdict own;
@@ -175,7 +196,8 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, const jso
       verdict.Warn("backend", backend.location + ": unable to find port " + backend.PortText() +
                                   " on service " + name);
     }
-    if (!reported.insert(name).second) continue;  // merged annotations judged once per Service
+    if (!reported.insert(name).second) continue;  // what follows: once per Service
+    CheckNamedHealthCheckPort(view, *service, name, verdict);
     if (auto merged = MergedView(view, *service)) {
       if (!own) own = OwnMessages(view);
       CheckMergedAnnotations(*merged, *own, name, verdict);

@@ -122,6 +122,22 @@ TEST(IngressServices, ServiceTargetTypeIsOnlyAWarning) {
                           "instance, ip"));
 }
 
+TEST(IngressServices, NamedHealthCheckPortMustBeAPortOfTheService) {
+  const json ingress = MakeIngress(Alb({{"healthcheck-port", "metrics"}}));
+  Verdict v = Judge({Service("web", {Port("http", 80)})}, ingress);
+  EXPECT_THAT(Messages(v, Severity::kDeny), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ElementsAre("target group for Service team-a/web: failed to resolve "
+                          "healthCheckPort: unable to find port metrics on service team-a/web"));
+  // The Service has it; or the Service's own annotation (a number) overrides the name.
+  EXPECT_THAT(Judge({Service("web", {Port("http", 80), Port("metrics", 9090)})}, ingress).findings,
+              IsEmpty());
+  EXPECT_THAT(
+      Judge({Service("web", {Port("http", 80)}, Alb({{"healthcheck-port", "9090"}}))}, ingress)
+          .findings,
+      IsEmpty());
+}
+
 TEST(IngressServices, NonTargetGroupServiceAnnotationsAreIgnored) {
   Verdict v = Judge({Service("web", {Port("http", 80)}, Alb({{"scheme", "public"}}))},
                     MakeIngress(nullptr));
