@@ -4,6 +4,7 @@
 // defaults).
 #include "albwebhook/rules/ingress.hpp"
 #include "rules/ingress_checks.hpp"
+#include "rules/ingress_service_checks.hpp"
 
 #include "albwebhook/cluster/cluster_state.hpp"
 
@@ -32,6 +33,7 @@ class IngressValidator final : public Validator {
       CheckIngressConditions(view, verdict);
       CheckIngressBackends(view, verdict);
       CheckIngressPaths(view, verdict);
+      CheckIngressServices(ctx, view, object, verdict);
       CheckIngressPolicyRules(ctx, view, verdict);
     } catch (const std::exception&) {
       // Defensive only: every accessor above is type-checked. Fail closed with a clear reason.

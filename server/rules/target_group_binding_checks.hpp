@@ -26,6 +26,14 @@ bool ExpectObject(Verdict& verdict, std::string_view check, const std::string& p
 /// Format checks (what the LBC leaves to AWS or the CRD schema), in the CRD's field order.
 void CheckFormats(Verdict& verdict, const nlohmann::json& spec);
 
+/// checkExistingTargetGroups against the cluster view (target_group_binding_cluster_checks.cpp):
+/// another TargetGroupBinding bound to the same spec.targetGroupARN, unless this one and every
+/// other one set multiClusterTargetGroup. Skipped, with one warning, while the view is on but
+/// unavailable; nothing at all when the view is off or the ARN is not set (the mutator fills it
+/// from targetGroupName).
+void CheckExistingTargetGroups(Verdict& verdict, const Context& ctx, const nlohmann::json& object,
+                               const nlohmann::json& spec);
+
 /// Policy rules (targetGroupBinding.rules.*) for an object in namespace `ns`.
 void CheckPolicy(Verdict& verdict, const policy::TargetGroupBindingRules& rules,
                  std::string_view ns, const nlohmann::json& spec);

@@ -17,6 +17,9 @@ inline constexpr std::string_view kCheckNodeSelector = "checkNodeSelector";
 inline constexpr std::string_view kCheckTargetGroupVpcId = "checkTargetGroupVpcID";
 inline constexpr std::string_view kCheckAssumeRoleConfig = "checkAssumeRoleConfig";
 inline constexpr std::string_view kCheckTargetGroupProtocol = "checkTargetGroupProtocol";
+inline constexpr std::string_view kCheckExistingTargetGroups = "checkExistingTargetGroups";
+/// The one warning a TargetGroupBinding gets while the cluster view is on but unavailable.
+inline constexpr std::string_view kCheckClusterView = "cluster-view";
 inline constexpr std::string_view kCheckSpec = "spec";
 inline constexpr std::string_view kAllowedAccountsRule = "targetGroupBinding.rules.allowedAccounts";
 inline constexpr std::string_view kAllowedRegionsRule = "targetGroupBinding.rules.allowedRegions";

@@ -1,6 +1,8 @@
-// TargetGroupBinding validation: the LBC's checks that need no AWS call (same order, same text),
-// then format checks the LBC leaves to AWS (target_group_binding_format_checks.cpp), then policy
-// rules (target_group_binding_policy.cpp). Every violation is reported.
+// TargetGroupBinding validation: the LBC's checks that need no AWS call (same order, same text;
+// checkExistingTargetGroups, which reads the cluster view, in
+// target_group_binding_cluster_checks.cpp), then format checks the LBC leaves to AWS
+// (target_group_binding_format_checks.cpp), then policy rules (target_group_binding_policy.cpp).
+// Every violation is reported.
 #include <string>
 #include <vector>
 
@@ -165,6 +167,7 @@ class TargetGroupBindingValidator final : public Validator {
                            tgb_policy.cluster_vpc_id);
     }
     CheckNodeSelector(verdict, spec);
+    tgb::CheckExistingTargetGroups(verdict, ctx, object, spec);  // CREATE's place for it
     CheckTargetGroupVpcId(verdict, spec);
     CheckAssumeRoleConfig(verdict, spec);
     CheckTargetGroupProtocol(verdict, spec);
@@ -193,6 +196,8 @@ const std::vector<std::string>& TargetGroupBindingCheckNames() {
       std::string(tgb::kCheckTargetGroupVpcId),
       std::string(tgb::kCheckAssumeRoleConfig),
       std::string(tgb::kCheckTargetGroupProtocol),
+      std::string(tgb::kCheckExistingTargetGroups),
+      std::string(tgb::kCheckClusterView),
       std::string(tgb::kCheckSpec),
       "targetGroupARN",
       "targetGroupName",

@@ -7,8 +7,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
-#include "support/fake_apiserver.hpp"
-#include "support/server_fixture.hpp"
+#include "support/cluster_view_fixture.hpp"
 
 namespace albwebhook::testing {
 namespace {
@@ -49,43 +48,13 @@ std::chrono::milliseconds SeenWithin() {
   return std::chrono::milliseconds(std::getenv("ALBWEBHOOK_SANITIZER") != nullptr ? 10000 : 1000);
 }
 
-class ClusterScopeTest : public LiveServerTest {
+class ClusterScopeTest : public ClusterViewServerTest {
  protected:
-  void SetUp() override {
-    LiveServerTest::SetUp();
-    FakeApiServerOptions o;
-    o.cert_file = pki_.server_cert;
-    o.key_file = pki_.server_key;
-    o.bookmark_interval = std::chrono::milliseconds(100);
-    api_ = std::make_unique<FakeApiServer>(o);
-    config_.kubeconfig = api_->WriteKubeconfig(dir_, pki_.ca_cert);
-    config_.view.backoff_base = std::chrono::milliseconds(10);
-    config_.view.backoff_cap = std::chrono::milliseconds(100);
-    config_.view.broken_grace = std::chrono::milliseconds(300);
-    config_.view.publish_interval = std::chrono::milliseconds(1);
-    config_.cluster_sync_timeout = std::chrono::milliseconds(10000);
-  }
-  void TearDown() override {
-    Stop();
-    api_.reset();
-    LiveServerTest::TearDown();
-  }
-
-  json Answer(const std::string& body) {
-    auto c = Open();
-    EXPECT_NE(c, nullptr);
-    if (!c) return json();
-    EXPECT_TRUE(c->Write(PostBytes(kValidateIngressPath, body)));
-    auto r = c->ReadResponse();
-    EXPECT_TRUE(r.has_value());
-    return r ? json::parse(r->body)["response"] : json();
-  }
+  json Answer(const std::string& body) { return Post(kValidateIngressPath, body); }
 
   bool Denied(const std::string& class_name) {
     return Answer(PublicIngressReview("u", class_name))["allowed"] == false;
   }
-
-  std::unique_ptr<FakeApiServer> api_;
 };
 
 TEST_F(ClusterScopeTest, ClassOfTheLbcControllerIsOursOthersAreLeftAlone) {

@@ -461,5 +461,43 @@ TEST(CheckClusterStateTest, IngressClassFromTheClusterStateDecidesScope) {
   std::filesystem::remove_all(dir);
 }
 
+constexpr const char* kBoundArn =
+    "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067";
+
+/// A TargetGroupBinding ns/name of kBoundArn, as a manifest; `extra` is appended to its spec.
+std::string BoundTgb(const std::string& ns, const std::string& name, const std::string& extra) {
+  return "apiVersion: elbv2.k8s.aws/v1beta1\nkind: TargetGroupBinding\nmetadata:\n  name: " + name +
+         "\n  namespace: " + ns + "\nspec:\n  serviceRef: {name: " + name +
+         ", port: 80}\n  targetGroupARN: " + kBoundArn + "\n  targetType: ip\n" + extra;
+}
+
+// A target group already bound in the cluster state: the LBC's checkExistingTargetGroups denial.
+TEST(CheckClusterStateTest, TargetGroupBoundTwiceIsDenied) {
+  const std::string dir = ::testing::TempDir() + "/cluster-state-tgb-test";
+  std::filesystem::create_directories(dir);
+  { std::ofstream(dir + "/bindings.yaml") << BoundTgb("team-b", "api", ""); }
+  const std::string second = BoundTgb("team-a", "web", "  multiClusterTargetGroup: true\n");
+  const CheckRun run = Check({"--cluster-state", dir, "-"}, second);
+  const std::string arn = kBoundArn;
+  ExpectRun(run, 1,
+            "<stdin>:1 TargetGroupBinding team-a/web: DENIED\n"
+            "  deny  [checkExistingTargetGroups] TargetGroup " +
+                arn +
+                " is already bound to following TargetGroupBindings [team-b/api]. Please enable "
+                "MultiCluster mode on all TargetGroupBindings referencing " +
+                arn +
+                " or choose a different Target Group ARN.\n"
+                "1 object: 0 allowed, 1 denied, 0 skipped\n");
+  // Without the state, nothing is known of other bindings.
+  EXPECT_EQ(Check({"-"}, second).code, 0);
+  // Both in the checked files, which join the cluster: each is the other's duplicate.
+  const CheckRun together =
+      Check({"--cluster-state", "-", "-"}, BoundTgb("team-b", "api", "") + "---\n" + second);
+  EXPECT_EQ(together.code, 1);
+  EXPECT_NE(together.out.find("TargetGroupBinding team-b/api: DENIED"), std::string::npos);
+  EXPECT_NE(together.out.find("TargetGroupBinding team-a/web: DENIED"), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace albwebhook::cli

@@ -1,0 +1,208 @@
+// An Ingress's backend Services with the cluster view: existence and ports (warnings), and the
+// target-group settings as the LBC builds them from the Service's and the Ingress's annotations
+// (pkg/ingress/model_build_target_group.go: MergeStringMap(svc.Annotations, ing.Annotations), so
+// the Service's value wins; IngressClassParams' targetType wins over both).
+#include "rules/ingress_service_checks.hpp"
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "rules/go_json.hpp"
+#include "rules/lbc_values.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using nlohmann::json;
+
+/// The annotations the LBC reads from the Service-over-Ingress merge for a target group.
+constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
+    "target-type",                   // IngressClassParams' targetType wins over both
+    "backend-protocol",              //
+    "backend-protocol-version",      //
+    "healthcheck-port",              //
+    "healthcheck-protocol",          //
+    "healthcheck-path",              //
+    "success-codes",                 //
+    "healthcheck-interval-seconds",  //
+    "healthcheck-timeout-seconds",   //
+    "healthy-threshold-count",       //
+    "unhealthy-threshold-count",     //
+    "target-group-attributes",       //
+    "target-node-labels",            // instance targets only
+};
+
+/// One service backend: where it is, the Service, the port by name or number.
+struct ServiceBackend {
+  std::string location;
+  std::string service;
+  std::string port_name;
+  std::optional<std::int64_t> port_number;
+
+  std::string PortText() const {
+    return port_name.empty() ? std::to_string(*port_number) : port_name;
+  }
+};
+
+/// The backend's service reference; nullopt for a resource backend, a use-annotation action, or
+/// a reference without a name or a port (the structure checks report those).
+std::optional<ServiceBackend> ReadServiceBackend(const json& backend, std::string location) {
+  const json* service = GoPtr(backend, "service");
+  if (service == nullptr) return std::nullopt;
+  ServiceBackend out{std::move(location), GoString(*service, "name"), {}, std::nullopt};
+  const json* port = GoPtr(*service, "port");
+  if (out.service.empty() || port == nullptr) return std::nullopt;
+  out.port_name = GoString(*port, "name");
+  if (out.port_name == "use-annotation") return std::nullopt;
+  const json* number = GoPtr(*port, "number");
+  if (out.port_name.empty() && number != nullptr && number->is_number_integer()) {
+    out.port_number = number->get<std::int64_t>();
+  }
+  if (out.port_name.empty() && !out.port_number) return std::nullopt;
+  return out;
+}
+
+/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order.
+std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
+  std::vector<ServiceBackend> out;
+  auto add = [&out](const json* backend, std::string location) {
+    if (backend == nullptr) return;
+    if (auto read = ReadServiceBackend(*backend, std::move(location))) out.push_back(*read);
+  };
+  const json* spec = GoPtr(object, "spec");
+  if (spec == nullptr) return out;
+  add(GoPtr(*spec, "defaultBackend"), "spec.defaultBackend");
+  const json* rules = GoPtr(*spec, "rules");
+  for (std::size_t i = 0; rules != nullptr && rules->is_array() && i < rules->size(); ++i) {
+    const json* http = GoPtr((*rules)[i], "http");
+    const json* paths = http != nullptr ? GoPtr(*http, "paths") : nullptr;
+    for (std::size_t j = 0; paths != nullptr && paths->is_array() && j < paths->size(); ++j) {
+      add(GoPtr((*paths)[j], "backend"),
+          "spec.rules[" + std::to_string(i) + "].http.paths[" + std::to_string(j) + "].backend");
+    }
+  }
+  return out;
+}
+
+bool SamePort(const json& port, const ServiceBackend& backend) {
+  if (!backend.port_name.empty()) return GoString(port, "name") == backend.port_name;
+  const json* number = GoPtr(port, "port");
+  return number != nullptr && number->is_number_integer() &&
+         number->get<std::int64_t>() == *backend.port_number;
+}
+
+bool HasPort(const cluster::Object& service, const ServiceBackend& backend) {
+  const json* ports = GoPtr(service.spec(), "ports");
+  if (ports == nullptr || !ports->is_array()) return false;
+  for (const json& port : *ports) {
+    if (SamePort(port, backend)) return true;
+  }
+  return false;
+}
+
+/// The Ingress's annotations with the Service's target-group annotations over them; nullopt when
+/// the Service sets none (the Ingress alone decides, and is judged as such).
+std::optional<IngressView> MergedView(const IngressView& view, const cluster::Object& service) {
+  std::optional<IngressView> merged;
+  for (std::string_view suffix : kTargetGroupSuffixes) {
+    const std::string key = std::string(kAlbAnnotationPrefix) + std::string(suffix);
+    const std::string* value = service.Annotation(key);
+    if (value == nullptr) continue;
+    if (!merged) {
+      merged.emplace();
+      merged->ns = view.ns;
+      merged->name = view.name;
+      merged->annotations = view.annotations;
+    }
+    merged->annotations.insert_or_assign(key, *value);
+  }
+  return merged;
+}
+
+/// Findings of the Ingress's annotation checks on the merged annotations that the Ingress's own
+/// annotations do not produce, attributed to the Service's target group.
+void CheckMergedAnnotations(const IngressView& merged, const std::set<std::string>& own,
+                            const std::string& service, Verdict& verdict) {
+  Verdict judged;
+  CheckIngressAnnotations(merged, judged);
+  for (Finding& f : judged.findings) {
+    if (own.count(f.message) > 0) continue;
+    std::string message = "target group for Service " + service + ": " + f.message;
+    // IngressClassParams' spec.targetType overrides the Service's target-type: never certain.
+    if (f.check == "target-type" || f.severity == Severity::kWarn) {
+      verdict.Warn(std::move(f.check), std::move(message));
+    } else {
+      verdict.Deny(std::move(f.check), std::move(message));
+    }
+  }
+}
+
+/// A named healthcheck-port (the Service's, else the Ingress's) is looked up among the Service's
+/// ports by the LBC; a name it does not have fails the build of the target group. A warning: the
+/// Service may gain the port later.
+void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& service,
+                               const std::string& name, Verdict& verdict) {
+  const std::string key = std::string(kAlbAnnotationPrefix) + "healthcheck-port";
+  const std::string* port = service.Annotation(key);
+  if (port == nullptr) port = view.Annotation(key);
+  if (port == nullptr || *port == "traffic-port" ||
+      ParseGoInt(*port, 32).error == GoInt::Error::kNone) {
+    return;
+  }
+  const ServiceBackend named{{}, {}, *port, std::nullopt};
+  if (HasPort(service, named)) return;
+  // The LBC's words (buildTargetGroupHealthCheckPort, k8s.LookupServicePort).
+  verdict.Warn("healthcheck-port", "target group for Service " + name +
+                                       ": failed to resolve healthCheckPort: unable to find port " +
+                                       *port + " on service " + name);
+}
+
+/// The messages of the Ingress's own annotation findings.
+std::set<std::string> OwnMessages(const IngressView& view) {
+  Verdict own;
+  CheckIngressAnnotations(view, own);
+  std::set<std::string> messages;
+  for (const Finding& f : own.findings) messages.insert(f.message);
+  return messages;
+}
+
+}  // namespace
+
+void CheckIngressServices(const Context& ctx, const IngressView& view, const json& object,
+                          Verdict& verdict) {
+  const cluster::ClusterState* cluster = AvailableCluster(ctx);
+  if (cluster == nullptr || view.ns.empty()) return;  // no namespace: its Services are unknown
+  std::set<std::string> reported;  // "<service>" and "<service>:<port>", each reported once
+  std::optional<std::set<std::string>> own;  // computed once, when a Service sets annotations
+  for (const ServiceBackend& backend : ReadServiceBackends(object)) {
+    const std::string name = view.ns + "/" + backend.service;
+    const cluster::Object* service = cluster->FindService(view.ns, backend.service);
+    if (service == nullptr) {
+      if (reported.insert(name).second) {
+        verdict.Warn("backend", backend.location + ": Service " + name +
+                                    " does not exist (yet) in the cluster");
+      }
+      continue;
+    }
+    if (!HasPort(*service, backend) && reported.insert(name + ":" + backend.PortText()).second) {
+      // The LBC's words (k8s.LookupServicePort).
+      verdict.Warn("backend", backend.location + ": unable to find port " + backend.PortText() +
+                                  " on service " + name);
+    }
+    if (!reported.insert(name).second) continue;  // what follows: once per Service
+    CheckNamedHealthCheckPort(view, *service, name, verdict);
+    if (auto merged = MergedView(view, *service)) {
+      if (!own) own = OwnMessages(view);
+      CheckMergedAnnotations(*merged, *own, name, verdict);
+    }
+  }
+}
+
+}  // namespace albwebhook::rules

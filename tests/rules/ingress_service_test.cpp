@@ -1,0 +1,156 @@
+// An Ingress's backend Services with the cluster view (ClusterState::FromObjects): missing
+// Services and ports, and the Service's target-group annotations merged over the Ingress's.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "rules/ingress_test_util.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+using namespace testing;  // MakeIngress, Alb, Messages
+
+/// Service team-a/<name> with `ports` ({name, port} pairs) and `annotations`.
+json Service(const std::string& name, const std::vector<json>& ports,
+             const json& annotations = nullptr) {
+  json svc = {{"apiVersion", "v1"},
+              {"kind", "Service"},
+              {"metadata", {{"name", name}, {"namespace", "team-a"}, {"uid", "svc-" + name}}},
+              {"spec", {{"type", "ClusterIP"}, {"ports", json(ports)}}}};
+  if (!annotations.is_null()) svc["metadata"]["annotations"] = annotations;
+  return svc;
+}
+
+json Port(const std::string& name, int port) { return {{"name", name}, {"port", port}}; }
+
+Verdict Judge(const std::vector<json>& objects, const json& ingress) {
+  std::vector<std::string> skipped;
+  auto state = cluster::ClusterState::FromObjects(objects, &skipped);
+  EXPECT_THAT(skipped, IsEmpty());
+  const policy::Policy policy;
+  const Context ctx{api::Operation::kCreate, "team-a", "shop", policy, state.get()};
+  return MakeIngressValidator()->Validate(ctx, ingress, nullptr);
+}
+
+/// MakeIngress with a defaultBackend `service`:`port` (a number, or a name when a string) too.
+json WithDefaultBackend(json ingress, const json& port) {
+  const char* key = port.is_string() ? "name" : "number";
+  ingress["spec"]["defaultBackend"] = {{"service", {{"name", "api"}, {"port", {{key, port}}}}}};
+  return ingress;
+}
+
+constexpr const char* kRulePath = "spec.rules[0].http.paths[0].backend";
+
+TEST(IngressServices, MissingServiceIsAWarningNamingIt) {
+  Verdict v = Judge({}, MakeIngress(nullptr));
+  EXPECT_THAT(Messages(v, Severity::kDeny), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ElementsAre(std::string(kRulePath) +
+                          ": Service team-a/web does not exist (yet) in the cluster"));
+}
+
+TEST(IngressServices, MissingPortByNumberOrNameIsAWarning) {
+  const std::vector<json> objects = {Service("web", {Port("http", 8080)}),
+                                     Service("api", {Port("grpc", 9000)})};
+  Verdict v = Judge(objects, WithDefaultBackend(MakeIngress(nullptr), "http"));
+  EXPECT_THAT(Messages(v, Severity::kDeny), IsEmpty());
+  EXPECT_THAT(
+      Messages(v, Severity::kWarn),
+      ElementsAre("spec.defaultBackend: unable to find port http on service team-a/api",
+                  std::string(kRulePath) + ": unable to find port 80 on service team-a/web"));
+  // Present ports (by name and by number): nothing.
+  const std::vector<json> fine = {Service("web", {Port("http", 80)}),
+                                  Service("api", {Port("grpc", 9000)})};
+  EXPECT_THAT(Judge(fine, WithDefaultBackend(MakeIngress(nullptr), "grpc")).findings, IsEmpty());
+}
+
+TEST(IngressServices, UseAnnotationBackendsAreNotServices) {
+  json ingress =
+      MakeIngress(Alb({{"actions.redirect", R"({"type":"fixed-response",)"
+                                            R"("fixedResponseConfig":{"statusCode":"503"}})"}}));
+  ingress["spec"]["defaultBackend"] = {
+      {"service", {{"name", "redirect"}, {"port", {{"name", "use-annotation"}}}}}};
+  EXPECT_THAT(Judge({Service("web", {Port("http", 80)})}, ingress).findings, IsEmpty());
+}
+
+TEST(IngressServices, ServiceBackendProtocolVersionMakesTheIngressSuccessCodesGrpc) {
+  json ingress = MakeIngress(Alb({{"success-codes", "200"}}));
+  const json grpc = Alb({{"backend-protocol-version", "GRPC"}});
+  Verdict v = Judge({Service("web", {Port("http", 80)}, grpc)}, ingress);
+  EXPECT_THAT(Messages(v, Severity::kWarn), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kDeny),
+              ElementsAre("target group for Service team-a/web: "
+                          "alb.ingress.kubernetes.io/success-codes \"200\": item \"200\" is not a "
+                          "code or a code range like 0-5 (gRPC codes 0-99, e.g. 0, 0,12 or 0-5)"));
+  // Without the Service's annotation the Ingress's value is fine.
+  EXPECT_THAT(Judge({Service("web", {Port("http", 80)})}, ingress).findings, IsEmpty());
+}
+
+TEST(IngressServices, ServiceAnnotationOverridesTheIngresss) {
+  // The Ingress's good health-check path is overridden by the Service's bad one.
+  json ingress = MakeIngress(Alb({{"healthcheck-path", "/healthz"}}));
+  const json bad_path = Alb({{"healthcheck-path", "healthz"}});
+  Verdict v = Judge({Service("web", {Port("http", 80)}, bad_path)}, ingress);
+  EXPECT_THAT(Messages(v, Severity::kDeny),
+              ElementsAre("target group for Service team-a/web: "
+                          "alb.ingress.kubernetes.io/healthcheck-path \"healthz\": must begin "
+                          "with /"));
+  // The Service's GRPC is overridden by nothing on the Ingress: the Service wins.
+  json http1 = MakeIngress(Alb({{"backend-protocol-version", "HTTP1"}, {"success-codes", "0"}}));
+  Verdict grpc = Judge(
+      {Service("web", {Port("http", 80)}, Alb({{"backend-protocol-version", "GRPC"}}))}, http1);
+  // The Ingress alone (HTTP1) denies "0"; with the Service's GRPC "0" is valid: no new finding.
+  EXPECT_EQ(Messages(grpc, Severity::kDeny).size(), 1u);
+  EXPECT_THAT(Messages(grpc, Severity::kDeny)[0], ::testing::Not(::testing::HasSubstr("Service")));
+}
+
+TEST(IngressServices, ServiceTargetTypeIsOnlyAWarning) {
+  // IngressClassParams' targetType would override it.
+  Verdict v = Judge({Service("web", {Port("http", 80)}, Alb({{"target-type", "pod"}}))},
+                    MakeIngress(nullptr));
+  EXPECT_THAT(Messages(v, Severity::kDeny), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ElementsAre("target group for Service team-a/web: "
+                          "alb.ingress.kubernetes.io/target-type \"pod\": must be one of "
+                          "instance, ip"));
+}
+
+TEST(IngressServices, NamedHealthCheckPortMustBeAPortOfTheService) {
+  const json ingress = MakeIngress(Alb({{"healthcheck-port", "metrics"}}));
+  Verdict v = Judge({Service("web", {Port("http", 80)})}, ingress);
+  EXPECT_THAT(Messages(v, Severity::kDeny), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ElementsAre("target group for Service team-a/web: failed to resolve "
+                          "healthCheckPort: unable to find port metrics on service team-a/web"));
+  // The Service has it; or the Service's own annotation (a number) overrides the name.
+  EXPECT_THAT(Judge({Service("web", {Port("http", 80), Port("metrics", 9090)})}, ingress).findings,
+              IsEmpty());
+  EXPECT_THAT(
+      Judge({Service("web", {Port("http", 80)}, Alb({{"healthcheck-port", "9090"}}))}, ingress)
+          .findings,
+      IsEmpty());
+}
+
+TEST(IngressServices, NonTargetGroupServiceAnnotationsAreIgnored) {
+  Verdict v = Judge({Service("web", {Port("http", 80)}, Alb({{"scheme", "public"}}))},
+                    MakeIngress(nullptr));
+  EXPECT_THAT(v.findings, IsEmpty());
+}
+
+TEST(IngressServices, NothingWithoutAnAvailableView) {
+  const policy::Policy policy;
+  auto state = cluster::ClusterState::Empty("not synced");
+  const Context ctx{api::Operation::kCreate, "team-a", "shop", policy, state.get()};
+  Verdict v = MakeIngressValidator()->Validate(ctx, MakeIngress(nullptr), nullptr);
+  for (const auto& f : v.findings) EXPECT_NE(f.check, "backend") << f.message;
+}
+
+}  // namespace
+}  // namespace albwebhook::rules
