@@ -31,19 +31,21 @@ TEST(ManifestLines, YamlKeysAndItemsAcrossDocuments) {
       "     http: {}}\n",                          // 15
       Positions::kKeep);
   ASSERT_EQ(docs.size(), 2u);
-  EXPECT_EQ(docs[0].lines.at(""), 2);
-  EXPECT_EQ(docs[0].lines.at("/kind"), 3);
-  const auto& lines = docs[1].lines;
+  EXPECT_EQ(docs[0].lines, (LineMap{{"", 2}, {"/apiVersion", 2}, {"/kind", 3}}));
   EXPECT_EQ(docs[1].line, 4);
-  EXPECT_EQ(lines.at(""), 5);
-  EXPECT_EQ(lines.at("/metadata/annotations/alb.ingress.kubernetes.io~1scheme"), 8);
-  EXPECT_EQ(lines.at("/metadata/annotations/a~0b"), 9);
-  EXPECT_EQ(lines.at("/spec/rules"), 12);
-  EXPECT_EQ(lines.at("/spec/rules/0"), 13);
-  EXPECT_EQ(lines.at("/spec/rules/0/host"), 13);
-  EXPECT_EQ(lines.at("/spec/rules/1"), 14);
-  EXPECT_EQ(lines.at("/spec/rules/1/http"), 15);
-  EXPECT_EQ(lines.size(), 13u);
+  EXPECT_EQ(docs[1].lines, (LineMap{{"", 5},
+                                    {"/apiVersion", 5},
+                                    {"/metadata", 6},
+                                    {"/metadata/annotations", 7},
+                                    {"/metadata/annotations/alb.ingress.kubernetes.io~1scheme", 8},
+                                    {"/metadata/annotations/a~0b", 9},
+                                    {"/spec", 11},
+                                    {"/spec/rules", 12},
+                                    {"/spec/rules/0", 13},
+                                    {"/spec/rules/0/host", 13},
+                                    {"/spec/rules/1", 14},
+                                    {"/spec/rules/1/host", 14},
+                                    {"/spec/rules/1/http", 15}}));
 }
 
 TEST(ManifestLines, LineOfFallsBackToTheNearestAncestorThenTheDocument) {
@@ -88,18 +90,18 @@ TEST(ManifestLines, JsonStreamMembersAndItems) {
       Positions::kKeep);
   ASSERT_EQ(docs.size(), 2u);
   ASSERT_EQ(docs[0].error, "");
-  const auto& lines = docs[0].lines;
-  EXPECT_EQ(lines.at(""), 1);
-  EXPECT_EQ(lines.at("/kind"), 1);
-  EXPECT_EQ(lines.at("/items"), 2);
-  EXPECT_EQ(lines.at("/items/0"), 3);
-  EXPECT_EQ(lines.at("/items/0/metadata"), 3);
-  EXPECT_EQ(lines.at("/items/0/metadata/annotations/a~1b"), 4);
-  EXPECT_EQ(lines.at("/items/1"), 5);  // the lexer reads the newline after 1 too
-  EXPECT_EQ(lines.at("/items/2"), 7);
-  EXPECT_EQ(lines.at("/items/2/x/0"), 7);
-  EXPECT_EQ(docs[1].lines.at(""), 10);
-  EXPECT_EQ(docs[1].lines.at("/second"), 10);
+  EXPECT_EQ(docs[0].lines, (LineMap{{"", 1},
+                                    {"/kind", 1},
+                                    {"/items", 2},
+                                    {"/items/0", 3},
+                                    {"/items/0/metadata", 3},
+                                    {"/items/0/metadata/annotations", 4},
+                                    {"/items/0/metadata/annotations/a~1b", 4},
+                                    {"/items/1", 5},  // the lexer reads the newline after 1 too
+                                    {"/items/2", 7},
+                                    {"/items/2/x", 7},
+                                    {"/items/2/x/0", 7}}));
+  EXPECT_EQ(docs[1].lines, (LineMap{{"", 10}, {"/second", 10}}));
 }
 
 TEST(ManifestLines, NotKeptUnlessAskedNorForBrokenDocuments) {
