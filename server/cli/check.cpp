@@ -11,13 +11,14 @@
 #include "albwebhook/policy/policy.hpp"
 #include "cli/check_flags.hpp"
 #include "cli/check_inputs.hpp"
+#include "cli/check_report.hpp"
 #include "cli/checker.hpp"
 
 namespace albwebhook::cli {
 namespace {
 
 struct Input {
-  std::string name;  // the path, or "<stdin>"
+  std::string name;  // the path, or check::kStdinName
   std::string text;
 };
 
@@ -39,7 +40,7 @@ std::vector<Input> ReadInputs(check::Checker& checker, const std::vector<std::st
           text << in.rdbuf();
           stdin_text = text.str();
         }
-        inputs.push_back({"<stdin>", *stdin_text});
+        inputs.push_back({std::string(check::kStdinName), *stdin_text});
         continue;
       }
       auto text = check::ReadFileText(path);

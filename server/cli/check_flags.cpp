@@ -1,7 +1,32 @@
 // `alb-webhook check` flags: FILE arguments, --config, -o/--output, -n/--namespace, --help.
 #include "cli/check_flags.hpp"
 
+#include <array>
+#include <string_view>
+#include <utility>
+
 namespace albwebhook::cli::check {
+namespace {
+
+constexpr std::array<std::pair<std::string_view, Format>, 5> kFormats{{
+    {"text", Format::kText},
+    {"json", Format::kJson},
+    {"sarif", Format::kSarif},
+    {"junit", Format::kJunit},
+    {"github", Format::kGithub},
+}};
+
+bool ParseFormat(std::string_view name, Format* format) {
+  for (const auto& [known, value] : kFormats) {
+    if (known == name) {
+      *format = value;
+      return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
 
 const char* const kUsage = R"(Usage: alb-webhook check [flags] FILE...
 
@@ -18,7 +43,10 @@ Flags:
                        IngressClassParams, Ingress, TargetGroupBinding, Service and Namespace
                        manifests (file, directory or -; repeatable). The checked objects join
                        it. Without it, objects are judged alone (no cluster view).
-  -o, --output FORMAT  text or json (default text)
+  -o, --output FORMAT  text (default), json, sarif (SARIF 2.1.0, for code scanning),
+                       junit (JUnit XML, a test case per object) or github (GitHub Actions
+                       ::error/::warning annotations, then the summary line); lines point
+                       at the annotation or field a finding is about
   -n, --namespace NS   namespace of objects without metadata.namespace (default "default")
   -h, --help           this text
 
@@ -67,11 +95,11 @@ ParseOutcome ParseFlags(const std::vector<std::string>& args, Options* options,
       }
       options->cluster_state.push_back(value);
     } else if (flag == "--output" || flag == "-o") {
-      if (value != "text" && value != "json") {
-        *error = flag + ": expected text or json";
+      if (!ParseFormat(value, &options->format)) {
+        *error = flag + ": unknown format \"" + value +
+                 "\" (expected text, json, sarif, junit or github)";
         return ParseOutcome::kBad;
       }
-      options->json_output = value == "json";
     } else {
       if (value.empty()) {
         *error = flag + ": expected a namespace name";

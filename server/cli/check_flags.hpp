@@ -8,9 +8,13 @@ namespace albwebhook::cli::check {
 
 extern const char* const kUsage;
 
+/// -o/--output: text (a listing), json (our report), sarif (SARIF 2.1.0), junit (JUnit XML),
+/// github (GitHub Actions workflow commands, then the text summary line).
+enum class Format { kText, kJson, kSarif, kJunit, kGithub };
+
 struct Options {
   std::string config;
-  bool json_output = false;
+  Format format = Format::kText;
   std::string ns = "default";
   std::vector<std::string> files;
   std::vector<std::string> cluster_state;  // --cluster-state PATH (repeatable)

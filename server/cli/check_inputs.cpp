@@ -9,10 +9,10 @@
 namespace albwebhook::cli::check {
 
 Result<std::string> ReadFileText(const std::string& path) {
-  return common::ReadFile(path, [](common::ReadFileStep, const std::string&,
-                                   std::string_view reason) {
-    return "cannot read: " + std::string(reason);
-  });
+  return common::ReadFile(path,
+                          [](common::ReadFileStep, const std::string&, std::string_view reason) {
+                            return "cannot read: " + std::string(reason);
+                          });
 }
 
 Result<std::vector<std::string>> ExpandDirectory(const std::string& path) {

@@ -1,7 +1,10 @@
-// `alb-webhook check` output: a text listing with a summary line, or one JSON report.
+// `alb-webhook check` output: a text listing with a summary line, one JSON report, or a CI
+// format (check_formats.hpp) written from the outcomes at the end.
 #include "cli/check_report.hpp"
 
 #include <ostream>
+
+#include "cli/check_formats.hpp"
 
 namespace albwebhook::cli::check {
 namespace {
@@ -19,6 +22,42 @@ std::string Indented(const std::string& text, const std::string& indent) {
 
 json ItemOf(const Location& loc) { return loc.item >= 0 ? json(loc.item) : json(nullptr); }
 
+json FindingsJson(const std::vector<Finding>& findings) {
+  json out = json::array();
+  for (const Finding& f : findings) out.push_back({{"check", f.check}, {"message", f.message}});
+  return out;
+}
+
+json DecisionJson(const Location& loc, const Decision& d) {
+  return {{"file", loc.file},
+          {"document", loc.document},
+          {"item", ItemOf(loc)},
+          {"kind", d.kind},
+          {"namespace", d.ns},
+          {"name", d.name},
+          {"inScope", d.in_scope},
+          {"allowed", d.allowed},
+          {"violations", FindingsJson(d.violations)},
+          {"warnings", FindingsJson(d.warnings)},
+          {"patch", d.patch}};
+}
+
+json SkipJson(const Location& loc, const Skip& s) {
+  return {{"file", loc.file},
+          {"document", loc.document},
+          {"item", ItemOf(loc)},
+          {"apiVersion", s.api_version},
+          {"kind", s.kind.value_or("")},
+          {"name", s.name},
+          {"reason", s.reason}};
+}
+
+json ErrorJson(const Location& loc, const InputError& e) {
+  return {{"file", loc.file},
+          {"document", loc.document > 0 ? json(loc.document) : json(nullptr)},
+          {"message", e.message}};
+}
+
 }  // namespace
 
 std::string Location::Text() const {
@@ -28,27 +67,13 @@ std::string Location::Text() const {
   return out;
 }
 
-void Report::Decided(const Location& loc, const Decision& d) {
-  if (d.allowed) {
-    ++allowed_;
-  } else {
-    ++denied_;
-  }
-  if (!json_output_) {
+void Report::Decided(const Location& loc, Decision d) {
+  ++(d.allowed ? totals_.allowed : totals_.denied);
+  if (format_ == Format::kText) {
     PrintDecision(loc, d);
-    return;
+  } else {
+    outcomes_.push_back({loc, std::move(d)});
   }
-  results_.push_back({{"file", loc.file},
-                      {"document", loc.document},
-                      {"item", ItemOf(loc)},
-                      {"kind", d.kind},
-                      {"namespace", d.ns},
-                      {"name", d.name},
-                      {"inScope", d.in_scope},
-                      {"allowed", d.allowed},
-                      {"violations", d.violations},
-                      {"warnings", d.warnings},
-                      {"patch", d.patch}});
 }
 
 void Report::PrintDecision(const Location& loc, const Decision& d) {
@@ -56,9 +81,8 @@ void Report::PrintDecision(const Location& loc, const Decision& d) {
        << (d.allowed ? "ALLOWED" : "DENIED") << (d.in_scope ? "" : " (out of scope)") << "\n";
   for (const auto& [label, findings] :
        {std::pair{"deny", &d.violations}, std::pair{"warn", &d.warnings}}) {
-    for (const auto& f : *findings) {
-      out_ << "  " << label << "  [" << f["check"].get<std::string>() << "] "
-           << Indented(f["message"].get<std::string>(), "        ") << "\n";
+    for (const Finding& f : *findings) {
+      out_ << "  " << label << "  [" << f.check << "] " << Indented(f.message, "        ") << "\n";
     }
   }
   if (d.patch.is_array() && !d.patch.empty()) {
@@ -69,53 +93,72 @@ void Report::PrintDecision(const Location& loc, const Decision& d) {
   }
 }
 
-void Report::Skipped(const Location& loc, const Skip& s) {
-  ++skipped_;
-  skipped_list_.push_back({{"file", loc.file},
-                           {"document", loc.document},
-                           {"item", ItemOf(loc)},
-                           {"apiVersion", s.api_version},
-                           {"kind", s.kind != nullptr ? *s.kind : ""},
-                           {"name", s.name},
-                           {"reason", s.reason}});
-  if (s.notable && !json_output_) {
+void Report::Skipped(const Location& loc, Skip s) {
+  ++totals_.skipped;
+  if (format_ != Format::kText) {
+    outcomes_.push_back({loc, std::move(s)});
+  } else if (s.notable) {
     out_ << loc.Text();
-    if (s.kind != nullptr) out_ << " " << *s.kind << " " << s.display_name;
+    if (s.kind) out_ << " " << *s.kind << " " << s.display_name;
     out_ << ": skipped (" << s.reason << ")\n";
   }
 }
 
 void Report::Failed(const Location& loc, const std::string& message) {
+  ++totals_.errors;
   out_.flush();  // keep the listing and the errors in order on a terminal
   err_ << "error: " << loc.Text() << ": " << message << "\n";
-  errors_.push_back({{"file", loc.file},
-                     {"document", loc.document > 0 ? json(loc.document) : json(nullptr)},
-                     {"message", message}});
+  if (format_ != Format::kText) outcomes_.push_back({loc, InputError{message}});
+}
+
+json Report::JsonReport() const {
+  json results = json::array();
+  json skipped = json::array();
+  json errors = json::array();
+  for (const Outcome& o : outcomes_) {
+    if (const auto* d = std::get_if<Decision>(&o.what)) results.push_back(DecisionJson(o.loc, *d));
+    if (const auto* s = std::get_if<Skip>(&o.what)) skipped.push_back(SkipJson(o.loc, *s));
+    if (const auto* e = std::get_if<InputError>(&o.what)) errors.push_back(ErrorJson(o.loc, *e));
+  }
+  const json summary = {{"objects", totals_.objects()},
+                        {"allowed", totals_.allowed},
+                        {"denied", totals_.denied},
+                        {"skipped", totals_.skipped},
+                        {"errors", totals_.errors}};
+  return {{"results", results}, {"skipped", skipped}, {"errors", errors}, {"summary", summary}};
+}
+
+void Report::PrintSummary() {
+  const int total = totals_.objects();
+  out_ << total << (total == 1 ? " object: " : " objects: ") << totals_.allowed << " allowed, "
+       << totals_.denied << " denied, " << totals_.skipped << " skipped";
+  if (totals_.errors > 0)
+    out_ << "; " << totals_.errors << (totals_.errors == 1 ? " error" : " errors");
+  out_ << "\n";
 }
 
 int Report::Finish() {
-  const int total = allowed_ + denied_ + skipped_;
-  if (json_output_) {
-    json summary = {{"objects", total},
-                    {"allowed", allowed_},
-                    {"denied", denied_},
-                    {"skipped", skipped_},
-                    {"errors", errors_.size()}};
-    const json report = {{"results", results_},
-                         {"skipped", skipped_list_},
-                         {"errors", errors_},
-                         {"summary", summary}};
-    out_ << report.dump(2) << "\n";
-  } else {
-    out_ << total << (total == 1 ? " object: " : " objects: ") << allowed_ << " allowed, "
-         << denied_ << " denied, " << skipped_ << " skipped";
-    if (!errors_.empty())
-      out_ << "; " << errors_.size() << (errors_.size() == 1 ? " error" : " errors");
-    out_ << "\n";
+  switch (format_) {
+    case Format::kText:
+      PrintSummary();
+      break;
+    case Format::kJson:
+      out_ << JsonReport().dump(2) << "\n";
+      break;
+    case Format::kSarif:
+      WriteSarif(outcomes_, out_);
+      break;
+    case Format::kJunit:
+      WriteJunit(outcomes_, out_);
+      break;
+    case Format::kGithub:
+      WriteGithub(outcomes_, out_);
+      PrintSummary();
+      break;
   }
   out_.flush();
-  if (!errors_.empty()) return 2;
-  return denied_ > 0 ? 1 : 0;
+  if (totals_.errors > 0) return 2;
+  return totals_.denied > 0 ? 1 : 0;
 }
 
 }  // namespace albwebhook::cli::check

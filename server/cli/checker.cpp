@@ -9,6 +9,7 @@
 
 #include "albwebhook/admission/handler.hpp"
 #include "albwebhook/manifest/manifest.hpp"
+#include "cli/check_locate.hpp"
 
 namespace albwebhook::cli::check {
 namespace {
@@ -63,15 +64,18 @@ Checker::Checker(const Options& options, const policy::Policy& policy, std::ostr
     : options_(options),
       snapshot_{std::make_shared<const policy::Policy>(policy), nullptr},
       kinds_(rules::AdmittedKinds()),
-      report_(options.json_output, out, err) {}
+      report_(options.format, out, err) {}
 
 void Checker::File(const std::string& name, const std::string& text) {
-  for (const auto& doc : manifest::ParseManifests(text)) {
-    const Location loc{name, doc.index, -1};
+  // Lines only for the formats that point into files.
+  const bool lines = options_.format != Format::kText && options_.format != Format::kJson;
+  for (const auto& doc : manifest::ParseManifests(
+           text, lines ? manifest::Positions::kKeep : manifest::Positions::kSkip)) {
+    const Location loc{name, doc.index, -1, doc.LineOf("")};
     if (!doc.error.empty()) {
       Fail(loc, doc.error);
     } else if (!doc.empty) {
-      Document(loc, doc.value);
+      Document(loc, doc);
     }
   }
 }
@@ -96,24 +100,28 @@ void ForEachObject(const json& doc, const std::function<void(int, const json&)>&
   }
 }
 
-void Checker::Document(const Location& loc, const json& doc) {
-  ForEachObject(doc, [&](int item, const json& object) {
-    Location item_loc = loc;
-    item_loc.item = item;
-    Object(item_loc, object);
+void Checker::Document(const Location& loc, const manifest::ManifestDocument& doc) {
+  ForEachObject(doc.value, [&](int item, const json& object) {
+    Source source{loc, &doc, ""};
+    if (item >= 0) {
+      source.loc.item = item;
+      source.pointer = "/items/" + std::to_string(item);
+      source.loc.line = doc.LineOf(source.pointer);
+    }
+    Object(source, object);
   });
 }
 
-void Checker::Object(const Location& loc, const json& object) {
+void Checker::Object(const Source& source, const json& object) {
   const std::string* api_version = StringAt(object, "apiVersion");
   const std::string* kind = StringAt(object, "kind");
   if (api_version != nullptr && kind != nullptr) {
     if (const rules::KindRules* rules = rules::FindKind(kinds_, *api_version, *kind)) {
-      Evaluate(loc, object, *rules);
+      Evaluate(source, object, *rules);
       return;
     }
   }
-  report_.Skipped(loc, SkipOf(object));
+  report_.Skipped(source.loc, SkipOf(object));
 }
 
 // Why an object is skipped; notable (listed in text output too) when it looks like a mistake.
@@ -121,13 +129,13 @@ Skip Checker::SkipOf(const json& object) const {
   const std::string* api_version = StringAt(object, "apiVersion");
   Skip s;
   s.api_version = api_version != nullptr ? *api_version : "";
-  s.kind = StringAt(object, "kind");
+  if (const std::string* kind = StringAt(object, "kind")) s.kind = *kind;
   s.name = MetadataString(object, "name");
   s.display_name = DisplayName(object, "");
   if (!object.is_object()) {
     s.reason = std::string("not a Kubernetes object but a JSON ") + object.type_name();
     s.notable = true;
-  } else if (api_version == nullptr || s.kind == nullptr) {
+  } else if (api_version == nullptr || !s.kind) {
     s.reason = "no apiVersion or kind";
     s.notable = true;
   } else if (NamesAdmittedKind(*s.kind)) {
@@ -158,7 +166,8 @@ std::string Checker::KindList(bool with_version, std::string_view last_joiner) c
   return out;
 }
 
-void Checker::Evaluate(const Location& loc, const json& original, const rules::KindRules& rules) {
+void Checker::Evaluate(const Source& source, const json& original, const rules::KindRules& rules) {
+  const Location& loc = source.loc;
   // The API server fills in the namespace of a namespaced object before admission; a
   // cluster-scoped one has none.
   std::string ns = rules.namespaced ? MetadataString(original, "namespace") : "";
@@ -180,10 +189,12 @@ void Checker::Evaluate(const Location& loc, const json& original, const rules::K
   d.allowed = e.allowed;
   d.patch = e.patch;
   for (const auto& f : e.findings) {
+    // The original object: annotations the defaults add stand nowhere in the file.
+    const std::string pointer = source.pointer + FindingPointer(original, f.check, f.message);
     (f.severity == rules::Severity::kDeny ? d.violations : d.warnings)
-        .push_back({{"check", f.check}, {"message", f.message}});
+        .push_back({f.check, f.message, source.doc->LineOf(pointer)});
   }
-  report_.Decided(loc, d);
+  report_.Decided(loc, std::move(d));
 }
 
 }  // namespace albwebhook::cli::check

@@ -2,17 +2,17 @@
 // (internal to the check command).
 #pragma once
 
+#include <functional>
 #include <iosfwd>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "albwebhook/manifest/manifest.hpp"
 #include "albwebhook/policy/policy.hpp"
 #include "albwebhook/rules/registry.hpp"
 #include "albwebhook/state/snapshot.hpp"
-
-#include <functional>
-#include <memory>
 #include "cli/check_flags.hpp"
 #include "cli/check_report.hpp"
 
@@ -41,9 +41,17 @@ class Checker {
   int Finish() { return report_.Finish(); }
 
  private:
-  void Document(const Location& loc, const nlohmann::json& doc);
-  void Object(const Location& loc, const nlohmann::json& object);
-  void Evaluate(const Location& loc, const nlohmann::json& original, const rules::KindRules& rules);
+  // An object's place: its Location, its document, and its JSON pointer there ("" or /items/N).
+  struct Source {
+    Location loc;
+    const manifest::ManifestDocument* doc;
+    std::string pointer;
+  };
+
+  void Document(const Location& loc, const manifest::ManifestDocument& doc);
+  void Object(const Source& source, const nlohmann::json& object);
+  void Evaluate(const Source& source, const nlohmann::json& original,
+                const rules::KindRules& rules);
   Skip SkipOf(const nlohmann::json& object) const;
   bool NamesAdmittedKind(const std::string& kind) const;
   std::string KindList(bool with_version, std::string_view last_joiner) const;

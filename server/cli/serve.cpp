@@ -73,12 +73,9 @@ struct ServeFiles {
 bool ApplyPathFlag(const std::string& flag, const std::string& val, app::ServeConfig* config,
                    ServeFiles* files) {
   const std::pair<const char*, std::string*> targets[] = {
-      {"--listen", &config->listen},
-      {"--metrics-listen", &config->metrics_listen},
-      {"--cert-dir", &files->cert_dir},
-      {"--tls-cert-file", &files->cert_file},
-      {"--tls-key-file", &files->key_file},
-      {"--client-ca-file", &config->client_ca_file},
+      {"--listen", &config->listen},        {"--metrics-listen", &config->metrics_listen},
+      {"--cert-dir", &files->cert_dir},     {"--tls-cert-file", &files->cert_file},
+      {"--tls-key-file", &files->key_file}, {"--client-ca-file", &config->client_ca_file},
       {"--config", &config->policy_file}};
   for (const auto& [name, target] : targets) {
     if (flag == name) {

@@ -4,24 +4,14 @@
 #include <cstdint>
 
 #include "albwebhook/json/json_patch_skip.hpp"
+#include "albwebhook/util/json_pointer.hpp"
 
 namespace albwebhook::json {
 namespace {
 
 using nlohmann::json;
 
-void AppendPointerToken(std::string& path, std::string_view token) {
-  path += '/';
-  for (char c : token) {
-    if (c == '~') {
-      path += "~0";
-    } else if (c == '/') {
-      path += "~1";
-    } else {
-      path += c;
-    }
-  }
-}
+using util::AppendPointerToken;
 
 // Walks both values and appends the smallest ops: objects recurse key by key (so unrelated keys
 // never appear in the patch); anything else that differs is replaced whole. Arrays are replaced

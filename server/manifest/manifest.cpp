@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "manifest/document_split.hpp"
+#include "manifest/json_lines.hpp"
 #include "manifest/yaml_document.hpp"
 
 namespace albwebhook::manifest {
@@ -33,7 +34,7 @@ std::string WithoutJsonExceptionPrefix(std::string message) {
 
 // One or more concatenated JSON values; reading stops at the first broken one (the rest of the
 // stream cannot be framed).
-std::vector<ManifestDocument> ParseJsonStream(std::string_view text) {
+std::vector<ManifestDocument> ParseJsonStream(std::string_view text, Positions positions) {
   std::vector<ManifestDocument> docs;
   std::istringstream stream{std::string(text)};
   while (true) {
@@ -53,6 +54,8 @@ std::vector<ManifestDocument> ParseJsonStream(std::string_view text) {
       doc.value = nullptr;
       doc.error = "invalid JSON: nested deeper than " + std::to_string(kMaxDepth) + " levels";
     }
+    if (doc.error.empty() && positions == Positions::kKeep)
+      detail::RecordJsonLines(text.substr(offset), &doc);
     const bool stop = !doc.error.empty();
     docs.push_back(std::move(doc));
     if (stop) break;
@@ -62,14 +65,24 @@ std::vector<ManifestDocument> ParseJsonStream(std::string_view text) {
 
 }  // namespace
 
-std::vector<ManifestDocument> ParseManifests(std::string_view text) {
+int ManifestDocument::LineOf(std::string_view pointer) const {
+  while (true) {
+    if (const auto it = lines.find(std::string(pointer)); it != lines.end()) return it->second;
+    if (pointer.empty()) return line;
+    const std::size_t slash = pointer.rfind('/');
+    pointer = pointer.substr(0, slash == std::string_view::npos ? 0 : slash);
+  }
+}
+
+std::vector<ManifestDocument> ParseManifests(std::string_view text, Positions positions) {
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   const std::size_t first = text.find_first_not_of(" \t\r\n");
-  if (first != std::string_view::npos && text[first] == '{') return ParseJsonStream(text);
+  if (first != std::string_view::npos && text[first] == '{')
+    return ParseJsonStream(text, positions);
   std::vector<ManifestDocument> docs;
   int index = 0;
   for (const auto& chunk : detail::SplitDocuments(text)) {
-    docs.push_back(detail::ParseYamlDocument(chunk.text, ++index, chunk.line));
+    docs.push_back(detail::ParseYamlDocument(chunk.text, ++index, chunk.line, positions));
   }
   return docs;
 }

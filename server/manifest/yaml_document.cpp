@@ -7,6 +7,7 @@
 #include <exception>
 #include <vector>
 
+#include "manifest/line_recorder.hpp"
 #include "manifest/yaml_scalar.hpp"
 
 namespace albwebhook::manifest::detail {
@@ -18,6 +19,12 @@ constexpr const char* kBadMerge = "the merge key << needs a mapping or a list of
 
 class YamlToJson {
  public:
+  YamlToJson(LineMap* lines, int first_line) : lines_(lines), first_line_(first_line) {}
+
+  // The line in the file of a node of this document.
+  int LineOf(const YAML::Node& node) const { return first_line_ + node.Mark().line; }
+  LineRecorder& lines() { return lines_; }
+
   json Convert(const YAML::Node& node, int depth) {
     if (depth > kMaxDepth)
       throw ConvertError{"nested deeper than " + std::to_string(kMaxDepth) + " levels",
@@ -30,7 +37,12 @@ class YamlToJson {
         return ResolveScalar(node);
       case YAML::NodeType::Sequence: {
         json array = json::array();
-        for (const auto& child : node) array.push_back(Convert(child, depth + 1));
+        std::size_t index = 0;
+        for (const auto& child : node) {
+          const std::size_t mark = lines_.Enter(index++, LineOf(child));
+          array.push_back(Convert(child, depth + 1));
+          lines_.Leave(mark);
+        }
         return array;
       }
       case YAML::NodeType::Map:
@@ -59,7 +71,9 @@ class YamlToJson {
         throw ConvertError{"a mapping key must be a scalar", key_node.Mark()};
       }
       json& slot = NewKey(object, key, key_node);  // before the value: duplicates first
+      const std::size_t mark = lines_.Enter(key, LineOf(key_node));
       slot = Convert(pair.second, depth + 1);
+      lines_.Leave(mark);
     }
     for (const auto& merge : merges) Merge(object, merge, depth);
     return object;
@@ -73,7 +87,8 @@ class YamlToJson {
     return object[key];
   }
 
-  // Merge keys: keys written in the mapping win, then earlier merged mappings.
+  // Merge keys: keys written in the mapping win, then earlier merged mappings (their lines too:
+  // the recorder keeps the first line given for a pointer).
   void Merge(json& object, const YAML::Node& merge, int depth) {
     std::vector<YAML::Node> sources;
     if (merge.IsMap()) {
@@ -92,6 +107,8 @@ class YamlToJson {
   }
 
   std::size_t nodes_ = 0;
+  LineRecorder lines_;
+  int first_line_;
 };
 
 std::string Position(const YAML::Mark& mark, int first_line) {
@@ -102,7 +119,8 @@ std::string Position(const YAML::Mark& mark, int first_line) {
 
 }  // namespace
 
-ManifestDocument ParseYamlDocument(const std::string& text, int index, int first_line) {
+ManifestDocument ParseYamlDocument(const std::string& text, int index, int first_line,
+                                   Positions positions) {
   ManifestDocument doc;
   doc.index = index;
   doc.line = first_line;
@@ -112,7 +130,8 @@ ManifestDocument ParseYamlDocument(const std::string& text, int index, int first
       doc.empty = true;
       return doc;
     }
-    YamlToJson converter;
+    YamlToJson converter(positions == Positions::kKeep ? &doc.lines : nullptr, first_line);
+    converter.lines().Root(converter.LineOf(node));
     doc.value = converter.Convert(node, 0);
   } catch (const YAML::Exception& e) {
     doc.error = "invalid YAML" + Position(e.mark, first_line) + ": " + e.msg;
@@ -121,7 +140,10 @@ ManifestDocument ParseYamlDocument(const std::string& text, int index, int first
   } catch (const std::exception& e) {
     doc.error = std::string("invalid YAML: ") + e.what();
   }
-  if (!doc.error.empty()) doc.value = nullptr;
+  if (!doc.error.empty()) {
+    doc.value = nullptr;
+    doc.lines.clear();
+  }
   return doc;
 }
 

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/check_run.hpp"
+
 namespace albwebhook::cli {
 namespace {
 
@@ -20,22 +22,9 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
 
-struct CheckRun {
-  int code = -1;
-  std::string out;
-  std::string err;
-};
-
-CheckRun Check(const std::vector<std::string>& args, const std::string& stdin_text = "") {
-  std::istringstream in(stdin_text);
-  std::ostringstream out;
-  std::ostringstream err;
-  CheckRun run;
-  run.code = RunCheckWith(args, in, out, err);
-  run.out = out.str();
-  run.err = err.str();
-  return run;
-}
+using check_testing::Check;
+using check_testing::CheckRun;
+using check_testing::Data;
 
 /// The run exited with `code`, wrote nothing to stderr and exactly `out` to stdout.
 void ExpectRun(const CheckRun& run, int code, const std::string& out,
@@ -45,10 +34,6 @@ void ExpectRun(const CheckRun& run, int code, const std::string& out,
   EXPECT_EQ(run.code, code);
   EXPECT_EQ(run.err, "");
   EXPECT_EQ(run.out, out);
-}
-
-std::string Data(const std::string& name) {
-  return std::string(ALBWEBHOOK_TESTDATA) + "/check/" + name;
 }
 
 class CheckTest : public ::testing::Test {
@@ -438,8 +423,9 @@ spec:
 TEST(CheckClusterStateTest, IngressClassFromTheClusterStateDecidesScope) {
   const CheckRun alone = Check({"-"}, kPublicTeamIngress);
   EXPECT_EQ(alone.code, 0);
-  EXPECT_EQ(alone.out, "<stdin>:1 Ingress shop/web: ALLOWED (out of scope)\n"
-                       "1 object: 1 allowed, 0 denied, 0 skipped\n");
+  EXPECT_EQ(alone.out,
+            "<stdin>:1 Ingress shop/web: ALLOWED (out of scope)\n"
+            "1 object: 1 allowed, 0 denied, 0 skipped\n");
 
   const std::string dir = ::testing::TempDir() + "/cluster-state-test";
   std::filesystem::create_directories(dir);
@@ -455,7 +441,8 @@ TEST(CheckClusterStateTest, IngressClassFromTheClusterStateDecidesScope) {
   EXPECT_EQ(together.code, 1);
   EXPECT_NE(together.out.find("Ingress shop/web: DENIED"), std::string::npos);
 
-  const CheckRun missing = Check({"--cluster-state", dir + "/absent.yaml", "-"}, kPublicTeamIngress);
+  const CheckRun missing =
+      Check({"--cluster-state", dir + "/absent.yaml", "-"}, kPublicTeamIngress);
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("absent.yaml: cannot read"), std::string::npos);
   std::filesystem::remove_all(dir);

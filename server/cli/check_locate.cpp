@@ -1,0 +1,122 @@
+// Pointing a finding at its annotation or field: words of the message matched against the
+// object's annotation keys and `spec.` field paths, then the check's name.
+#include "cli/check_locate.hpp"
+
+#include <array>
+#include <utility>
+
+#include "albwebhook/util/json_pointer.hpp"
+#include "common/text.hpp"
+
+namespace albwebhook::cli::check {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kAlbPrefix = "alb.ingress.kubernetes.io/";
+
+// The annotation (suffix) each Ingress policy rule judges.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kPolicySubjects{{
+    {"ingress.rules.internetFacing", "scheme"},
+    {"ingress.rules.wafRequired", "scheme"},
+    {"ingress.rules.httpsRequired", "listen-ports"},
+    {"ingress.rules.sslPolicies", "ssl-policy"},
+    {"ingress.rules.certificateAccounts", "certificate-arn"},
+    {"ingress.rules.requiredTags", "tags"},
+    {"ingress.rules.groupOwnership", "group.name"},
+}};
+
+// Characters of annotation keys and field paths: a match must not continue into one.
+bool IsWordChar(char c) {
+  return common::IsAsciiAlnum(c) || c == '-' || c == '_' || c == '.' || c == '/';
+}
+
+// The first position where `word` stands in `text` as a whole word.
+std::size_t FindWord(std::string_view text, std::string_view word) {
+  for (std::size_t at = text.find(word); at != std::string_view::npos;
+       at = text.find(word, at + 1)) {
+    const std::size_t end = at + word.size();
+    if ((at == 0 || !IsWordChar(text[at - 1])) && (end == text.size() || !IsWordChar(text[end])))
+      return at;
+  }
+  return std::string_view::npos;
+}
+
+const json* Annotations(const json& object) {
+  if (!object.is_object()) return nullptr;
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return nullptr;
+  const auto annotations = metadata->find("annotations");
+  return annotations != metadata->end() && annotations->is_object() ? &*annotations : nullptr;
+}
+
+std::string AnnotationPointer(std::string_view key) {
+  std::string pointer = "/metadata/annotations";
+  util::AppendPointerToken(pointer, key);
+  return pointer;
+}
+
+// `spec.a.b[2].c` at `at` (up to the first character that is not part of it) -> /spec/a/b/2/c.
+std::string FieldPointer(std::string_view text, std::size_t at) {
+  std::string pointer;
+  std::string token;
+  for (std::size_t i = at; i <= text.size(); ++i) {
+    const char c = i < text.size() ? text[i] : ' ';
+    if (common::IsAsciiAlnum(c) || c == '-' || c == '_') {
+      token += c;
+      continue;
+    }
+    if (!token.empty()) util::AppendPointerToken(pointer, token);
+    token.clear();
+    if (c != '.' && c != '[' && c != ']') break;
+  }
+  return pointer;
+}
+
+// The first `spec.` path of the message: where it stands, and its pointer.
+std::pair<std::size_t, std::string> FirstFieldPath(std::string_view message) {
+  for (std::size_t at = message.find("spec."); at != std::string_view::npos;
+       at = message.find("spec.", at + 1)) {
+    if (at == 0 || !IsWordChar(message[at - 1])) return {at, FieldPointer(message, at)};
+  }
+  return {std::string_view::npos, ""};
+}
+
+// From the check's name: its annotation, or a spec field of that name.
+std::string PointerFromCheck(const json& object, const json* annotations, std::string_view check) {
+  std::string_view suffix = check;
+  for (const auto& [rule, subject] : kPolicySubjects) {
+    if (rule == check) suffix = subject;
+  }
+  const std::string key = std::string(kAlbPrefix) + std::string(suffix);
+  if (annotations != nullptr && annotations->contains(key)) return AnnotationPointer(key);
+  const auto spec = object.is_object() ? object.find("spec") : object.end();
+  if (spec != object.end() && spec->is_object() && spec->contains(std::string(check)))
+    return "/spec" + FieldPointer(check, 0);
+  return "";
+}
+
+}  // namespace
+
+std::string FindingPointer(const json& object, std::string_view check, std::string_view message) {
+  const json* annotations = Annotations(object);
+  std::size_t best_at = std::string_view::npos;
+  std::string_view best_key;
+  if (annotations != nullptr) {
+    for (const auto& [key, value] : annotations->items()) {
+      if (key.find('/') == std::string::npos) continue;  // "description" would match any word
+      const std::size_t at = FindWord(message, key);
+      if (at < best_at ||
+          (at == best_at && at != std::string_view::npos && key.size() > best_key.size())) {
+        best_at = at;
+        best_key = key;
+      }
+    }
+  }
+  auto [field_at, field_pointer] = FirstFieldPath(message);
+  if (field_at < best_at) return field_pointer;
+  if (best_at != std::string_view::npos) return AnnotationPointer(best_key);
+  return PointerFromCheck(object, annotations, check);
+}
+
+}  // namespace albwebhook::cli::check
