@@ -444,8 +444,9 @@ spec:
 TEST(CheckClusterStateTest, IngressClassFromTheClusterStateDecidesScope) {
   const CheckRun alone = Check({"-"}, kPublicTeamIngress);
   EXPECT_EQ(alone.code, 0);
-  EXPECT_EQ(alone.out, "<stdin>:1 Ingress shop/web: ALLOWED (out of scope)\n"
-                       "1 object: 1 allowed, 0 denied, 0 skipped\n");
+  EXPECT_EQ(alone.out,
+            "<stdin>:1 Ingress shop/web: ALLOWED (out of scope)\n"
+            "1 object: 1 allowed, 0 denied, 0 skipped\n");
 
   const std::string dir = ::testing::TempDir() + "/cluster-state-test";
   std::filesystem::create_directories(dir);
@@ -461,10 +462,33 @@ TEST(CheckClusterStateTest, IngressClassFromTheClusterStateDecidesScope) {
   EXPECT_EQ(together.code, 1);
   EXPECT_NE(together.out.find("Ingress shop/web: DENIED"), std::string::npos);
 
-  const CheckRun missing = Check({"--cluster-state", dir + "/absent.yaml", "-"}, kPublicTeamIngress);
+  const CheckRun missing =
+      Check({"--cluster-state", dir + "/absent.yaml", "-"}, kPublicTeamIngress);
   EXPECT_EQ(missing.code, 2);
   EXPECT_NE(missing.err.find("absent.yaml: cannot read"), std::string::npos);
   std::filesystem::remove_all(dir);
+}
+
+// Two Ingresses of one group checked together: each is judged against the other, so the scheme
+// conflict the LBC would raise at reconcile fails the check (exit 1), naming the other member.
+TEST(CheckClusterStateTest, GroupConflictAcrossCheckedFilesExitsOne) {
+  auto member = [](const std::string& name, const std::string& scheme) {
+    return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name +
+           "\n  namespace: shop\n  annotations:\n    alb.ingress.kubernetes.io/group.name: g\n"
+           "    alb.ingress.kubernetes.io/scheme: " +
+           scheme + "\nspec:\n  ingressClassName: team-alb\n";
+  };
+  const std::string repo = std::string(kTeamClass) + "---\n" + member("a", "internal") + "---\n" +
+                           member("b", "internet-facing");
+  const CheckRun run = Check({"--cluster-state", "-", "-"}, repo);
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.out.find("conflicting scheme: internal (this Ingress) vs internet-facing (shop/b)"),
+            std::string::npos)
+      << run.out;
+  const CheckRun agreeing = Check({"--cluster-state", "-", "-"},
+                                  std::string(kTeamClass) + "---\n" + member("a", "internal") +
+                                      "---\n" + member("b", "internal"));
+  EXPECT_EQ(agreeing.code, 0) << agreeing.out;
 }
 
 }  // namespace
