@@ -184,7 +184,8 @@ UnlistedGroups ReadUnlistedGroups(const YAML::Node& node, const std::string& pat
   if (value == "namespacePrefixed") return UnlistedGroups::kNamespacePrefixed;
   if (value == "allow") return UnlistedGroups::kAllow;
   if (value == "deny") return UnlistedGroups::kDeny;
-  Fail(path, "expected one of namespacePrefixed, allow, deny");
+  if (value == "sameNamespace") return UnlistedGroups::kSameNamespace;
+  Fail(path, "expected one of namespacePrefixed, sameNamespace, allow, deny");
 }
 
 void ReadGroupOwnership(MapReader& m, GroupOwnershipRule& g) {

@@ -117,6 +117,29 @@ std::string AlbAnnotationCheckName(std::string_view suffix);
 /// One of the ALB's predefined ELBSecurityPolicy-* names.
 bool IsPredefinedSslPolicy(std::string_view name);
 
+/// What the policy rules judge: the Ingress's effective configuration. Object-local without the
+/// cluster view (LocalEffective); with it, IngressClassParams merged over the annotations and the
+/// values the IngressGroup shares (scheme, WAF, ssl-redirect) taken from the whole group.
+struct EffectiveIngress {
+  std::string scheme;                           // "internal" unless set
+  bool has_waf = false;                         // a WAF (not "none") on the ALB
+  std::optional<EffectiveListeners> listeners;  // nullopt: unknown or malformed
+  bool has_ssl_redirect = false;
+  std::optional<std::string> ssl_policy;
+  std::vector<std::string> certificate_arns;
+  std::optional<policy::StringMap> tags;  // nullopt: malformed
+  std::optional<std::string> group;       // explicit group name
+  /// The namespaces of the group's other members; nullopt when unknown (no cluster view).
+  std::optional<std::vector<std::string>> member_namespaces;
+};
+EffectiveIngress LocalEffective(const IngressView& view);
+
+/// With the cluster view available: the LBC's IngressClass checks, IngressClassParams merged
+/// into `effective`, and the whole IngressGroup judged (ingress_cluster_checks.cpp).
+void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cluster,
+                             const nlohmann::json& object, const IngressView& view,
+                             EffectiveIngress& effective, Verdict& verdict);
+
 // Check groups; each appends findings to the verdict.
 void CheckIngressStructure(const IngressView& view, Verdict& verdict);
 void CheckIngressAnnotations(const IngressView& view, Verdict& verdict);
@@ -131,7 +154,8 @@ void CheckIngressPaths(const IngressView& view, Verdict& verdict);
 void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& view,
                         const nlohmann::json& object, const nlohmann::json& old_object,
                         Verdict& verdict);
-void CheckIngressPolicyRules(const Context& ctx, const IngressView& view, Verdict& verdict);
+void CheckIngressPolicyRules(const Context& ctx, const IngressView& view,
+                             const EffectiveIngress& effective, Verdict& verdict);
 
 /// "alb.ingress.kubernetes.io/<suffix> "<value>": <problem>"
 /// `max_value_bytes`: see QuoteValue (kWarningValueBytes for warnings).

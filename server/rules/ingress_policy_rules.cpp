@@ -29,14 +29,12 @@ std::optional<std::string> RawAnnotation(const json& object, std::string_view ke
   return value->get<std::string>();
 }
 
-bool IsInternetFacing(const IngressView& view) {
-  return EffectiveScheme(view) == "internet-facing";
-}
+bool IsInternetFacing(const EffectiveIngress& e) { return e.scheme == "internet-facing"; }
 
 void CheckInternetFacing(const policy::InternetFacingRule& rule, const IngressView& view,
-                         Verdict& verdict) {
+                         const EffectiveIngress& e, Verdict& verdict) {
   policy::Mode mode = rule.ModeFor(view.ns);
-  if (mode == policy::Mode::kOff || !IsInternetFacing(view)) return;
+  if (mode == policy::Mode::kOff || !IsInternetFacing(e)) return;
   if (policy::AnyGlobMatch(rule.allowed_namespaces, view.ns)) return;
   verdict.Report(
       mode, "ingress.rules.internetFacing",
@@ -44,26 +42,23 @@ void CheckInternetFacing(const policy::InternetFacingRule& rule, const IngressVi
           QuoteValue(view.ns) + " (allowed: " + JoinList(rule.allowed_namespaces) + ")");
 }
 
-void CheckWafRequired(const policy::Rule& rule, const IngressView& view, Verdict& verdict) {
+void CheckWafRequired(const policy::Rule& rule, const IngressView& view, const EffectiveIngress& e,
+                      Verdict& verdict) {
   policy::Mode mode = rule.ModeFor(view.ns);
-  if (mode == policy::Mode::kOff || !IsInternetFacing(view)) return;
-  for (std::string_view suffix : {"wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id"}) {
-    const std::string* value = view.Alb(suffix);
-    if (value != nullptr && !value->empty() && *value != "none") return;
-  }
+  if (mode == policy::Mode::kOff || !IsInternetFacing(e) || e.has_waf) return;
   verdict.Report(mode, "ingress.rules.wafRequired",
                  "ingress.rules.wafRequired: an internet-facing ALB needs "
                  "alb.ingress.kubernetes.io/wafv2-acl-arn or waf-acl-id (not none)");
 }
 
-void CheckHttpsRequired(const policy::Rule& rule, const IngressView& view, Verdict& verdict) {
+void CheckHttpsRequired(const policy::Rule& rule, const IngressView& view,
+                        const EffectiveIngress& e, Verdict& verdict) {
   policy::Mode mode = rule.ModeFor(view.ns);
-  if (mode == policy::Mode::kOff || !IsInternetFacing(view)) return;
-  auto listeners = GetEffectiveListeners(view);
-  if (!listeners) return;  // malformed listen-ports is denied on its own
+  if (mode == policy::Mode::kOff || !IsInternetFacing(e)) return;
+  if (!e.listeners) return;  // malformed listen-ports is denied on its own; unknown: not judged
   bool has_https = false;
   std::vector<std::string> plain;
-  for (const auto& port : listeners->ports) {
+  for (const auto& port : e.listeners->ports) {
     if (port.protocol == "HTTPS") {
       has_https = true;
     } else {
@@ -78,7 +73,7 @@ void CheckHttpsRequired(const policy::Rule& rule, const IngressView& view, Verdi
                        "alb.ingress.kubernetes.io/listen-ports");
     return;
   }
-  if (!plain.empty() && view.Alb("ssl-redirect") == nullptr) {
+  if (!plain.empty() && !e.has_ssl_redirect) {
     verdict.Report(mode, check,
                    check + ": plain HTTP listener " + JoinList(plain) +
                        " needs alb.ingress.kubernetes.io/ssl-redirect");
@@ -86,23 +81,22 @@ void CheckHttpsRequired(const policy::Rule& rule, const IngressView& view, Verdi
 }
 
 void CheckSslPolicies(const policy::AllowListRule& rule, const IngressView& view,
-                      Verdict& verdict) {
+                      const EffectiveIngress& e, Verdict& verdict) {
   policy::Mode mode = rule.ModeFor(view.ns);
-  const std::string* value = view.Alb("ssl-policy");
-  if (mode == policy::Mode::kOff || value == nullptr) return;
-  if (std::find(rule.allowed.begin(), rule.allowed.end(), *value) != rule.allowed.end()) return;
+  if (mode == policy::Mode::kOff || !e.ssl_policy) return;
+  const std::string& value = *e.ssl_policy;
+  if (std::find(rule.allowed.begin(), rule.allowed.end(), value) != rule.allowed.end()) return;
   verdict.Report(mode, "ingress.rules.sslPolicies",
-                 "ingress.rules.sslPolicies: ssl-policy " + QuoteValue(*value) +
+                 "ingress.rules.sslPolicies: ssl-policy " + QuoteValue(value) +
                      " is not allowed (allowed: " + JoinList(rule.allowed) + ")");
 }
 
 void CheckCertificateAccounts(const policy::AllowListRule& rule, const IngressView& view,
-                              Verdict& verdict) {
+                              const EffectiveIngress& e, Verdict& verdict) {
   policy::Mode mode = rule.ModeFor(view.ns);
-  const std::string* value = view.Alb("certificate-arn");
-  if (mode == policy::Mode::kOff || value == nullptr) return;
+  if (mode == policy::Mode::kOff) return;
   std::set<std::string> reported;
-  for (const auto& item : ParseStringList(*value)) {
+  for (const auto& item : e.certificate_arns) {
     auto arn = common::ParseArn(item);
     if (!arn || !common::IsAccountId(arn->account))
       continue;  // malformed ARNs are denied on their own
@@ -117,19 +111,14 @@ void CheckCertificateAccounts(const policy::AllowListRule& rule, const IngressVi
 }
 
 void CheckRequiredTags(const policy::RequiredTagsRule& rule, const IngressView& view,
-                       Verdict& verdict) {
+                       const EffectiveIngress& e, Verdict& verdict) {
   policy::Mode mode = rule.ModeFor(view.ns);
   if (mode == policy::Mode::kOff || rule.keys.empty()) return;
-  policy::StringMap tags;
-  if (const std::string* raw = view.Alb("tags")) {
-    auto parsed = ParseStringMap(*raw);
-    if (!parsed) return;  // malformed tags are denied on their own
-    tags = std::move(*parsed);
-  }
+  if (!e.tags) return;  // malformed tags are denied on their own
   std::vector<std::string> missing;
   for (const auto& key : rule.keys) {
-    bool present =
-        std::any_of(tags.begin(), tags.end(), [&key](const auto& kv) { return kv.first == key; });
+    bool present = std::any_of(e.tags->begin(), e.tags->end(),
+                               [&key](const auto& kv) { return kv.first == key; });
     if (!present) missing.push_back(key);
   }
   if (missing.empty()) return;
@@ -161,16 +150,32 @@ void CheckUnknownAnnotations(const policy::Rule& rule, const IngressView& view, 
   }
 }
 
+/// sameNamespace: only namespaces already in the group may join; the first member founds it.
+/// Unknown members (no cluster view) are never a denial.
+void CheckSameNamespace(policy::Mode mode, const std::string& check, const std::string& head,
+                        const IngressView& view, const EffectiveIngress& e, Verdict& verdict) {
+  if (!e.member_namespaces) return;
+  for (const auto& ns : *e.member_namespaces) {
+    if (ns == view.ns) continue;
+    verdict.Report(mode, check,
+                   head +
+                       " (unlisted groups may only be joined from the namespace of their "
+                       "members; it has members in namespace " +
+                       QuoteValue(ns) + ")");
+    return;
+  }
+}
+
 void CheckGroupOwnership(const policy::GroupOwnershipRule& rule, const IngressView& view,
-                         Verdict& verdict) {
+                         const EffectiveIngress& e, Verdict& verdict) {
   policy::Mode mode = rule.ModeFor(view.ns);
-  const std::string* group = view.Alb("group.name");
-  if (mode == policy::Mode::kOff || group == nullptr) return;
+  if (mode == policy::Mode::kOff || !e.group) return;
+  const std::string& group = *e.group;
   const std::string check = "ingress.rules.groupOwnership";
   std::string head = check + ": namespace " + QuoteValue(view.ns) + " may not join IngressGroup " +
-                     QuoteValue(*group);
+                     QuoteValue(group);
   for (const auto& [name, namespaces] : rule.groups) {
-    if (name != *group) continue;
+    if (name != group) continue;
     if (policy::AnyGlobMatch(namespaces, view.ns)) return;
     verdict.Report(mode, check, head + " (allowed: " + JoinList(namespaces) + ")");
     return;
@@ -181,8 +186,11 @@ void CheckGroupOwnership(const policy::GroupOwnershipRule& rule, const IngressVi
     case policy::UnlistedGroups::kDeny:
       verdict.Report(mode, check, head + " (the group is not listed in the policy)");
       return;
+    case policy::UnlistedGroups::kSameNamespace:
+      CheckSameNamespace(mode, check, head, view, e, verdict);
+      return;
     case policy::UnlistedGroups::kNamespacePrefixed:
-      if (!view.ns.empty() && (*group == view.ns || group->rfind(view.ns + "-", 0) == 0)) return;
+      if (!view.ns.empty() && (group == view.ns || group.rfind(view.ns + "-", 0) == 0)) return;
       verdict.Report(mode, check,
                      head + " (unlisted groups must be named " + QuoteValue(view.ns) +
                          " or start with " + QuoteValue(view.ns + "-") + ")");
@@ -261,16 +269,17 @@ void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& 
   }
 }
 
-void CheckIngressPolicyRules(const Context& ctx, const IngressView& view, Verdict& verdict) {
+void CheckIngressPolicyRules(const Context& ctx, const IngressView& view, const EffectiveIngress& e,
+                             Verdict& verdict) {
   const policy::IngressRules& rules = ctx.policy.ingress.rules;
-  CheckInternetFacing(rules.internet_facing, view, verdict);
-  CheckWafRequired(rules.waf_required, view, verdict);
-  CheckHttpsRequired(rules.https_required, view, verdict);
-  CheckSslPolicies(rules.ssl_policies, view, verdict);
-  CheckCertificateAccounts(rules.certificate_accounts, view, verdict);
-  CheckRequiredTags(rules.required_tags, view, verdict);
+  CheckInternetFacing(rules.internet_facing, view, e, verdict);
+  CheckWafRequired(rules.waf_required, view, e, verdict);
+  CheckHttpsRequired(rules.https_required, view, e, verdict);
+  CheckSslPolicies(rules.ssl_policies, view, e, verdict);
+  CheckCertificateAccounts(rules.certificate_accounts, view, e, verdict);
+  CheckRequiredTags(rules.required_tags, view, e, verdict);
   CheckUnknownAnnotations(rules.unknown_annotations, view, verdict);
-  CheckGroupOwnership(rules.group_ownership, view, verdict);
+  CheckGroupOwnership(rules.group_ownership, view, e, verdict);
 }
 
 }  // namespace albwebhook::rules

@@ -2,11 +2,10 @@
 // backends, and the org policy rules. Runs on the object with the policy defaults applied, which is
 // what the validating webhook sees after the mutating one (so requiredTags is judged after
 // defaults).
+#include "albwebhook/cluster/cluster_state.hpp"
 #include "albwebhook/rules/ingress.hpp"
 #include "rules/ingress_checks.hpp"
 #include "rules/ingress_service_checks.hpp"
-
-#include "albwebhook/cluster/cluster_state.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -34,7 +33,11 @@ class IngressValidator final : public Validator {
       CheckIngressBackends(view, verdict);
       CheckIngressPaths(view, verdict);
       CheckIngressServices(ctx, view, object, verdict);
-      CheckIngressPolicyRules(ctx, view, verdict);
+      EffectiveIngress effective = LocalEffective(view);
+      if (const cluster::ClusterState* cluster = AvailableCluster(ctx)) {
+        CheckIngressWithCluster(ctx, *cluster, object, view, effective, verdict);
+      }
+      CheckIngressPolicyRules(ctx, view, effective, verdict);
     } catch (const std::exception&) {
       // Defensive only: every accessor above is type-checked. Fail closed with a clear reason.
       verdict.Deny("internal", "the Ingress could not be validated (internal error)");
@@ -51,6 +54,7 @@ const std::vector<std::string>& IngressCheckNames() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> names = {"structure", "annotations"};
     for (std::string& name : AnnotationCheckNames()) names.push_back(std::move(name));
+<<<<<<< HEAD
     for (const char* name : {
              "listener-attributes", "actions", "conditions", "backend", "paths",
              // LBC flag parity
@@ -62,6 +66,21 @@ const std::vector<std::string>& IngressCheckNames() {
              "ingress.rules.unknownAnnotations", "ingress.rules.groupOwnership",
              // defensive catch-all
              "internal"}) {
+=======
+    for (const char* name :
+         {"listener-attributes", "actions", "conditions", "backend",
+          // cluster view: the LBC's IngressClass checks, IngressGroup conflicts
+          "ingress-class", "ingress-group",
+          // LBC flag parity
+          "ingress.disableIngressClassAnnotation", "ingress.disableIngressGroupNameAnnotation",
+          // policy rules
+          "ingress.rules.internetFacing", "ingress.rules.wafRequired",
+          "ingress.rules.httpsRequired", "ingress.rules.sslPolicies",
+          "ingress.rules.certificateAccounts", "ingress.rules.requiredTags",
+          "ingress.rules.unknownAnnotations", "ingress.rules.groupOwnership",
+          // defensive catch-all
+          "internal"}) {
+>>>>>>> h-group
       names.emplace_back(name);
     }
     return names;

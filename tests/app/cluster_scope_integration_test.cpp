@@ -144,5 +144,65 @@ TEST_F(ClusterScopeTest, UnreadableKubeconfigIsAStartupError) {
   EXPECT_NE(created.error().message.find("--kubeconfig"), std::string::npos);
 }
 
+// An IngressGroup member from the API server: a candidate joining group g with another scheme
+// is denied with the LBC's words and the other member's name; once the member is being deleted,
+// it has left the group.
+TEST_F(ClusterScopeTest, GroupConflictNamesTheOtherMember) {
+  api_->Upsert(kClasses, IngressClass("team-alb", "ingress.k8s.aws/alb", false));
+  json member = AlbIngress("internet-facing", "team-b", "team-alb");
+  member["metadata"]["annotations"]["alb.ingress.kubernetes.io/group.name"] = "g";
+  api_->Upsert("ingresses.networking.k8s.io", member);
+  Start();
+  json review = IngressReviewJson("join", "internal");
+  json& candidate = review["request"]["object"];
+  candidate["metadata"]["name"] = "shop";
+  candidate["spec"]["ingressClassName"] = "team-alb";
+  candidate["metadata"]["annotations"]["alb.ingress.kubernetes.io/group.name"] = "g";
+  const json denied = Answer(review.dump());
+  EXPECT_EQ(denied["allowed"], false);
+  EXPECT_NE(denied["status"]["message"].get<std::string>().find(
+                "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/web)"),
+            std::string::npos)
+      << denied.dump();
+  member["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  api_->Upsert("ingresses.networking.k8s.io", member);
+  EXPECT_TRUE(WaitUntil([&] { return Answer(review.dump())["allowed"] == true; }, SeenWithin()));
+}
+
+// The LBC's IngressClassParams checks: params not found is denied with its words; a
+// namespaceSelector is judged on the Namespace's labels once the view holds the Namespace.
+TEST_F(ClusterScopeTest, IngressClassParamsCheckedAsTheLbcLoadsThem) {
+  json klass = IngressClass("team-alb", "ingress.k8s.aws/alb", false);
+  klass["spec"]["parameters"] = {
+      {"apiGroup", "elbv2.k8s.aws"}, {"kind", "IngressClassParams"}, {"name", "team-params"}};
+  api_->Upsert(kClasses, klass);
+  Start();
+  json review = IngressReviewJson("params", "internal");
+  review["request"]["object"]["spec"]["ingressClassName"] = "team-alb";
+  const std::string team_review = review.dump();
+  const json missing = Answer(team_review);
+  EXPECT_EQ(missing["allowed"], false);
+  EXPECT_EQ(
+      missing["status"]["message"].get<std::string>().find(
+          "invalid ingress class: ingressclassparams.elbv2.k8s.aws \"team-params\" not found"),
+      0U)
+      << missing.dump();
+  api_->Upsert("ingressclassparams.elbv2.k8s.aws",
+               {{"metadata", {{"name", "team-params"}}},
+                {"spec", {{"namespaceSelector", {{"matchLabels", {{"team", "a"}}}}}}}});
+  // The Namespace is not in the view yet: unknown, allowed.
+  EXPECT_TRUE(WaitUntil([&] { return Answer(team_review)["allowed"] == true; }, SeenWithin()));
+  api_->Upsert("namespaces", {{"metadata", {{"name", "team-a"}, {"labels", {{"team", "b"}}}}}});
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        const json a = Answer(team_review);
+        return a["allowed"] == false &&
+               a["status"]["message"].get<std::string>().find(
+                   "invalid ingress class: namespaceSelector of IngressClassParams team-params "
+                   "mismatch") == 0;
+      },
+      SeenWithin()));
+}
+
 }  // namespace
 }  // namespace albwebhook::testing

@@ -486,5 +486,27 @@ TEST(CheckClusterStateTest, TargetGroupBoundTwiceIsDenied) {
   std::filesystem::remove_all(dir);
 }
 
+// Two Ingresses of one group checked together: each is judged against the other, so the scheme
+// conflict the LBC would raise at reconcile fails the check (exit 1), naming the other member.
+TEST(CheckClusterStateTest, GroupConflictAcrossCheckedFilesExitsOne) {
+  auto member = [](const std::string& name, const std::string& scheme) {
+    return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name +
+           "\n  namespace: shop\n  annotations:\n    alb.ingress.kubernetes.io/group.name: g\n"
+           "    alb.ingress.kubernetes.io/scheme: " +
+           scheme + "\nspec:\n  ingressClassName: team-alb\n";
+  };
+  const std::string repo = std::string(kTeamClass) + "---\n" + member("a", "internal") + "---\n" +
+                           member("b", "internet-facing");
+  const CheckRun run = Check({"--cluster-state", "-", "-"}, repo);
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.out.find("conflicting scheme: internal (this Ingress) vs internet-facing (shop/b)"),
+            std::string::npos)
+      << run.out;
+  const CheckRun agreeing = Check({"--cluster-state", "-", "-"},
+                                  std::string(kTeamClass) + "---\n" + member("a", "internal") +
+                                      "---\n" + member("b", "internal"));
+  EXPECT_EQ(agreeing.code, 0) << agreeing.out;
+}
+
 }  // namespace
 }  // namespace albwebhook::cli

@@ -126,7 +126,8 @@ TEST(PolicyTest, ErrorsNameTheKeyPath) {
       {"err_section_type", "ingress: [1]", "ingress: expected a mapping"},
       {"err_top_type", "- a", "(top level): expected a mapping"},
       {"err_unlisted", "ingress: {rules: {groupOwnership: {unlisted: maybe}}}",
-       "ingress.rules.groupOwnership.unlisted: expected one of namespacePrefixed, allow, deny"},
+       "ingress.rules.groupOwnership.unlisted: expected one of namespacePrefixed, sameNamespace, "
+       "allow, deny"},
       {"err_groups_type", "ingress: {rules: {groupOwnership: {groups: {g: a}}}}",
        "ingress.rules.groupOwnership.groups.g: expected a list of strings"},
       {"err_account", "ingress: {rules: {certificateAccounts: {allowed: ['1234']}}}",

@@ -49,7 +49,7 @@ struct RequiredTagsRule : Rule {
 
   bool operator==(const RequiredTagsRule&) const = default;
 };
-enum class UnlistedGroups { kNamespacePrefixed, kAllow, kDeny };
+enum class UnlistedGroups { kNamespacePrefixed, kAllow, kDeny, kSameNamespace };
 struct GroupOwnershipRule : Rule {
   std::vector<std::pair<std::string, std::vector<std::string>>>
       groups;  // group.name -> namespace globs

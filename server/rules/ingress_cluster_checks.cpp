@@ -1,0 +1,107 @@
+// The Ingress checks the cluster view adds: the LBC's IngressClass checks (class_loader.go), the
+// configuration IngressClassParams give the Ingress, and its IngressGroup judged as a whole.
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "rules/annotation_parsers.hpp"
+#include "rules/ingress_checks.hpp"
+#include "rules/ingress_group.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using nlohmann::json;
+
+bool IsWaf(const std::optional<std::string>& value) {
+  return value && !value->empty() && *value != "none";
+}
+
+/// The class the LBC loads for the object as the mutating webhook leaves it: its
+/// spec.ingressClassName, or the class annotation the defaults migrated there.
+json ClassNameOf(const json& object, const IngressView& view) {
+  auto spec = object.is_object() ? object.find("spec") : object.end();
+  if (object.is_object() && spec != object.end() && spec->is_object()) {
+    auto name = spec->find("ingressClassName");
+    if (name != spec->end() && !name->is_null()) return *name;
+  }
+  auto metadata = object.is_object() ? object.find("metadata") : object.end();
+  if (view.Annotation(kIngressClassAnnotation) == nullptr && metadata != object.end() &&
+      metadata->is_object()) {
+    auto annotations = metadata->find("annotations");
+    if (annotations != metadata->end() && annotations->is_object()) {
+      auto migrated = annotations->find(std::string(kIngressClassAnnotation));
+      if (migrated != annotations->end()) return *migrated;
+    }
+  }
+  return nullptr;
+}
+
+/// The candidate as a cluster object: its annotations after defaults and its class.
+cluster::Object CandidateObject(const json& object, const IngressView& view) {
+  json annotations = json::object();
+  for (const auto& [key, value] : view.annotations) annotations[key] = value;
+  json doc = {{"metadata", {{"name", view.name}, {"namespace", view.ns}}},
+              {"spec", json::object()}};
+  doc["metadata"]["annotations"] = std::move(annotations);
+  json class_name = ClassNameOf(object, view);
+  if (!class_name.is_null()) doc["spec"]["ingressClassName"] = std::move(class_name);
+  return cluster::Object{view.ns, view.name, "", std::move(doc)};
+}
+
+/// The effective configuration of the candidate `c` in a group with `others`.
+void FillEffective(const MemberConfig& c, GroupOutcome group, EffectiveIngress& e) {
+  e.scheme = c.scheme.value_or(group.scheme.value_or("internal"));
+  e.has_waf = group.has_waf;
+  e.has_ssl_redirect = group.ssl_redirect;
+  e.listeners.reset();
+  if (c.ports) {
+    EffectiveListeners listeners;
+    for (const auto& [port, protocol] : *c.ports) listeners.ports.push_back({protocol, port});
+    e.listeners = std::move(listeners);
+  }
+  e.ssl_policy = c.ssl_policy;
+  e.certificate_arns = c.certificate_arns;
+  e.tags.reset();
+  if (c.tags) e.tags = policy::StringMap(c.tags->begin(), c.tags->end());
+  e.group = c.group;
+  e.member_namespaces = std::move(group.namespaces);
+}
+
+}  // namespace
+
+EffectiveIngress LocalEffective(const IngressView& view) {
+  EffectiveIngress e;
+  e.scheme = EffectiveScheme(view);
+  for (std::string_view suffix : {"wafv2-acl-arn", "wafv2-acl-name", "waf-acl-id", "web-acl-id"}) {
+    const std::string* value = view.Alb(suffix);
+    if (value != nullptr && IsWaf(*value)) e.has_waf = true;
+  }
+  e.listeners = GetEffectiveListeners(view);
+  e.has_ssl_redirect = view.Alb("ssl-redirect") != nullptr;
+  if (const std::string* policy = view.Alb("ssl-policy")) e.ssl_policy = *policy;
+  if (const std::string* certs = view.Alb("certificate-arn")) {
+    e.certificate_arns = ParseStringList(*certs);
+  }
+  const std::string* tags = view.Alb("tags");
+  e.tags = tags != nullptr ? ParseStringMap(*tags)
+                           : std::optional<policy::StringMap>(policy::StringMap{});
+  if (const std::string* group = view.Alb("group.name")) e.group = *group;
+  return e;
+}
+
+void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cluster,
+                             const json& object, const IngressView& view,
+                             EffectiveIngress& effective, Verdict& verdict) {
+  const cluster::Object candidate = CandidateObject(object, view);
+  const ClassConfig klass = LoadClassConfig(cluster, candidate.doc, view.ns);
+  if (klass.state == ClassConfig::State::kInvalid) {
+    verdict.Deny("ingress-class", klass.error);
+    return;  // the LBC does not build this Ingress at all
+  }
+  if (!klass.known()) return;  // unknown: judged object-local only, never denied for it
+  const MemberConfig member = ReadMember(candidate, klass);
+  const std::string group = ExplicitGroupName(member);
+  std::vector<MemberRef> others;
+  if (!group.empty()) others = LoadGroupMembers(cluster, ctx.policy.ingress, group, member.key);
+  FillEffective(member, JudgeGroup(member, others, verdict), effective);
+}
+
+}  // namespace albwebhook::rules

@@ -1,0 +1,118 @@
+// IngressGroups with the cluster view: each member's configuration as the LBC builds it
+// (IngressClassParams merged over annotations, params win), membership and order as
+// pkg/ingress/group_loader.go, and the "conflicting ..." errors of the LBC's group model build.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "albwebhook/policy/policy.hpp"
+#include "albwebhook/rules/rule.hpp"
+#include "rules/ingress_class_config.hpp"
+
+namespace albwebhook::rules {
+
+using StringMapSorted = std::map<std::string, std::string, std::less<>>;
+
+/// One Ingress's share of its ALB, as the LBC computes it for that member. nullopt fields: not
+/// set; `unreadable` flags: the value does not parse (the LBC fails on it with another error, so
+/// it is left out of conflict judgement).
+struct MemberConfig {
+  std::string key;  // "ns/name"
+  std::int64_t order = 0;
+  const cluster::Object* params = nullptr;  // the IngressClassParams applied, if any
+  std::optional<std::string> group;         // explicit group name (params win over group.name)
+
+  std::optional<std::string> scheme, ip_address_type, lb_name, coip_pool;
+  std::optional<std::string> wafv2_name, wafv2_arn, waf_classic;
+  std::optional<bool> shield;
+  bool shield_unreadable = false;
+  enum class Subnets { kNone, kParams, kAnnotation } subnet_source = Subnets::kNone;
+  std::vector<std::string> subnets;  // annotation list (kAnnotation)
+  nlohmann::json subnet_selector;    // params spec.subnets (kParams)
+  std::optional<std::vector<std::string>> security_groups;
+  std::optional<StringMapSorted> tags;  // params tags over annotation tags; nullopt: unreadable
+  std::optional<StringMapSorted> lb_attributes;  // annotation only; nullopt: unreadable
+  StringMapSorted params_lb_attributes;          // params loadBalancerAttributes
+  std::optional<std::int64_t> ssl_redirect;
+  bool ssl_redirect_unreadable = false;  // annotation does not parse
+  bool ssl_redirect_disabled = false;    // params sslRedirectPort does not parse: no redirect
+  std::optional<std::map<std::int64_t, std::string>> ports;  // port -> protocol; nullopt: unknown
+  std::optional<std::pair<std::set<std::string>, std::set<std::string>>> inbound_cidrs;  // v4, v6
+  std::set<std::string> prefix_lists;
+  std::optional<std::string> ssl_policy;
+  std::vector<std::string> certificate_arns;
+};
+
+/// `ingress` (an Ingress doc as the view holds it) read with its class configuration.
+MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass);
+
+/// group_loader.go validateGroupName.
+bool IsValidGroupName(std::string_view name);
+/// The explicit group of a member ("" for an implicit group or an invalid name: it joins none).
+std::string ExplicitGroupName(const MemberConfig& member);
+
+/// A member of a group before its configuration is read (a group may have a thousand members:
+/// their configurations are read one at a time while the group is judged).
+struct MemberRef {
+  const cluster::Object* object = nullptr;
+  ClassConfig klass;
+  std::int64_t order = 0;
+  std::string key;  // "ns/name"
+};
+
+/// The members of `group` besides `candidate_key` (which the candidate replaces): active (not
+/// being deleted), ours by `policy`, with a class the view resolves; sorted as the LBC sorts
+/// them (group.order, then "ns/name").
+std::vector<MemberRef> LoadGroupMembers(const cluster::ClusterState& cluster,
+                                        const policy::IngressPolicy& policy, std::string_view group,
+                                        std::string_view candidate_key);
+
+/// What the whole group settles for the candidate's ALB.
+struct GroupOutcome {
+  std::optional<std::string> scheme;    // the first explicit scheme of another member
+  bool has_waf = false;                 // a WAF (not "none") on the shared ALB
+  bool ssl_redirect = false;            // the group redirects HTTP to HTTPS
+  std::vector<std::string> namespaces;  // of the other members
+};
+
+/// Reads each member of `others` once and reports every "conflicting ..." error the LBC would
+/// raise between `candidate` and one of them (denials naming the other member and both values).
+GroupOutcome JudgeGroup(const MemberConfig& candidate, const std::vector<MemberRef>& others,
+                        Verdict& verdict);
+
+/// The conflicts of one pair, each kind reported once per request (GroupConflicts below).
+class ConflictReporter {
+ public:
+  explicit ConflictReporter(Verdict& verdict) : verdict_(verdict) {}
+  /// Denies `message` unless a finding of kind `kind` was reported already.
+  void Report(const std::string& kind, std::string message);
+  /// "<core>: <mine> (this Ingress) vs <theirs> (<other>)"
+  void Versus(const std::string& core, const std::string& mine, const std::string& theirs,
+              const MemberConfig& other);
+
+ private:
+  Verdict& verdict_;
+  std::set<std::string> done_;
+};
+
+/// The per-listen-port merge (model_builder.go mergeListenPortConfigs) of one pair: protocol,
+/// inbound-cidrs, inbound-prefix-lists and sslPolicy of every port both listen on.
+void ListenPortConflicts(const MemberConfig& candidate, const MemberConfig& other,
+                         ConflictReporter& reporter);
+
+/// Group order: group.order, then "ns/name".
+inline bool Before(const MemberConfig& a, const MemberConfig& b) {
+  return a.order != b.order ? a.order < b.order : a.key < b.key;
+}
+
+/// Go's %v of a []string: "[a b c]".
+std::string GoList(const std::vector<std::string>& items);
+
+}  // namespace albwebhook::rules

@@ -1,0 +1,200 @@
+// The "conflicting ..." errors of the LBC's IngressGroup model build, between the candidate and
+// the other members: each denial keeps the LBC's words and names the other member ("ns/name")
+// with both values. Conflicts among the other members alone are not the candidate's doing. The
+// members are read one at a time, in group order; each kind of conflict is reported once.
+#include <algorithm>
+
+#include "rules/ingress_group.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using Scalar = std::optional<std::string> MemberConfig::*;
+
+bool IsWaf(const std::optional<std::string>& value) {
+  return value && !value->empty() && *value != "none";
+}
+
+/// Set-valued merges (sets.String of every explicit value): two different values conflict.
+void ScalarConflict(const MemberConfig& c, const MemberConfig& o, Scalar field, const char* core,
+                    ConflictReporter& r) {
+  if ((c.*field) && (o.*field) && *(c.*field) != *(o.*field)) {
+    r.Versus(core, *(c.*field), *(o.*field), o);
+  }
+}
+
+bool EmptyMember(const nlohmann::json& object, const char* key) {
+  auto it = object.find(key);
+  return it == object.end() || it->is_null() || it->empty();
+}
+
+/// cmp.Equal of two SubnetSelectors, absent and empty members alike.
+bool SameSelector(const nlohmann::json& a, const nlohmann::json& b) {
+  for (const char* key : {"ids", "tags"}) {
+    bool a_empty = !a.is_object() || EmptyMember(a, key);
+    bool b_empty = !b.is_object() || EmptyMember(b, key);
+    if (a_empty != b_empty) return false;
+    if (!a_empty && a.at(key) != b.at(key)) return false;
+  }
+  return true;
+}
+
+std::string SubnetSource(const MemberConfig& m) {
+  if (m.subnet_source == MemberConfig::Subnets::kParams) {
+    return "IngressClassParams " + m.params->name + " subnets " + m.subnet_selector.dump();
+  }
+  return "annotation " + GoList(m.subnets);
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> items) {
+  std::sort(items.begin(), items.end());
+  return items;
+}
+
+void SubnetConflict(const MemberConfig& c, const MemberConfig& o, ConflictReporter& r) {
+  using S = MemberConfig::Subnets;
+  if (c.subnet_source == S::kNone || o.subnet_source == S::kNone) return;
+  if (o.subnet_source != c.subnet_source) {
+    r.Versus("conflicting subnet specifications: IngressClassParams versus annotation",
+             SubnetSource(c), SubnetSource(o), o);
+  } else if (c.subnet_source == S::kParams && !SameSelector(c.subnet_selector, o.subnet_selector)) {
+    r.Versus("conflicting IngressClassParams subnet specifications", SubnetSource(c),
+             SubnetSource(o), o);
+  } else if (c.subnet_source == S::kAnnotation && Sorted(c.subnets) != Sorted(o.subnets)) {
+    r.Versus("conflicting subnets", GoList(c.subnets), GoList(o.subnets), o);
+  }
+}
+
+void SecurityGroupConflict(const MemberConfig& c, const MemberConfig& o, ConflictReporter& r) {
+  if (c.security_groups && o.security_groups && *c.security_groups != *o.security_groups) {
+    r.Versus("conflicting securityGroups", GoList(*c.security_groups), GoList(*o.security_groups),
+             o);
+  }
+}
+
+/// Per-key map merges (tags; load balancer attributes unless `resolved` has the key).
+void MapConflict(const std::optional<StringMapSorted>& mine,
+                 const std::optional<StringMapSorted>& theirs, const MemberConfig& o,
+                 const std::string& core, const StringMapSorted& resolved, ConflictReporter& r) {
+  if (!mine || !theirs) return;
+  for (const auto& [key, value] : *mine) {
+    auto it = theirs->find(key);
+    if (it != theirs->end() && it->second != value && resolved.count(key) == 0) {
+      r.Versus(core + " " + key, value, it->second, o);
+    }
+  }
+}
+
+void ShieldConflict(const MemberConfig& c, const MemberConfig& o, ConflictReporter& r) {
+  if (c.shield && o.shield && *c.shield != *o.shield) {
+    r.Versus("conflicting enable shield advanced protection", *c.shield ? "true" : "false",
+             *o.shield ? "true" : "false", o);
+  }
+}
+
+/// Judges the candidate against each member in group order; conflicts that depend on the whole
+/// group (WAFv2 ARNs, the ssl-redirect port) are settled once every member was seen.
+class GroupJudge {
+ public:
+  GroupJudge(const MemberConfig& c, Verdict& verdict) : c_(c), reporter_(verdict) {
+    any_name_ = c.wafv2_name.has_value();
+    any_disabled_ = c.ssl_redirect_disabled;
+    outcome_.ssl_redirect = c.ssl_redirect.has_value();
+  }
+
+  void Visit(const MemberConfig& o, bool first) {
+    // The first member's params attributes settle attribute conflicts.
+    if (first) resolved_ = Before(c_, o) ? c_.params_lb_attributes : o.params_lb_attributes;
+    ScalarConflict(c_, o, &MemberConfig::lb_name, "conflicting load balancer name", reporter_);
+    ScalarConflict(c_, o, &MemberConfig::scheme, "conflicting scheme", reporter_);
+    ScalarConflict(c_, o, &MemberConfig::ip_address_type, "conflicting IPAddressType", reporter_);
+    SubnetConflict(c_, o, reporter_);
+    SecurityGroupConflict(c_, o, reporter_);
+    ScalarConflict(c_, o, &MemberConfig::coip_pool, "conflicting CustomerOwnedIPv4Pool", reporter_);
+    MapConflict(c_.lb_attributes, o.lb_attributes, o, "conflicting load balancer attributes",
+                resolved_, reporter_);
+    MapConflict(c_.tags, o.tags, o, "conflicting tag", {}, reporter_);
+    ScalarConflict(c_, o, &MemberConfig::wafv2_name, "conflicting WAFv2 WebACL names", reporter_);
+    ScalarConflict(c_, o, &MemberConfig::waf_classic, "conflicting WAFClassic WebACL IDs",
+                   reporter_);
+    ShieldConflict(c_, o, reporter_);
+    ListenPortConflicts(c_, o, reporter_);
+    Defer(o);
+    Settle(o);
+  }
+
+  GroupOutcome Finish() {
+    // WAFv2 ARNs count only when no member names an ACL; a params sslRedirectPort that does not
+    // parse disables the redirect of the whole group.
+    if (!any_name_ && arn_conflict_) arn_conflict_->Flush(reporter_);
+    if (!any_disabled_ && redirect_conflict_) redirect_conflict_->Flush(reporter_);
+    outcome_.has_waf =
+        any_waf_ || IsWaf(c_.waf_classic) ||
+        (any_name_ ? any_named_waf_ || IsWaf(c_.wafv2_name) : any_arn_waf_ || IsWaf(c_.wafv2_arn));
+    outcome_.ssl_redirect = outcome_.ssl_redirect && !any_disabled_;
+    return std::move(outcome_);
+  }
+
+ private:
+  struct Pending {
+    std::string core, mine, theirs, other;
+    void Flush(ConflictReporter& r) const {
+      r.Report(core, core + ": " + mine + " (this Ingress) vs " + theirs + " (" + other + ")");
+    }
+  };
+
+  void Defer(const MemberConfig& o) {
+    if (!arn_conflict_ && c_.wafv2_arn && o.wafv2_arn && *c_.wafv2_arn != *o.wafv2_arn) {
+      arn_conflict_ = Pending{"conflicting WAFv2 WebACL ARNs", *c_.wafv2_arn, *o.wafv2_arn, o.key};
+    }
+    if (!redirect_conflict_ && c_.ssl_redirect && o.ssl_redirect &&
+        *c_.ssl_redirect != *o.ssl_redirect) {
+      redirect_conflict_ = Pending{"conflicting sslRedirect port", std::to_string(*c_.ssl_redirect),
+                                   std::to_string(*o.ssl_redirect), o.key};
+    }
+  }
+
+  /// What the member contributes to the shared ALB.
+  void Settle(const MemberConfig& o) {
+    any_name_ = any_name_ || o.wafv2_name.has_value();
+    any_disabled_ = any_disabled_ || o.ssl_redirect_disabled;
+    any_named_waf_ = any_named_waf_ || IsWaf(o.wafv2_name);
+    any_arn_waf_ = any_arn_waf_ || IsWaf(o.wafv2_arn);
+    any_waf_ = any_waf_ || IsWaf(o.waf_classic);
+    outcome_.ssl_redirect = outcome_.ssl_redirect || o.ssl_redirect.has_value();
+    if (!outcome_.scheme && o.scheme) outcome_.scheme = o.scheme;
+    outcome_.namespaces.push_back(o.key.substr(0, o.key.find('/')));
+  }
+
+  const MemberConfig& c_;
+  ConflictReporter reporter_;
+  StringMapSorted resolved_;
+  GroupOutcome outcome_;
+  bool any_name_ = false, any_disabled_ = false;
+  bool any_named_waf_ = false, any_arn_waf_ = false, any_waf_ = false;
+  std::optional<Pending> arn_conflict_, redirect_conflict_;
+};
+
+}  // namespace
+
+void ConflictReporter::Report(const std::string& kind, std::string message) {
+  if (done_.insert(kind).second) verdict_.Deny("ingress-group", std::move(message));
+}
+
+void ConflictReporter::Versus(const std::string& core, const std::string& mine,
+                              const std::string& theirs, const MemberConfig& other) {
+  Report(core, core + ": " + mine + " (this Ingress) vs " + theirs + " (" + other.key + ")");
+}
+
+GroupOutcome JudgeGroup(const MemberConfig& candidate, const std::vector<MemberRef>& others,
+                        Verdict& verdict) {
+  GroupJudge judge(candidate, verdict);
+  bool first = true;
+  for (const MemberRef& ref : others) {
+    judge.Visit(ReadMember(*ref.object, ref.klass), first);
+    first = false;
+  }
+  return judge.Finish();
+}
+
+}  // namespace albwebhook::rules

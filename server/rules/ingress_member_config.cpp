@@ -1,0 +1,277 @@
+// One IngressGroup member's configuration as the LBC's model builder reads it: each field from
+// the member's IngressClassParams when they set it, else from its annotations
+// (model_build_load_balancer*.go, model_build_listener.go, model_build_tags.go, model_builder.go).
+#include <algorithm>
+#include <array>
+
+#include "common/aws_formats.hpp"
+#include "rules/annotation_parsers.hpp"
+#include "rules/ingress_group.hpp"
+
+namespace albwebhook::rules {
+namespace {
+
+using nlohmann::json;
+
+const json* Member(const json& object, std::string_view key) {
+  if (!object.is_object()) return nullptr;
+  auto it = object.find(key);
+  return it == object.end() ? nullptr : &*it;
+}
+
+/// A non-empty string member of `spec`.
+std::optional<std::string> NonEmpty(const json& spec, std::string_view key) {
+  const json* value = Member(spec, key);
+  if (value == nullptr || !value->is_string() || value->get_ref<const std::string&>().empty()) {
+    return std::nullopt;
+  }
+  return value->get<std::string>();
+}
+
+std::vector<std::string> Strings(const json& spec, std::string_view key) {
+  std::vector<std::string> out;
+  const json* value = Member(spec, key);
+  if (value == nullptr || !value->is_array()) return out;
+  for (const json& item : *value) {
+    if (item.is_string()) out.push_back(item.get<std::string>());
+  }
+  return out;
+}
+
+/// [{key, value}] of the params (tags, loadBalancerAttributes).
+StringMapSorted KeyValues(const json& spec, std::string_view key) {
+  StringMapSorted out;
+  const json* value = Member(spec, key);
+  if (value == nullptr || !value->is_array()) return out;
+  for (const json& item : *value) {
+    const json* k = Member(item, "key");
+    const json* v = Member(item, "value");
+    if (k != nullptr && k->is_string() && v != nullptr && v->is_string()) {
+      out[k->get<std::string>()] = v->get<std::string>();
+    }
+  }
+  return out;
+}
+
+/// The alb.ingress.kubernetes.io suffixes a member's configuration reads, sorted (binary search).
+constexpr std::array<std::string_view, 22> kSuffixes = {
+    "certificate-arn",
+    "create-acm-cert",
+    "customer-owned-ipv4-pool",
+    "group.name",
+    "group.order",
+    "inbound-cidrs",
+    "ip-address-type",
+    "listen-ports",
+    "load-balancer-attributes",
+    "load-balancer-name",
+    "scheme",
+    "security-group-prefix-lists",
+    "security-groups",
+    "shield-advanced-protection",
+    "ssl-policy",
+    "ssl-redirect",
+    "subnets",
+    "tags",
+    "waf-acl-id",
+    "wafv2-acl-arn",
+    "wafv2-acl-name",
+    "web-acl-id",
+};
+
+/// A member's annotations and params, read once: each annotation the configuration needs is
+/// found by one pass over the member's annotations (a group may have a thousand members).
+class Reader {
+ public:
+  Reader(const cluster::Object& ingress, const ClassConfig& klass)
+      : spec_(klass.params != nullptr ? klass.params->spec() : kEmpty) {
+    const json* annotations = Member(ingress.metadata(), "annotations");
+    if (annotations == nullptr || !annotations->is_object()) return;
+    for (const auto& [key, value] : annotations->items()) {
+      std::string_view k = key;
+      if (!value.is_string() || k.substr(0, kAlbAnnotationPrefix.size()) != kAlbAnnotationPrefix) {
+        continue;
+      }
+      k.remove_prefix(kAlbAnnotationPrefix.size());
+      auto it = std::lower_bound(kSuffixes.begin(), kSuffixes.end(), k);
+      if (it != kSuffixes.end() && *it == k) {
+        values_[it - kSuffixes.begin()] = &value.get_ref<const std::string&>();
+      }
+    }
+  }
+
+  const std::string* Alb(std::string_view suffix) const {
+    auto it = std::lower_bound(kSuffixes.begin(), kSuffixes.end(), suffix);
+    return it != kSuffixes.end() && *it == suffix ? values_[it - kSuffixes.begin()] : nullptr;
+  }
+  /// Params string `field` when set, else annotation `suffix` when present.
+  std::optional<std::string> Either(std::string_view field, std::string_view suffix) const {
+    if (auto value = NonEmpty(spec_, field)) return value;
+    const std::string* raw = Alb(suffix);
+    return raw != nullptr ? std::optional<std::string>(*raw) : std::nullopt;
+  }
+  std::optional<StringMapSorted> AnnotationMap(std::string_view suffix) const {
+    StringMapSorted out;
+    const std::string* raw = Alb(suffix);
+    if (raw == nullptr) return out;
+    auto parsed = ParseStringMap(*raw);
+    if (!parsed) return std::nullopt;
+    for (auto& [k, v] : *parsed) out[k] = v;  // a repeated key keeps its last value
+    return out;
+  }
+  const json& spec() const { return spec_; }
+
+ private:
+  static inline const json kEmpty = json::object();
+  const json& spec_;
+  std::array<const std::string*, kSuffixes.size()> values_{};
+};
+
+void ReadLoadBalancer(const Reader& r, MemberConfig& m) {
+  if (const json* group = Member(r.spec(), "group"); group != nullptr && group->is_object()) {
+    m.group = NonEmpty(*group, "name").value_or("");
+  } else if (const std::string* name = r.Alb("group.name")) {
+    m.group = *name;
+  }
+  m.scheme = r.Either("scheme", "scheme");
+  m.ip_address_type = r.Either("ipAddressType", "ip-address-type");
+  m.lb_name = r.Either("loadBalancerName", "load-balancer-name");
+  if (const std::string* pool = r.Alb("customer-owned-ipv4-pool"); pool && !pool->empty()) {
+    m.coip_pool = *pool;
+  }
+  const json* selector = Member(r.spec(), "subnets");
+  if (selector != nullptr && !selector->is_null()) {
+    m.subnet_source = MemberConfig::Subnets::kParams;
+    m.subnet_selector = *selector;
+  } else if (const std::string* subnets = r.Alb("subnets")) {
+    m.subnet_source = MemberConfig::Subnets::kAnnotation;
+    m.subnets = ParseStringList(*subnets);
+  }
+  if (const std::string* groups = r.Alb("security-groups")) {
+    m.security_groups = ParseStringList(*groups);
+  }
+  if (const std::string* shield = r.Alb("shield-advanced-protection")) {
+    m.shield = ParseGoBool(*shield);
+    m.shield_unreadable = !m.shield.has_value();
+  }
+}
+
+void ReadAddOnsAndTags(const Reader& r, MemberConfig& m) {
+  m.wafv2_name = NonEmpty(r.spec(), "wafv2AclName");
+  if (!m.wafv2_name) {
+    if (const std::string* name = r.Alb("wafv2-acl-name"); name && !name->empty()) {
+      m.wafv2_name = *name;
+    }
+  }
+  m.wafv2_arn = r.Either("wafv2AclArn", "wafv2-acl-arn");
+  const std::string* classic = r.Alb("waf-acl-id");
+  if (classic == nullptr) classic = r.Alb("web-acl-id");
+  if (classic != nullptr && !classic->empty()) m.waf_classic = *classic;
+  m.tags = r.AnnotationMap("tags");
+  if (m.tags) {
+    for (auto& [k, v] : KeyValues(r.spec(), "tags")) (*m.tags)[k] = v;  // params win per key
+  }
+  m.lb_attributes = r.AnnotationMap("load-balancer-attributes");
+  m.params_lb_attributes = KeyValues(r.spec(), "loadBalancerAttributes");
+  if (auto port = NonEmpty(r.spec(), "sslRedirectPort")) {
+    GoInt parsed = ParseGoInt(*port, 32);
+    if (parsed.error == GoInt::Error::kNone) {
+      m.ssl_redirect = parsed.value;
+    } else {
+      m.ssl_redirect_disabled = true;
+    }
+  } else if (const std::string* redirect = r.Alb("ssl-redirect")) {
+    GoInt parsed = ParseGoInt(*redirect, 32);
+    m.ssl_redirect_unreadable = parsed.error != GoInt::Error::kNone;
+    if (!m.ssl_redirect_unreadable) m.ssl_redirect = parsed.value;
+  }
+}
+
+std::optional<std::map<std::int64_t, std::string>> ReadPorts(const Reader& r,
+                                                             const MemberConfig& m) {
+  std::map<std::int64_t, std::string> ports;
+  if (const std::string* raw = r.Alb("listen-ports")) {
+    ListenPortsResult parsed = ParseListenPorts(*raw);
+    if (!parsed.error.empty()) return std::nullopt;
+    for (const ListenPort& p : parsed.ports) ports[p.port] = p.protocol;
+    return ports;
+  }
+  if (m.certificate_arns.empty()) {
+    // create-acm-cert (behind a controller feature gate) may make the default HTTPS: unknown.
+    const std::string* create = r.Alb("create-acm-cert");
+    if (create != nullptr && ParseGoBool(*create).value_or(false)) return std::nullopt;
+    ports[80] = "HTTP";
+  } else {
+    ports[443] = "HTTPS";
+  }
+  return ports;
+}
+
+void ReadListeners(const Reader& r, MemberConfig& m) {
+  m.certificate_arns = Strings(r.spec(), "certificateArn");
+  if (m.certificate_arns.empty()) {
+    if (const std::string* certs = r.Alb("certificate-arn")) {
+      m.certificate_arns = ParseStringList(*certs);
+    }
+  }
+  m.ports = ReadPorts(r, m);
+  std::vector<std::string> cidrs = Strings(r.spec(), "inboundCIDRs");
+  if (cidrs.empty()) {
+    if (const std::string* raw = r.Alb("inbound-cidrs")) cidrs = ParseStringList(*raw);
+  }
+  m.inbound_cidrs.emplace();
+  for (const std::string& cidr : cidrs) {
+    if (!common::IsValidCidr(cidr)) {
+      m.inbound_cidrs.reset();
+      break;
+    }
+    (cidr.find(':') != std::string::npos ? m.inbound_cidrs->second : m.inbound_cidrs->first)
+        .insert(cidr);
+  }
+  std::vector<std::string> prefix_lists = Strings(r.spec(), "prefixListsIDs");
+  if (prefix_lists.empty()) prefix_lists = Strings(r.spec(), "PrefixListsIDs");
+  if (prefix_lists.empty()) {
+    if (const std::string* raw = r.Alb("security-group-prefix-lists")) {
+      prefix_lists = ParseStringList(*raw);
+    }
+  }
+  m.prefix_lists.insert(prefix_lists.begin(), prefix_lists.end());
+  m.ssl_policy = r.Either("sslPolicy", "ssl-policy");
+}
+
+}  // namespace
+
+MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass) {
+  MemberConfig m;
+  m.key = ingress.namespace_ + "/" + ingress.name;
+  m.params = klass.params;
+  Reader r(ingress, klass);
+  if (const std::string* order = r.Alb("group.order")) {
+    GoInt parsed = ParseGoInt(*order, 32);
+    if (parsed.error == GoInt::Error::kNone) m.order = parsed.value;
+  }
+  ReadLoadBalancer(r, m);
+  ReadAddOnsAndTags(r, m);
+  ReadListeners(r, m);
+  return m;
+}
+
+bool IsValidGroupName(std::string_view name) {
+  // group_loader.go: ^([a-z0-9][-a-z0-9.]*)?[a-z0-9]$, at most 63 characters.
+  if (name.empty() || name.size() > 63) return false;
+  auto alnum = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
+  auto inner = [&alnum](char c) { return alnum(c) || c == '-' || c == '.'; };
+  return alnum(name.front()) && alnum(name.back()) && std::all_of(name.begin(), name.end(), inner);
+}
+
+std::string ExplicitGroupName(const MemberConfig& member) {
+  return member.group && IsValidGroupName(*member.group) ? *member.group : "";
+}
+
+std::string GoList(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : " ") + items[i];
+  return out + "]";
+}
+
+}  // namespace albwebhook::rules

@@ -1,0 +1,439 @@
+// The Ingress checks the cluster view adds, on states built with ClusterState::FromObjects: the
+// LBC's IngressClass checks, IngressClassParams merged over annotations, the IngressGroup's
+// "conflicting ..." errors naming the other member, and the policy judged on effective values.
+#include <gtest/gtest.h>
+
+#include <chrono>
+
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "ingress_test_util.hpp"
+#include "rules/ingress_class_config.hpp"
+
+namespace albwebhook::rules::testing {
+namespace {
+
+using cluster::ClusterState;
+
+json Class(const std::string& params, const std::string& group = "elbv2.k8s.aws",
+           const std::string& kind = "IngressClassParams") {
+  json c = {{"apiVersion", "networking.k8s.io/v1"},
+            {"kind", "IngressClass"},
+            {"metadata", {{"name", "alb"}}},
+            {"spec", {{"controller", "ingress.k8s.aws/alb"}}}};
+  if (!params.empty()) {
+    c["spec"]["parameters"] = {{"apiGroup", group}, {"kind", kind}, {"name", params}};
+  }
+  return c;
+}
+
+json Params(const std::string& name, const json& spec) {
+  return {{"apiVersion", "elbv2.k8s.aws/v1beta1"},
+          {"kind", "IngressClassParams"},
+          {"metadata", {{"name", name}}},
+          {"spec", spec}};
+}
+
+json Namespace(const std::string& name, const json& labels) {
+  return {{"apiVersion", "v1"},
+          {"kind", "Namespace"},
+          {"metadata", {{"name", name}, {"labels", labels}}}};
+}
+
+/// An Ingress of class alb named ns/name.
+json Ing(const std::string& ns, const std::string& name, json annotations) {
+  json ing = MakeIngress(std::move(annotations));
+  ing["metadata"]["namespace"] = ns;
+  ing["metadata"]["name"] = name;
+  return ing;
+}
+
+/// `candidate` (in team-a, named shop) judged against a cluster holding `objects`.
+Verdict Judge(std::vector<json> objects, const json& candidate,
+              const policy::Policy& policy = policy::Policy{}) {
+  auto state = ClusterState::FromObjects(objects);
+  Context ctx{api::Operation::kCreate, "team-a", "shop", policy, state.get()};
+  return MakeIngressValidator()->Validate(ctx, candidate, json());
+}
+
+std::vector<std::string> Denials(const Verdict& v) { return Messages(v, Severity::kDeny); }
+
+json Group(std::initializer_list<std::pair<std::string, std::string>> items) {
+  json out = Alb(items);
+  out[std::string(kP) + "group.name"] = "g";
+  return out;
+}
+
+// --- IngressClass checks (class_loader.go), messages word for word ---------------------------
+
+TEST(IngressClassCheck, ParametersThatAreNotIngressClassParams) {
+  const Verdict v = Judge({Class("p", "example.com")}, Ing("team-a", "shop", nullptr));
+  EXPECT_EQ(Denials(v),
+            std::vector<std::string>{
+                "invalid ingress class: IngressClass alb references unknown parameters"});
+  EXPECT_EQ(v.findings.front().check, "ingress-class");
+  EXPECT_EQ(Denials(Judge({Class("p", "elbv2.k8s.aws", "TargetGroupBinding")},
+                          Ing("team-a", "shop", nullptr)))
+                .size(),
+            1U);
+}
+
+TEST(IngressClassCheck, IngressClassParamsNotFound) {
+  EXPECT_EQ(Denials(Judge({Class("missing")}, Ing("team-a", "shop", nullptr))),
+            std::vector<std::string>{
+                "invalid ingress class: ingressclassparams.elbv2.k8s.aws \"missing\" not found"});
+  EXPECT_TRUE(
+      Denials(Judge({Class("p"), Params("p", json::object())}, Ing("team-a", "shop", nullptr)))
+          .empty());
+}
+
+TEST(IngressClassCheck, NamespaceSelectorMismatch) {
+  json params = Params("p", {{"namespaceSelector", {{"matchLabels", {{"team", "a"}}}}}});
+  EXPECT_EQ(Denials(Judge({Class("p"), params, Namespace("team-a", {{"team", "b"}})},
+                          Ing("team-a", "shop", nullptr))),
+            std::vector<std::string>{
+                "invalid ingress class: namespaceSelector of IngressClassParams p mismatch"});
+  EXPECT_TRUE(Denials(Judge({Class("p"), params, Namespace("team-a", {{"team", "a"}})},
+                            Ing("team-a", "shop", nullptr)))
+                  .empty());
+}
+
+TEST(IngressClassCheck, WhatTheViewDoesNotHoldIsNeverADenial) {
+  json params = Params("p", {{"namespaceSelector", {{"matchLabels", {{"team", "a"}}}}}});
+  // The namespace is not in the view: unknown.
+  EXPECT_TRUE(Denials(Judge({Class("p"), params}, Ing("team-a", "shop", nullptr))).empty());
+  // The view unavailable: nothing of the cluster is judged, one warning.
+  auto empty = ClusterState::Empty("not synced");
+  policy::Policy policy;
+  Context ctx{api::Operation::kCreate, "team-a", "shop", policy, empty.get()};
+  const Verdict v = MakeIngressValidator()->Validate(ctx, Ing("team-a", "shop", nullptr), json());
+  EXPECT_TRUE(Denials(v).empty());
+  EXPECT_EQ(Messages(v, Severity::kWarn).size(), 1U);
+  // The class annotation bypasses IngressClassParams, as in the LBC.
+  EXPECT_TRUE(Denials(Judge({Class("missing")},
+                            Ing("team-a", "shop", {{"kubernetes.io/ingress.class", "alb"}})))
+                  .empty());
+}
+
+TEST(LabelSelector, MatchLabelsAndExpressions) {
+  const json labels = {{"team", "a"}, {"tier", "web"}};
+  auto m = [&](const json& selector) { return LabelSelectorMatches(selector, labels); };
+  EXPECT_EQ(m(json::object()), true);
+  EXPECT_EQ(m({{"matchLabels", {{"team", "a"}}}}), true);
+  EXPECT_EQ(m({{"matchLabels", {{"team", "b"}}}}), false);
+  auto expr = [](const std::string& key, const std::string& op, json values) {
+    json r = {{"key", key}, {"operator", op}};
+    if (!values.is_null()) r["values"] = std::move(values);
+    return json{{"matchExpressions", json::array({r})}};
+  };
+  EXPECT_EQ(m(expr("team", "In", {"a", "b"})), true);
+  EXPECT_EQ(m(expr("team", "In", {"c"})), false);
+  EXPECT_EQ(m(expr("team", "NotIn", {"a"})), false);
+  EXPECT_EQ(m(expr("env", "NotIn", {"prod"})), true);
+  EXPECT_EQ(m(expr("tier", "Exists", nullptr)), true);
+  EXPECT_EQ(m(expr("env", "Exists", nullptr)), false);
+  EXPECT_EQ(m(expr("env", "DoesNotExist", nullptr)), true);
+  EXPECT_EQ(m(expr("team", "DoesNotExist", nullptr)), false);
+  EXPECT_EQ(m(expr("team", "In", json::array())), std::nullopt);  // malformed: unknown
+  EXPECT_EQ(m(expr("team", "Gt", {"1"})), std::nullopt);
+}
+
+// --- IngressGroup conflicts: the candidate team-a/shop against team-b/web in group g ----------
+
+std::vector<std::string> GroupDenials(const Verdict& v) {
+  std::vector<std::string> out;
+  for (const auto& f : v.findings) {
+    if (f.severity == Severity::kDeny && f.check == "ingress-group") out.push_back(f.message);
+  }
+  return out;
+}
+
+struct ConflictCase {
+  const char* name;
+  json mine;
+  json theirs;
+  std::string expected;  // "" = no conflict
+};
+
+class GroupConflictTest : public ::testing::TestWithParam<ConflictCase> {};
+
+TEST_P(GroupConflictTest, DeniedWithTheLbcWordsAndTheOtherMember) {
+  const ConflictCase& c = GetParam();
+  const Verdict v =
+      Judge({Class(""), Ing("team-b", "web", c.theirs)}, Ing("team-a", "shop", c.mine));
+  if (c.expected.empty()) {
+    EXPECT_TRUE(GroupDenials(v).empty()) << GroupDenials(v).front();
+  } else {
+    EXPECT_EQ(GroupDenials(v), std::vector<std::string>{c.expected});
+  }
+}
+
+constexpr const char* kSub1 = "subnet-aaaaaaaa,subnet-bbbbbbbb";
+constexpr const char* kTls = "[{\"HTTPS\":443},{\"HTTPS\":8443}]";
+constexpr const char* kCert = "arn:aws:acm:us-east-1:111111111111:certificate/abc";
+
+INSTANTIATE_TEST_SUITE_P(
+    Lbc, GroupConflictTest,
+    ::testing::Values(
+        ConflictCase{"scheme", Group({{"scheme", "internal"}}),
+                     Group({{"scheme", "internet-facing"}}),
+                     "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/web)"},
+        ConflictCase{"same_scheme", Group({{"scheme", "internal"}}),
+                     Group({{"scheme", "internal"}}), ""},
+        ConflictCase{"not_a_member", Group({{"scheme", "internal"}}),
+                     Alb({{"scheme", "internet-facing"}, {"group.name", "other"}}), ""},
+        ConflictCase{"ip_address_type", Group({{"ip-address-type", "ipv4"}}),
+                     Group({{"ip-address-type", "dualstack"}}),
+                     "conflicting IPAddressType: ipv4 (this Ingress) vs dualstack (team-b/web)"},
+        ConflictCase{"load_balancer_name", Group({{"load-balancer-name", "a"}}),
+                     Group({{"load-balancer-name", "b"}}),
+                     "conflicting load balancer name: a (this Ingress) vs b (team-b/web)"},
+        ConflictCase{"subnets", Group({{"subnets", kSub1}}),
+                     Group({{"subnets", "subnet-cccccccc,subnet-bbbbbbbb"}}),
+                     "conflicting subnets: [subnet-aaaaaaaa subnet-bbbbbbbb] (this Ingress) vs "
+                     "[subnet-cccccccc subnet-bbbbbbbb] (team-b/web)"},
+        ConflictCase{"subnets_any_order", Group({{"subnets", kSub1}}),
+                     Group({{"subnets", "subnet-bbbbbbbb, subnet-aaaaaaaa"}}), ""},
+        ConflictCase{"security_groups_order_counts",
+                     Group({{"security-groups", "sg-11111111,sg-22222222"}}),
+                     Group({{"security-groups", "sg-22222222,sg-11111111"}}),
+                     "conflicting securityGroups: [sg-11111111 sg-22222222] (this Ingress) vs "
+                     "[sg-22222222 sg-11111111] (team-b/web)"},
+        ConflictCase{"coip", Group({{"customer-owned-ipv4-pool", "ipv4pool-coip-1"}}),
+                     Group({{"customer-owned-ipv4-pool", "ipv4pool-coip-2"}}),
+                     "conflicting CustomerOwnedIPv4Pool: ipv4pool-coip-1 (this Ingress) vs "
+                     "ipv4pool-coip-2 (team-b/web)"},
+        ConflictCase{"lb_attributes",
+                     Group({{"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}}),
+                     Group({{"load-balancer-attributes", "idle_timeout.timeout_seconds=120"}}),
+                     "conflicting load balancer attributes idle_timeout.timeout_seconds: 60 (this "
+                     "Ingress) vs 120 (team-b/web)"},
+        ConflictCase{"tags", Group({{"tags", "env=prod,team=a"}}), Group({{"tags", "env=dev"}}),
+                     "conflicting tag env: prod (this Ingress) vs dev (team-b/web)"},
+        ConflictCase{"wafv2_names", Group({{"wafv2-acl-name", "a"}}),
+                     Group({{"wafv2-acl-name", "b"}}),
+                     "conflicting WAFv2 WebACL names: a (this Ingress) vs b (team-b/web)"},
+        ConflictCase{
+            "wafv2_arns",
+            Group({{"wafv2-acl-arn", "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1"}}),
+            Group({{"wafv2-acl-arn", "none"}}),
+            "conflicting WAFv2 WebACL ARNs: "
+            "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1 (this Ingress) vs "
+            "none (team-b/web)"},
+        ConflictCase{
+            "wafv2_arns_ignored_with_a_name",
+            Group({{"wafv2-acl-arn", "none"}, {"wafv2-acl-name", "a"}}),
+            Group({{"wafv2-acl-arn", "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1"}}),
+            ""},
+        ConflictCase{"waf_classic", Group({{"waf-acl-id", "a"}}), Group({{"web-acl-id", "b"}}),
+                     "conflicting WAFClassic WebACL IDs: a (this Ingress) vs b (team-b/web)"},
+        ConflictCase{"shield", Group({{"shield-advanced-protection", "true"}}),
+                     Group({{"shield-advanced-protection", "false"}}),
+                     "conflicting enable shield advanced protection: true (this Ingress) vs "
+                     "false (team-b/web)"},
+        ConflictCase{
+            "ssl_redirect",
+            Group({{"listen-ports", kTls}, {"certificate-arn", kCert}, {"ssl-redirect", "443"}}),
+            Group({{"listen-ports", kTls}, {"certificate-arn", kCert}, {"ssl-redirect", "8443"}}),
+            "conflicting sslRedirect port: 443 (this Ingress) vs 8443 (team-b/web)"},
+        ConflictCase{"protocol", Group({{"listen-ports", "[{\"HTTP\":8080}]"}}),
+                     Group({{"listen-ports", "[{\"HTTPS\":8080}]"}}),
+                     "failed to merge listenPort config for port: 8080: conflicting protocol, "
+                     "team-a/shop: HTTP | team-b/web: HTTPS"},
+        ConflictCase{"protocol_other_first", Group({{"listen-ports", "[{\"HTTP\":8080}]"}}),
+                     Group({{"listen-ports", "[{\"HTTPS\":8080}]"}, {"group.order", "-1"}}),
+                     "failed to merge listenPort config for port: 8080: conflicting protocol, "
+                     "team-b/web: HTTPS | team-a/shop: HTTP"},
+        ConflictCase{"protocol_by_default_listener", Group({{"certificate-arn", kCert}}),
+                     Group({{"listen-ports", "[{\"HTTP\":443}]"}}),
+                     "failed to merge listenPort config for port: 443: conflicting protocol, "
+                     "team-a/shop: HTTPS | team-b/web: HTTP"},
+        ConflictCase{"inbound_cidrs", Group({{"inbound-cidrs", "10.0.0.0/8"}}),
+                     Group({{"inbound-cidrs", "192.168.0.0/16, ::/0"}}),
+                     "failed to merge listenPort config for port: 80: conflicting inbound-cidrs, "
+                     "team-a/shop: [10.0.0.0/8], [] | team-b/web: [192.168.0.0/16], [::/0]"},
+        ConflictCase{"prefix_lists", Group({{"security-group-prefix-lists", "pl-11111111"}}),
+                     Group({{"security-group-prefix-lists", "pl-22222222"}}),
+                     "failed to merge listenPort config for port: 80: conflicting "
+                     "inbound-prefix-lists, team-a/shop: [pl-11111111] | team-b/web: "
+                     "[pl-22222222]"},
+        ConflictCase{
+            "ssl_policy",
+            Group({{"certificate-arn", kCert}, {"ssl-policy", "ELBSecurityPolicy-2016-08"}}),
+            Group({{"certificate-arn", kCert},
+                   {"ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"}}),
+            "failed to merge listenPort config for port: 443: conflicting sslPolicy, "
+            "team-a/shop: ELBSecurityPolicy-2016-08 | team-b/web: "
+            "ELBSecurityPolicy-TLS13-1-2-2021-06"}),
+    [](const ::testing::TestParamInfo<ConflictCase>& info) { return info.param.name; });
+
+TEST(IngressGroupMembers, DeletedOtherClassAndOldVersionDoNotCount) {
+  json deleting = Ing("team-b", "web", Group({{"scheme", "internet-facing"}}));
+  deleting["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+  json nginx = Ing("team-b", "nginx", Group({{"scheme", "internet-facing"}}));
+  nginx["spec"]["ingressClassName"] = "nginx";
+  json old_self = Ing("team-a", "shop", Group({{"scheme", "internet-facing"}}));
+  const json candidate = Ing("team-a", "shop", Group({{"scheme", "internal"}}));
+  EXPECT_TRUE(GroupDenials(Judge({Class(""), deleting, nginx, old_self}, candidate)).empty());
+  // The same member without deletionTimestamp conflicts.
+  EXPECT_EQ(
+      GroupDenials(Judge({Class(""), Ing("team-b", "web", Group({{"scheme", "internet-facing"}}))},
+                         candidate))
+          .size(),
+      1U);
+}
+
+TEST(IngressGroupMembers, ParamsGroupAndSchemeWinOverAnnotations) {
+  // The params put every Ingress of the class into group g, whatever its annotations say.
+  json params = Params("p", {{"group", {{"name", "g"}}}, {"scheme", "internal"}});
+  json other = Ing("team-b", "web", Alb({{"scheme", "internet-facing"}}));
+  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";  // no params for it
+  other["metadata"]["annotations"][std::string(kP) + "group.name"] = "g";
+  const Verdict v = Judge({Class("p"), params, other},
+                          Ing("team-a", "shop", Alb({{"scheme", "internet-facing"}})));
+  EXPECT_EQ(GroupDenials(v),
+            std::vector<std::string>{
+                "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/web)"});
+}
+
+TEST(IngressGroupMembers, SubnetsFromParamsVersusAnnotation) {
+  json params = Params("p", {{"subnets", {{"ids", {"subnet-aaaaaaaa"}}}}});
+  json other = Ing("team-b", "web", Group({{"subnets", "subnet-bbbbbbbb"}}));
+  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
+  EXPECT_EQ(GroupDenials(Judge({Class("p"), params, other}, Ing("team-a", "shop", Group({})))),
+            std::vector<std::string>{
+                "conflicting subnet specifications: IngressClassParams versus annotation: "
+                "IngressClassParams p subnets {\"ids\":[\"subnet-aaaaaaaa\"]} (this Ingress) vs "
+                "annotation [subnet-bbbbbbbb] (team-b/web)"});
+}
+
+TEST(IngressGroupMembers, SubnetsOfTwoParams) {
+  json second = Class("p2");
+  second["metadata"]["name"] = "alb2";
+  json other = Ing("team-b", "web", Group({}));
+  other["spec"]["ingressClassName"] = "alb2";
+  const std::vector<json> objects = {
+      Class("p1"), second, Params("p1", {{"subnets", {{"ids", {"subnet-aaaaaaaa"}}}}}),
+      Params("p2", {{"subnets", {{"tags", {{"tier", {"public"}}}}}}}), other};
+  EXPECT_EQ(GroupDenials(Judge(objects, Ing("team-a", "shop", Group({})))),
+            std::vector<std::string>{
+                "conflicting IngressClassParams subnet specifications: IngressClassParams p1 "
+                "subnets {\"ids\":[\"subnet-aaaaaaaa\"]} (this Ingress) vs IngressClassParams p2 "
+                "subnets {\"tags\":{\"tier\":[\"public\"]}} (team-b/web)"});
+}
+
+TEST(IngressGroupMembers, FirstMembersParamsSettleAttributesAndParamsTagsWin) {
+  json params = Params("p", {{"loadBalancerAttributes",
+                              {{{"key", "idle_timeout.timeout_seconds"}, {"value", "30"}}}},
+                             {"tags", {{{"key", "env"}, {"value", "prod"}}}}});
+  const std::string attrs = "idle_timeout.timeout_seconds=";
+  json other = Ing("team-b", "web",
+                   Group({{"load-balancer-attributes", attrs + "120"}, {"tags", "env=test"}}));
+  const json candidate = Ing(
+      "team-a", "shop", Group({{"load-balancer-attributes", attrs + "60"}, {"tags", "env=dev"}}));
+  // team-a/shop is first: its params hold the attribute; params tags win on both members.
+  EXPECT_TRUE(GroupDenials(Judge({Class("p"), params, other}, candidate)).empty());
+  // team-b/web first, without params (class annotation): the attributes conflict.
+  other["metadata"]["annotations"][std::string(kP) + "group.order"] = "-5";
+  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
+  const Verdict v = Judge({Class("p"), params, other}, candidate);
+  EXPECT_EQ(GroupDenials(v),
+            (std::vector<std::string>{
+                "conflicting load balancer attributes idle_timeout.timeout_seconds: "
+                "60 (this Ingress) vs 120 (team-b/web)",
+                "conflicting tag env: prod (this Ingress) vs test (team-b/web)"}));
+}
+
+// --- Policy on effective values ------------------------------------------------------------------
+
+std::vector<std::string> Checks(const Verdict& v) {
+  std::vector<std::string> out;
+  for (const auto& f : v.findings) {
+    if (f.severity == Severity::kDeny) out.push_back(f.check);
+  }
+  return out;
+}
+
+bool Has(const std::vector<std::string>& items, const std::string& item) {
+  return std::find(items.begin(), items.end(), item) != items.end();
+}
+
+TEST(IngressEffectivePolicy, SchemeFromParamsOrAnotherMemberCounts) {
+  policy::Policy p;
+  p.ingress.rules.internet_facing.mode = policy::Mode::kDeny;
+  const std::string rule = "ingress.rules.internetFacing";
+  json params = Params("p", {{"scheme", "internet-facing"}});
+  EXPECT_TRUE(Has(Checks(Judge({Class("p"), params}, Ing("team-a", "shop", nullptr), p)), rule));
+  EXPECT_FALSE(Has(Checks(Judge({Class("")}, Ing("team-a", "shop", nullptr), p)), rule));
+  json other = Ing("team-b", "web", Group({{"scheme", "internet-facing"}}));
+  EXPECT_TRUE(Has(Checks(Judge({Class(""), other}, Ing("team-a", "shop", Group({})), p)), rule));
+}
+
+TEST(IngressEffectivePolicy, WafCertificatesAndListenersFromParamsAndMembers) {
+  policy::Policy p;
+  p.ingress.rules.waf_required.mode = policy::Mode::kDeny;
+  p.ingress.rules.https_required.mode = policy::Mode::kDeny;
+  p.ingress.rules.certificate_accounts = {{policy::Mode::kDeny, {}, {}}, {"111111111111"}};
+  json params =
+      Params("p", {{"scheme", "internet-facing"},
+                   {"certificateArn", {"arn:aws:acm:us-east-1:999999999999:certificate/x"}}});
+  // No WAF anywhere; the params certificate makes the default listener HTTPS:443.
+  auto checks = Checks(Judge({Class("p"), params}, Ing("team-a", "shop", Group({})), p));
+  EXPECT_TRUE(Has(checks, "ingress.rules.wafRequired"));
+  EXPECT_TRUE(Has(checks, "ingress.rules.certificateAccounts"));
+  EXPECT_FALSE(Has(checks, "ingress.rules.httpsRequired"));
+  // Another member's WAF protects the shared ALB.
+  json other =
+      Ing("team-b", "web",
+          Group({{"wafv2-acl-arn", "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1"}}));
+  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
+  checks = Checks(Judge({Class("p"), params, other}, Ing("team-a", "shop", Group({})), p));
+  EXPECT_FALSE(Has(checks, "ingress.rules.wafRequired"));
+}
+
+TEST(IngressEffectivePolicy, GroupOwnershipSameNamespace) {
+  policy::Policy p;
+  p.ingress.rules.group_ownership.mode = policy::Mode::kDeny;
+  p.ingress.rules.group_ownership.unlisted = policy::UnlistedGroups::kSameNamespace;
+  const std::string rule = "ingress.rules.groupOwnership";
+  const json candidate = Ing("team-a", "shop", Group({}));
+  EXPECT_FALSE(Has(Checks(Judge({Class("")}, candidate, p)), rule));  // founds the group
+  EXPECT_FALSE(
+      Has(Checks(Judge({Class(""), Ing("team-a", "api", Group({}))}, candidate, p)), rule));
+  const Verdict v = Judge({Class(""), Ing("team-b", "web", Group({}))}, candidate, p);
+  EXPECT_EQ(Denials(v), std::vector<std::string>{
+                            "ingress.rules.groupOwnership: namespace \"team-a\" may not join "
+                            "IngressGroup \"g\" (unlisted groups may only be joined from the "
+                            "namespace of their members; it has members in namespace \"team-b\")"});
+  // Without the view the members are unknown: never a denial.
+  EXPECT_FALSE(Has(Checks(RunValidator(p, candidate)), rule));
+}
+
+TEST(IngressGroupMembers, ThousandMembersJudgedWellUnderFiveMilliseconds) {
+  std::vector<json> objects = {Class("")};
+  for (int i = 0; i < 1000; ++i) {
+    objects.push_back(Ing(
+        "team-" + std::to_string(i % 10), "web-" + std::to_string(i),
+        Group(
+            {{"scheme", "internal"}, {"tags", "env=prod"}, {"listen-ports", "[{\"HTTP\":80}]"}})));
+  }
+  auto state = ClusterState::FromObjects(objects);
+  policy::Policy policy;
+  Context ctx{api::Operation::kCreate, "team-a", "shop", policy, state.get()};
+  const json candidate = Ing("team-a", "shop", Group({{"scheme", "internet-facing"}}));
+  auto validator = MakeIngressValidator();
+  auto best = std::chrono::nanoseconds::max();
+  Verdict v;
+  for (int run = 0; run < 20; ++run) {
+    auto start = std::chrono::steady_clock::now();
+    v = validator->Validate(ctx, candidate, json());
+    best = std::min(best, std::chrono::steady_clock::now() - start);
+  }
+  EXPECT_EQ(GroupDenials(v).size(), 1U);
+  if (std::getenv("ALBWEBHOOK_SANITIZER") == nullptr) {
+    EXPECT_LT(best, std::chrono::milliseconds(5))
+        << std::chrono::duration_cast<std::chrono::microseconds>(best).count() << " us";
+  }
+}
+
+}  // namespace
+}  // namespace albwebhook::rules::testing
