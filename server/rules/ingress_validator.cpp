@@ -54,21 +54,8 @@ const std::vector<std::string>& IngressCheckNames() {
   static const std::vector<std::string> kNames = [] {
     std::vector<std::string> names = {"structure", "annotations"};
     for (std::string& name : AnnotationCheckNames()) names.push_back(std::move(name));
-<<<<<<< HEAD
-    for (const char* name : {
-             "listener-attributes", "actions", "conditions", "backend", "paths",
-             // LBC flag parity
-             "ingress.disableIngressClassAnnotation", "ingress.disableIngressGroupNameAnnotation",
-             // policy rules
-             "ingress.rules.internetFacing", "ingress.rules.wafRequired",
-             "ingress.rules.httpsRequired", "ingress.rules.sslPolicies",
-             "ingress.rules.certificateAccounts", "ingress.rules.requiredTags",
-             "ingress.rules.unknownAnnotations", "ingress.rules.groupOwnership",
-             // defensive catch-all
-             "internal"}) {
-=======
     for (const char* name :
-         {"listener-attributes", "actions", "conditions", "backend",
+         {"listener-attributes", "actions", "conditions", "backend", "paths",
           // cluster view: the LBC's IngressClass checks, IngressGroup conflicts
           "ingress-class", "ingress-group",
           // LBC flag parity
@@ -80,7 +67,6 @@ const std::vector<std::string>& IngressCheckNames() {
           "ingress.rules.unknownAnnotations", "ingress.rules.groupOwnership",
           // defensive catch-all
           "internal"}) {
->>>>>>> h-group
       names.emplace_back(name);
     }
     return names;
