@@ -130,11 +130,13 @@ void CheckSslRedirect(const Annotation& a) {
            " is an HTTP listener; it must be an HTTPS listen-port");
     return;
   }
+  // The redirect is the ALB's: another group member (the group may also come from the class's
+  // IngressClassParams) or an IngressClassParams certificate can supply the HTTPS port.
   std::string problem = "no HTTPS listen-port " + std::to_string(parsed.value) + " on this Ingress";
   if (a.view.Alb("group.name") != nullptr) {
     a.Warn(problem + " (a group member must define it)");
   } else {
-    a.Deny(problem);
+    a.Warn(problem + " (unless IngressClassParams or a group member supply it)");
   }
 }
 
@@ -171,8 +173,14 @@ void CheckInboundCidrs(const Annotation& a) {
 
 void CheckIpAddressType(const Annotation& a) {
   CheckEnum(a, {"ipv4", "dualstack", "dualstack-without-public-ipv4"});
+  // The scheme may come from IngressClassParams (which win over the annotation) or another group
+  // member: judged on this Ingress alone, a warning.
   if (a.value == "dualstack-without-public-ipv4" && EffectiveScheme(a.view) != "internet-facing") {
-    a.Deny("dualstack-without-public-ipv4 needs scheme internet-facing");
+    a.Warn(a.view.Alb("scheme") != nullptr
+               ? "dualstack-without-public-ipv4 needs scheme internet-facing (unless "
+                 "IngressClassParams set it)"
+               : "dualstack-without-public-ipv4 needs scheme internet-facing, which this Ingress "
+                 "does not set (IngressClassParams or a group member may)");
   }
 }
 

@@ -274,9 +274,13 @@ void CheckLoadBalancerAttributes(std::string_view raw, Verdict& verdict) {
   for (std::string_view family : {"access_logs", "connection_logs", "health_check_logs"}) {
     std::string base = std::string(family) + ".s3.";
     const std::string* bucket = Find(*attrs, base + "bucket");
+    // Attributes merge over the group and IngressClassParams: the bucket may be set there.
     if (IsTrue(Find(*attrs, base + "enabled")) && (bucket == nullptr || bucket->empty())) {
-      verdict.Deny(std::string(kSuffix),
-                   AnnotationMessage(kSuffix, raw, base + "enabled=true needs " + base + "bucket"));
+      verdict.Warn(std::string(kSuffix),
+                   AnnotationMessage(kSuffix, raw,
+                                     base + "enabled=true needs " + base +
+                                         "bucket (unless IngressClassParams or a group member "
+                                         "set it)"));
     }
   }
   if (const std::string* cross = Find(*attrs, "load_balancing.cross_zone.enabled");
