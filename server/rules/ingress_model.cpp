@@ -2,9 +2,8 @@
 #include <algorithm>
 #include <cstring>
 
-#include "rules/ingress_checks.hpp"
-
 #include "albwebhook/cluster/cluster_state.hpp"
+#include "rules/ingress_checks.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -110,8 +109,9 @@ void ReadSpec(const json& spec, IngressView& view) {
       }
       const json* path_text = Member(path, "path");
       const json* path_type = Member(path, "pathType");
-      view.paths.push_back({location, path_text && path_text->is_string() ? path_text->get<std::string>() : "",
-                            path_type && path_type->is_string() ? path_type->get<std::string>() : ""});
+      view.paths.push_back(
+          {location, path_text && path_text->is_string() ? path_text->get<std::string>() : "",
+           path_type && path_type->is_string() ? path_type->get<std::string>() : ""});
       const json* backend = Member(path, "backend");
       location += ".backend";
       if (ExpectKind(backend, &json::is_object, "an object", location, view.structure_problems)) {
@@ -334,8 +334,7 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object,
         class_name != nullptr && !class_name->is_null()) {
       if (!class_name->is_string()) return false;
       const std::string& name = class_name->get_ref<const std::string&>();
-      return is_ours(name) ||
-             (cluster != nullptr && IsLbcClass(cluster->FindIngressClass(name)));
+      return is_ours(name) || (cluster != nullptr && IsLbcClass(cluster->FindIngressClass(name)));
     }
   }
   return policy.manage_ingresses_without_class ||

@@ -78,9 +78,8 @@ const auto kSource = std::make_shared<const state::FixedSnapshotSource>(policy::
 TEST(ValidatingAdapterTest, DeniesWithAllViolationsJoined) {
   auto validator = std::make_shared<FakeValidator>();
   auto handler = MakeValidatingHandler(validator, kIngress, kSource);
-  auto r = handler->Handle(
-      MakeRequest(Operation::kCreate,
-                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}, {"warn/c", "3"}})));
+  auto r = handler->Handle(MakeRequest(
+      Operation::kCreate, WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}, {"warn/c", "3"}})));
   EXPECT_FALSE(r.allowed);
   EXPECT_EQ(r.status.code, 403);
   EXPECT_EQ(r.status.reason, "Forbidden");
@@ -94,9 +93,9 @@ TEST(ValidatingAdapterTest, RatchetsUnchangedViolationsOnUpdate) {
   auto validator = std::make_shared<FakeValidator>();
   auto handler = MakeValidatingHandler(validator, kIngress, kSource);
   // bad/a unchanged -> warning; bad/b changed value -> still denied.
-  auto r = handler->Handle(
-      MakeRequest(Operation::kUpdate, WithAnnotations({{"bad/a", "1"}, {"bad/b", "3"}}),
-                  WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}})));
+  auto r = handler->Handle(MakeRequest(Operation::kUpdate,
+                                       WithAnnotations({{"bad/a", "1"}, {"bad/b", "3"}}),
+                                       WithAnnotations({{"bad/a", "1"}, {"bad/b", "2"}})));
   EXPECT_FALSE(r.allowed);
   EXPECT_EQ(r.status.message, R"(bad/b: "3" is bad)");
   EXPECT_EQ(r.warnings, std::vector<std::string>{
@@ -137,8 +136,7 @@ TEST(ValidatingAdapterTest, DeleteAndConnectAllowedWithoutRules) {
   auto validator = std::make_shared<FakeValidator>();
   auto handler = MakeValidatingHandler(validator, kIngress, kSource);
   EXPECT_TRUE(
-      handler
-          ->Handle(MakeRequest(Operation::kDelete, nullptr, WithAnnotations({{"bad/a", "1"}})))
+      handler->Handle(MakeRequest(Operation::kDelete, nullptr, WithAnnotations({{"bad/a", "1"}})))
           .allowed);
   EXPECT_TRUE(handler->Handle(MakeRequest(Operation::kConnect, json::object())).allowed);
   EXPECT_EQ(validator->calls, 0);
@@ -194,12 +192,9 @@ TEST(MutatingAdapterTest, SkipsDeleteConnectAndDeletingObjects) {
   auto handler = MakeMutatingHandler(mutator, kIngress, kSource);
   json deleting = WithAnnotations(json::object());
   deleting["metadata"]["deletionTimestamp"] = "2026-11-26T10:00:00Z";
-  EXPECT_TRUE(
-      handler->Handle(MakeRequest(Operation::kDelete, nullptr, deleting)).patch.empty());
-  EXPECT_TRUE(
-      handler->Handle(MakeRequest(Operation::kConnect, json::object())).patch.empty());
-  EXPECT_TRUE(
-      handler->Handle(MakeRequest(Operation::kUpdate, deleting, deleting)).patch.empty());
+  EXPECT_TRUE(handler->Handle(MakeRequest(Operation::kDelete, nullptr, deleting)).patch.empty());
+  EXPECT_TRUE(handler->Handle(MakeRequest(Operation::kConnect, json::object())).patch.empty());
+  EXPECT_TRUE(handler->Handle(MakeRequest(Operation::kUpdate, deleting, deleting)).patch.empty());
   EXPECT_EQ(mutator->calls, 0);
 }
 
@@ -221,7 +216,8 @@ TEST(MutatingAdapterTest, OutOfScopeAndDeniedGiveNoPatch) {
 TEST(EvaluateCreateTest, MutatesThenValidatesMutatedObject) {
   FakeMutator mutator;
   FakeValidator validator;
-  auto e = EvaluateCreate(&mutator, validator, WithAnnotations({{"bad/x", "1"}}), "ns", kSource->Current());
+  auto e = EvaluateCreate(&mutator, validator, WithAnnotations({{"bad/x", "1"}}), "ns",
+                          kSource->Current());
   EXPECT_TRUE(e.in_scope);
   EXPECT_FALSE(e.allowed);
   ASSERT_EQ(e.findings.size(), 1U);

@@ -254,7 +254,8 @@ TEST(IngressMutatorTest, DefaultsMayChangeIsFalseOnlyWhenApplyingChangesNothing)
   }
   policy::Policy defaults;
   EXPECT_FALSE(IngressDefaultsMayChange(defaults.ingress, MakeIngress(nullptr)));
-  EXPECT_FALSE(IngressDefaultsMayChange(defaults.ingress, class_annotation));  // migration is opt-in
+  EXPECT_FALSE(
+      IngressDefaultsMayChange(defaults.ingress, class_annotation));  // migration is opt-in
   defaults.ingress.defaults.migrate_class_annotation = true;
   EXPECT_TRUE(IngressDefaultsMayChange(defaults.ingress, class_annotation));
   EXPECT_GE(unchanged_shortcuts, 8);

@@ -29,9 +29,9 @@ void RunCases(const std::vector<Case>& cases) {
     SCOPED_TRACE(c.name);
     policy::Policy policy;
     if (c.configure) c.configure(policy);
-    Verdict v = RunValidator(
-        policy, c.object, c.old_object, c.ns,
-        c.old_object.is_null() ? api::Operation::kCreate : api::Operation::kUpdate);
+    Verdict v =
+        RunValidator(policy, c.object, c.old_object, c.ns,
+                     c.old_object.is_null() ? api::Operation::kCreate : api::Operation::kUpdate);
     EXPECT_TRUE(v.in_scope);
     EXPECT_THAT(Messages(v, Severity::kDeny), ElementsAreArray(c.deny));
     EXPECT_THAT(Messages(v, Severity::kWarn), ElementsAreArray(c.warn));
@@ -531,10 +531,11 @@ TEST(IngressPolicyTest, CertificateAccountsRule) {
       MakeIngress(Alb({{"certificate-arn", kAcm}})),
       "ingress.rules.certificateAccounts: certificate account 123456789012 is not allowed "
       "(allowed: 111122223333)");
-  ExpectAllModes(
-      "ok_certificate_account", CertificateAccounts, allowed,
-      MakeIngress(Alb({{"certificate-arn", "arn:aws:acm:us-west-2:111122223333:certificate/0b1c2d3e-aaaa-bbbb-cccc-0123456789ab"}})),
-      "");
+  ExpectAllModes("ok_certificate_account", CertificateAccounts, allowed,
+                 MakeIngress(Alb({{"certificate-arn",
+                                   "arn:aws:acm:us-west-2:111122223333:certificate/"
+                                   "0b1c2d3e-aaaa-bbbb-cccc-0123456789ab"}})),
+                 "");
 }
 
 TEST(IngressPolicyTest, RequiredTagsRule) {

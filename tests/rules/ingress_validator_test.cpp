@@ -301,7 +301,10 @@ TEST(IngressValidatorTest, RejectsBadHealthChecks) {
       {"ok_healthcheck_port_number", Alb({{"healthcheck-port", "8080"}}), {}, {}},
       {"ok_healthcheck_port_name", Alb({{"healthcheck-port", "http-metrics"}}), {}, {}},
       // Service port names are DNS-1123 labels (up to 63), not 15-character container port names.
-      {"ok_healthcheck_port_name_over_15", Alb({{"healthcheck-port", "prometheus-metrics-port"}}), {}, {}},
+      {"ok_healthcheck_port_name_over_15",
+       Alb({{"healthcheck-port", "prometheus-metrics-port"}}),
+       {},
+       {}},
       {"err_healthcheck_protocol",
        Alb({{"healthcheck-protocol", "TCP"}}),
        {R"(alb.ingress.kubernetes.io/healthcheck-protocol "TCP": must be one of HTTP, HTTPS)"},

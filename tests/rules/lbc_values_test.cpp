@@ -35,7 +35,10 @@ TEST(LbcValuesTest, ParsesStringMaps) {
       // The LBC's split: a ',' separates only when a '=' follows somewhere after it.
       {"ok_trailing_comma_is_part_of_the_value", "a=60,", true, {{"a", "60,"}}},
       {"ok_trailing_comma_and_space", "a=60, ", true, {{"a", "60,"}}},
-      {"ok_backslash_escapes_any_character", R"(a=x\y\\z,b=\=)", true, {{"a", R"(xy\z)"}, {"b", "="}}},
+      {"ok_backslash_escapes_any_character",
+       R"(a=x\y\\z,b=\=)",
+       true,
+       {{"a", R"(xy\z)"}, {"b", "="}}},
       {"ok_lone_backslash_at_end_is_literal", R"(a=x\)", true, {{"a", R"(x\)"}}},
       {"err_no_equals", "a=1,b", false, {}},
       {"err_bare_comma_in_value", "a=x,y", false, {}},

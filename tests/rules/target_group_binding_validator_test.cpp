@@ -259,7 +259,11 @@ TEST(TargetGroupBindingValidatorTest, ImmutableFieldsOnUpdate) {
        {immutable("spec.vpcID")}},
       // Without clusterVpcID the controller's VPC is unknown: the LBC (v2.10+) writes its VPC
       // into every binding it manages, and that update must pass.
-      {"ok_vpc_id_empty_to_any_without_cluster_vpc", json::object(), {{"vpcID", kClusterVpc}}, {}, ""},
+      {"ok_vpc_id_empty_to_any_without_cluster_vpc",
+       json::object(),
+       {{"vpcID", kClusterVpc}},
+       {},
+       ""},
       {"ok_vpc_id_empty_string_to_any_without_cluster_vpc",
        {{"vpcID", ""}},
        {{"vpcID", "vpc-0123abcd"}},
