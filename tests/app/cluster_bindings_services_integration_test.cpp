@@ -11,6 +11,10 @@
 namespace albwebhook::testing {
 namespace {
 
+// How long an object the fake API server got may take to reach the answers: milliseconds
+// normally; the bound is generous for sanitizer builds (a pass costs only the real delay).
+constexpr std::chrono::milliseconds kSeenWithin{15000};
+
 using nlohmann::json;
 
 constexpr const char* kTgbs = "targetgroupbindings.elbv2.k8s.aws";
@@ -66,9 +70,11 @@ TEST_F(ClusterBindingsServicesTest, SecondBindingOfATargetGroupIsDeniedWithTheLb
                 kArn + " or choose a different Target Group ARN.");
   // Multi-cluster mode on every binding: allowed.
   api_->Upsert(kTgbs, Tgb("team-b", "api", true));
-  EXPECT_TRUE(WaitUntil([&] {
-    return Post(kValidateTgbPath, TgbReview(Tgb("team-a", "web", true)))["allowed"] == true;
-  }));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        return Post(kValidateTgbPath, TgbReview(Tgb("team-a", "web", true)))["allowed"] == true;
+      },
+      kSeenWithin));
 }
 
 TEST_F(ClusterBindingsServicesTest, MissingBackendServiceIsAWarningThenSeen) {
@@ -82,10 +88,12 @@ TEST_F(ClusterBindingsServicesTest, MissingBackendServiceIsAWarningThenSeen) {
                            {"kind", "Service"},
                            {"metadata", {{"name", "web"}, {"namespace", "team-a"}}},
                            {"spec", {{"ports", {{{"name", "http"}, {"port", 80}}}}}}});
-  EXPECT_TRUE(WaitUntil([&] {
-    const json seen = Post(kValidateIngressPath, IngressReview("web"));
-    return seen["allowed"] == true && !seen.contains("warnings");
-  }));
+  EXPECT_TRUE(WaitUntil(
+      [&] {
+        const json seen = Post(kValidateIngressPath, IngressReview("web"));
+        return seen["allowed"] == true && !seen.contains("warnings");
+      },
+      kSeenWithin));
 }
 
 }  // namespace
