@@ -221,7 +221,8 @@ Evaluation EvaluateCreate(const rules::Mutator* mutator, const rules::Validator&
                           const json& object, std::string_view ns,
                           const state::Snapshot& snapshot) {
   Evaluation e;
-  const rules::Context ctx{Operation::kCreate, ns, "", *snapshot.policy, snapshot.cluster.get()};
+  const rules::Context ctx{Operation::kCreate, ns, "", *snapshot.policy, snapshot.cluster.get(),
+                           /*offline=*/true};
   e.mutated = object;
   // A kind without defaults mutates nothing (and is in scope as far as mutation goes).
   rules::Verdict mutation =

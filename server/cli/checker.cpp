@@ -9,6 +9,7 @@
 
 #include "albwebhook/admission/handler.hpp"
 #include "albwebhook/manifest/manifest.hpp"
+#include "cli/check_legacy.hpp"
 #include "cli/check_locate.hpp"
 
 namespace albwebhook::cli::check {
@@ -81,10 +82,15 @@ void Checker::File(const std::string& name, const std::string& text) {
 }
 
 void ForEachObject(const json& doc, const std::function<void(int, const json&)>& fn) {
+  // Older API versions reach the webhook converted by the API server: so here too.
+  auto visit = [&fn](int item, const json& object) {
+    const std::optional<json> converted = ConvertLegacyVersion(object);
+    fn(item, converted ? *converted : object);
+  };
   const std::string* kind = StringAt(doc, "kind");
   const auto items = doc.is_object() ? doc.find("items") : doc.end();
   if (kind == nullptr || !kind->ends_with("List") || items == doc.end() || !items->is_array()) {
-    fn(-1, doc);
+    visit(-1, doc);
     return;
   }
   const std::string item_kind = kind->substr(0, kind->size() - 4);
@@ -96,7 +102,7 @@ void ForEachObject(const json& doc, const std::function<void(int, const json&)>&
       item["apiVersion"] = *api_version;
       item["kind"] = item_kind;
     }
-    fn(static_cast<int>(i), item);
+    visit(static_cast<int>(i), item);
   }
 }
 

@@ -22,6 +22,7 @@ namespace albwebhook::cli::check {
 /// rules::AdmittedKinds() and the given policy; the Report prints.
 /// Calls `fn(item, object)` for `doc`, or for each item of a List (item = its index, else -1). A
 /// typed list (IngressList) may leave out its items' apiVersion and kind: they are filled in.
+/// Older API versions are converted first, as the API server converts them (check_legacy.hpp).
 void ForEachObject(const nlohmann::json& doc,
                    const std::function<void(int item, const nlohmann::json& object)>& fn);
 

@@ -44,12 +44,21 @@ const json& EmptyObject() {
 
 // ---- LBC parity checks --------------------------------------------------------------------
 
-void CheckRequiredFields(Verdict& verdict, const json& spec) {
+void CheckRequiredFields(Verdict& verdict, const json& spec, bool offline) {
   std::vector<std::string_view> missing;
-  if (!IsSetString(Find(spec, "targetGroupARN")) && !IsSetString(Find(spec, "targetGroupName"))) {
-    missing.push_back(kRequiredArnOrName);
+  const bool target_group =
+      IsSetString(Find(spec, "targetGroupARN")) || IsSetString(Find(spec, "targetGroupName"));
+  if (!target_group) missing.push_back(kRequiredArnOrName);
+  if (Find(spec, "targetType") == nullptr) {
+    if (offline && target_group) {
+      // In a cluster the LBC's mutating webhook reads it from the target group first.
+      verdict.Warn(std::string(tgb::kCheckRequiredFields),
+                   "spec.targetType is not set: in a cluster the LBC's mutating webhook fills it "
+                   "from the target group (the checks that depend on it were skipped)");
+    } else {
+      missing.push_back(kRequiredTargetType);
+    }
   }
-  if (Find(spec, "targetType") == nullptr) missing.push_back(kRequiredTargetType);
   if (missing.empty()) return;
   verdict.Deny(std::string(tgb::kCheckRequiredFields),
                std::string(kRequiredFieldsPrefix) + common::JoinList(missing, ","));
@@ -159,7 +168,7 @@ class TargetGroupBindingValidator final : public Validator {
     const auto& tgb_policy = ctx.policy.target_group_binding;
 
     // LBC parity, in the LBC's order (CREATE and UPDATE orders merged).
-    CheckRequiredFields(verdict, spec);
+    CheckRequiredFields(verdict, spec, ctx.offline);
     if (update && old_object.is_object()) {
       const json* old_spec = tgb::FindSpec(old_object);
       CheckImmutableFields(verdict, spec,

@@ -236,7 +236,7 @@ metadata: {name: web}
 ---
 ~
 ---
-apiVersion: networking.k8s.io/v1beta1
+apiVersion: networking.k8s.io/v2
 kind: Ingress
 metadata: {name: legacy}
 ---
@@ -250,6 +250,81 @@ name: not-a-k8s-object
             "<stdin>:5: skipped (no apiVersion or kind)\n"
             "<stdin>:6 Ingress default/internal: ALLOWED\n"
             "4 objects: 1 allowed, 0 denied, 3 skipped\n");
+}
+
+// Older versions are judged as the API server would hand them to the webhook: converted.
+TEST_F(CheckTest, LegacyIngressAndBindingVersionsAreConvertedAndJudged) {
+  const CheckRun run = Check({"-o", "json", "-"}, R"(apiVersion: extensions/v1beta1
+kind: Ingress
+metadata:
+  name: old
+  annotations: {kubernetes.io/ingress.class: alb, alb.ingress.kubernetes.io/scheme: public}
+spec:
+  backend: {serviceName: fallback, servicePort: 80}
+  rules:
+  - http:
+      paths:
+      - path: /api
+        backend: {serviceName: api, servicePort: http}
+---
+apiVersion: networking.k8s.io/v1beta1
+kind: Ingress
+metadata:
+  name: fine
+  annotations: {kubernetes.io/ingress.class: alb}
+spec:
+  rules:
+  - http:
+      paths:
+      - {path: /, backend: {serviceName: web, servicePort: 8080}}
+---
+apiVersion: elbv2.k8s.aws/v1alpha1
+kind: TargetGroupBinding
+metadata: {name: tgb}
+spec:
+  targetGroupARN: arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067
+  targetType: ip
+  serviceRef: {name: web, port: 80}
+)");
+  EXPECT_EQ(run.code, 1) << run.out << run.err;
+  const json report = json::parse(run.out);
+  ASSERT_EQ(report["results"].size(), 3U) << run.out;
+  // Judged, not skipped: the bad scheme is found, and the converted backends raise nothing.
+  EXPECT_EQ(report["results"][0]["kind"], "Ingress");
+  EXPECT_EQ(report["results"][0]["allowed"], false);
+  EXPECT_EQ(report["results"][0]["violations"], json::parse(R"([{"check": "scheme", "message":
+              "alb.ingress.kubernetes.io/scheme \"public\": must be one of internal, internet-facing"}])"));
+  EXPECT_EQ(report["results"][1]["allowed"], true);
+  EXPECT_EQ(report["results"][1]["violations"], json::array());
+  EXPECT_EQ(report["results"][2]["kind"], "TargetGroupBinding");
+  EXPECT_EQ(report["results"][2]["allowed"], true);
+}
+
+// Offline, as a cluster with the LBC's webhooks would judge it: the LBC's mutating webhook fills a
+// missing targetType from the target group, so it is a warning here (the server, which runs
+// after that mutator, still denies a binding that reaches it without one).
+TEST_F(CheckTest, BindingWithoutTargetTypeIsAllowedOffline) {
+  const std::string binding = R"(apiVersion: elbv2.k8s.aws/v1beta1
+kind: TargetGroupBinding
+metadata: {name: web, namespace: shop}
+spec:
+  targetGroupARN: arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/my-tg/73e2d6bc24d8a067
+  serviceRef: {name: web, port: 80}
+)";
+  ExpectRun(Check({"-"}, binding), 0,
+            "<stdin>:1 TargetGroupBinding shop/web: ALLOWED\n"
+            "  warn  [checkRequiredFields] spec.targetType is not set: in a cluster the LBC's "
+            "mutating webhook fills it from the target group (the checks that depend on it were "
+            "skipped)\n"
+            "1 object: 1 allowed, 0 denied, 0 skipped\n");
+  // Without a target group the mutator has nothing to read: the LBC's message, both fields.
+  std::string no_group = binding;
+  const std::size_t from = no_group.find("  targetGroupARN");
+  no_group.erase(from, no_group.find("  serviceRef") - from);
+  const CheckRun denied = Check({"-"}, no_group);
+  EXPECT_EQ(denied.code, 1);
+  EXPECT_THAT(denied.out, HasSubstr("TargetGroupBinding must specify these fields: either "
+                                    "TargetGroupARN or TargetGroupName,spec.targetType"));
 }
 
 TEST_F(CheckTest, DirectoryStandsForItsManifestFiles) {
@@ -342,7 +417,9 @@ TEST_F(CheckTest, WrongTypesEverywhereNeverCrash) {
   EXPECT_THAT(run.out, HasSubstr(path + ":6: skipped (not a Kubernetes object but a JSON string)"));
   EXPECT_THAT(run.out, HasSubstr(path + ":9.items[0]: skipped (not a Kubernetes object but a JSON "
                                         "number)"));
-  EXPECT_THAT(run.out, HasSubstr("11 objects: 2 allowed, 4 denied, 5 skipped\n"));
+  // Document 8 is an older Ingress version: converted and judged (not ours: no class).
+  EXPECT_THAT(run.out, HasSubstr(path + ":8 Ingress default/old: ALLOWED (out of scope)\n"));
+  EXPECT_THAT(run.out, HasSubstr("11 objects: 3 allowed, 4 denied, 4 skipped\n"));
   EXPECT_EQ(Check({"-o", "json", path}).code, 1);
 }
 

@@ -77,6 +77,10 @@ struct Context {
   /// The cluster view as of this request; nullptr when it is off. Rules that read it must treat
   /// what it does not hold as unknown, never as absent.
   const cluster::ClusterState* cluster = nullptr;
+  /// Judged offline (`alb-webhook check`) as a cluster with the LBC's own webhooks would judge
+  /// it: what the LBC's mutating webhook fills from AWS (a TargetGroupBinding's targetType) is
+  /// not required.
+  bool offline = false;
 };
 
 /// Validates one kind of object. Implementations are pure (no I/O, no metrics, no logging) and
