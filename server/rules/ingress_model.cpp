@@ -34,12 +34,6 @@ const json* Member(const json& object, const char* key) {
   return it == object.end() ? nullptr : &*it;
 }
 
-json* MutableMember(json& object, const char* key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
 std::string StringMember(const json& object, const char* key) {
   const json* value = Member(object, key);
   return (value != nullptr && value->is_string()) ? value->get<std::string>() : std::string();
@@ -300,7 +294,6 @@ IngressView DefaultsView(const policy::IngressPolicy& policy, const json& object
 namespace {
 
 constexpr std::string_view kLbcController = "ingress.k8s.aws/alb";
-constexpr std::string_view kDefaultClassAnnotation = "ingressclass.kubernetes.io/is-default-class";
 
 bool IsLbcClass(const cluster::Object* ingress_class) {
   if (ingress_class == nullptr) return false;
