@@ -1,11 +1,13 @@
 // Cluster view figures (no assertions): memory of the cache for 10 000 Ingresses + 5 000
 // Services + 1 000 TargetGroupBindings of realistic size, the cost of taking a snapshot, and the
-// cost of applying and publishing one watch event at that size.
+// cost of applying and publishing one watch event at that size; and the cost of validating one
+// Ingress object-local (no view) against validating it in an IngressGroup of 50 and 1 000 members.
 //   cmake -DALBWEBHOOK_BENCH=ON ... && cmake --build build --target albwebhook_cluster_bench
 #include <malloc.h>
 #include <prometheus/registry.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -13,7 +15,12 @@
 #include <random>
 #include <thread>
 
+#include "albwebhook/admission/handler.hpp"
+#include "albwebhook/admission/webhook.hpp"
+#include "albwebhook/cluster/cluster_state.hpp"
 #include "albwebhook/cluster/view.hpp"
+#include "albwebhook/rules/ingress.hpp"
+#include "albwebhook/state/snapshot.hpp"
 #include "cluster/events.hpp"
 #include "cluster/object.hpp"
 #include "cluster/store.hpp"
@@ -234,9 +241,194 @@ void MeasurePublish(int namespaces, int events_per_publish) {
               namespaces, events_per_publish, total / lines.size(), parse_ns / 1000 / lines.size());
 }
 
+// --- The Ingress validating path, object-local vs with the view (issue 13) ------------------
+
+constexpr const char* kGroupKey = "alb.ingress.kubernetes.io/group.name";
+
+/// A member of IngressGroup "shop" (IngressObject with the group and the class's kinds set).
+json GroupMember(const std::string& ns, int i) {
+  json ing = IngressObject(ns, i, 10);
+  ing["metadata"]["annotations"][kGroupKey] = "shop";
+  ing["metadata"]["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
+  return ing;
+}
+
+json TypedService(const std::string& ns, int i) {
+  json svc = ServiceObject(ns, i);
+  svc["apiVersion"] = "v1";
+  svc["kind"] = "Service";
+  return svc;
+}
+
+/// IngressClass alb with its IngressClassParams, 5 Namespaces, `members` Ingresses of group
+/// "shop" spread over them with their Services, and the candidate's Service.
+std::vector<json> GroupCluster(int members, int candidate_index) {
+  std::vector<json> objects;
+  objects.push_back({{"apiVersion", "networking.k8s.io/v1"},
+                     {"kind", "IngressClass"},
+                     {"metadata", {{"name", "alb"}}},
+                     {"spec",
+                      {{"controller", "ingress.k8s.aws/alb"},
+                       {"parameters",
+                        {{"apiGroup", "elbv2.k8s.aws"},
+                         {"kind", "IngressClassParams"},
+                         {"name", "alb-params"}}}}}});
+  objects.push_back({{"apiVersion", "elbv2.k8s.aws/v1beta1"},
+                     {"kind", "IngressClassParams"},
+                     {"metadata", {{"name", "alb-params"}}},
+                     {"spec",
+                      {{"namespaceSelector", {{"matchLabels", {{"alb", "allowed"}}}}},
+                       {"ipAddressType", "ipv4"}}}});
+  for (int n = 0; n < 5; ++n) {
+    objects.push_back({{"apiVersion", "v1"},
+                       {"kind", "Namespace"},
+                       {"metadata", {{"name", Ns(n, 5)}, {"labels", {{"alb", "allowed"}}}}}});
+  }
+  for (int i = 0; i < members; ++i) {
+    objects.push_back(GroupMember(Ns(i, 5), i));
+    objects.push_back(TypedService(Ns(i, 5), i));
+  }
+  objects.push_back(TypedService(Ns(candidate_index, 5), candidate_index));
+  return objects;
+}
+
+/// One more member, as a CREATE sends it (no status, no server-set metadata).
+json Candidate(int i) {
+  json ing = GroupMember(Ns(i, 5), i);
+  ing.erase("status");
+  for (const char* key :
+       {"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"}) {
+    ing["metadata"].erase(key);
+  }
+  return ing;
+}
+
+/// Median per-call time in microseconds over 7 batches of about 100 ms each.
+template <typename Fn>
+double MedianMicros(Fn&& call) {
+  for (int i = 0; i < 3; ++i) call();  // warm up
+  auto t0 = BenchClock::now();
+  int probe = 0;
+  while (BenchClock::now() - t0 < std::chrono::milliseconds(20)) {
+    call();
+    ++probe;
+  }
+  const int per_batch = std::max(1, probe * 5);
+  std::vector<double> batches;
+  for (int b = 0; b < 7; ++b) {
+    auto start = BenchClock::now();
+    for (int i = 0; i < per_batch; ++i) call();
+    batches.push_back(std::chrono::duration<double, std::micro>(BenchClock::now() - start).count() /
+                      per_batch);
+  }
+  std::sort(batches.begin(), batches.end());
+  return batches[batches.size() / 2];
+}
+
+std::string ReviewBody(const json& object) {
+  return json{
+      {"apiVersion", "admission.k8s.io/v1"},
+      {"kind", "AdmissionReview"},
+      {"request",
+       {{"uid", "7f3c2b1a-8d4e-4f5a-9b6c-0d1e2f3a4b5c"},
+        {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
+        {"resource",
+         {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
+        {"name", object["metadata"]["name"]},
+        {"namespace", object["metadata"]["namespace"]},
+        {"operation", "CREATE"},
+        {"userInfo", {{"username", "system:serviceaccount:argocd:argocd-application-controller"}}},
+        {"object", object},
+        {"oldObject", nullptr}}}}
+      .dump();
+}
+
+void MeasureIngressValidate() {
+  namespace rules = albwebhook::rules;
+  namespace admission = albwebhook::admission;
+  namespace state = albwebhook::state;
+  const albwebhook::policy::Policy policy;
+  const auto policy_ptr = std::make_shared<const albwebhook::policy::Policy>(policy);
+  std::shared_ptr<const rules::Validator> validator = rules::MakeIngressValidator();
+  const admission::ExpectedKind kind{"networking.k8s.io", "Ingress"};
+
+  struct Row {
+    const char* label;
+    int members;
+    bool conflict;
+  };
+  double local_us = 0;
+  for (const Row& row :
+       {Row{"object-local (no view)", 0, false}, Row{"view, group of 50", 50, false},
+        Row{"view, group of 1000", 1000, false},
+        Row{"view, group of 1000 + 1 conflicting", 1000, true}}) {
+    const int index = row.members + 1;
+    const json candidate = Candidate(index);
+    const std::string ns = candidate["metadata"]["namespace"];
+    const std::string name = candidate["metadata"]["name"];
+    std::shared_ptr<const ClusterState> cluster;
+    if (row.members > 0) {
+      std::vector<json> objects = GroupCluster(row.members, index);
+      if (row.conflict) {
+        json odd = GroupMember(Ns(index + 1, 5), index + 1);
+        odd["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"] = "internal";
+        objects.push_back(odd);
+      }
+      std::vector<std::string> skipped;
+      cluster = ClusterState::FromObjects(objects, &skipped);
+      if (!skipped.empty()) std::printf("  skipped: %s\n", skipped.front().c_str());
+    }
+    const rules::Context ctx{albwebhook::api::Operation::kCreate, ns, name, policy, cluster.get()};
+    const rules::Verdict verdict = validator->Validate(ctx, candidate, json());
+    std::size_t denials = 0;
+    for (const auto& f : verdict.findings) denials += f.severity == rules::Severity::kDeny ? 1 : 0;
+    const double us = MedianMicros([&] {
+      rules::Verdict v = validator->Validate(ctx, candidate, json());
+      if (v.findings.size() == 12345) std::puts("");
+    });
+    if (row.members == 0) local_us = us;
+    std::size_t members_seen = 0;
+    if (cluster) {
+      cluster->ForEachIngress([&](const albwebhook::cluster::Object&) { ++members_seen; });
+    }
+    std::printf(
+        "Ingress validate, %-36s %8.1f us (%.2fx object-local); %zu Ingresses in view, "
+        "%zu findings, %zu denials%s%s\n",
+        row.label, us, local_us > 0 ? us / local_us : 1.0, members_seen, verdict.findings.size(),
+        denials, denials > 0 ? ": " : "",
+        denials > 0 ? verdict.findings.front().message.c_str() : "");
+    for (const auto& f : verdict.findings) {
+      if (!row.conflict && f.severity == rules::Severity::kWarn) {
+        std::printf("    warning %s: %s\n", f.check.c_str(), f.message.c_str());
+      }
+    }
+
+    // The whole admission path: decode, snapshot, validate, encode.
+    auto source =
+        std::make_shared<const state::FixedSnapshotSource>(state::Snapshot{policy_ptr, cluster});
+    auto handler = admission::MakeValidatingHandler(validator, kind, source);
+    const std::string body = ReviewBody(candidate);
+    const auto result = admission::ServeAdmission(body, "application/json", *handler);
+    const double serve_us = MedianMicros([&] {
+      auto r = admission::ServeAdmission(body, "application/json", *handler);
+      if (r.http_status == 12345) std::puts("");
+    });
+    std::printf(
+        "  ServeAdmission (%zu-byte body): %8.1f us, HTTP %d, allowed %s, %zu violations, "
+        "%zu warnings\n",
+        body.size(), serve_us, result.http_status, result.allowed ? "yes" : "no", result.violations,
+        result.warnings);
+  }
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // `albwebhook_cluster_bench ingress`: only the Ingress validating path.
+  if (argc > 1 && std::string(argv[1]) == "ingress") {
+    MeasureIngressValidate();
+    return 0;
+  }
   MeasureMemory();
   MeasureRepresentations();
   MeasureSnapshot();
@@ -244,5 +436,6 @@ int main() {
   MeasurePublish(200, 10);
   MeasurePublish(1, 1);
   MeasurePublish(1, 10);
+  MeasureIngressValidate();
   return 0;
 }
