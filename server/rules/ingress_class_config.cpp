@@ -50,7 +50,7 @@ ClassConfig Invalid(std::string message) {
   return {ClassConfig::State::kInvalid, nullptr, "invalid ingress class: " + std::move(message)};
 }
 
-constexpr ClassConfig kUnknown{ClassConfig::State::kUnknown, nullptr, {}};
+const ClassConfig kUnknown{ClassConfig::State::kUnknown, nullptr, {}};
 
 /// The IngressClassParams named by an LBC class's spec.parameters.
 ClassConfig LoadParams(const cluster::ClusterState& cluster, const cluster::Object& klass,
