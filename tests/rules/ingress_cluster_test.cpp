@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 
 #include "albwebhook/cluster/cluster_state.hpp"
 #include "ingress_test_util.hpp"
@@ -413,31 +412,23 @@ TEST(IngressEffectivePolicy, GroupOwnershipSameNamespace) {
   EXPECT_FALSE(Has(Checks(RunValidator(p, candidate)), rule));
 }
 
-TEST(IngressGroupMembers, ThousandMembersJudgedWellUnderFiveMilliseconds) {
+// A thousand members are all judged: the one conflict among them is found (and reported once).
+// Its speed is measured by tests/bench/cluster_bench.cpp, not asserted here.
+TEST(IngressGroupMembers, ThousandMembersAreAllJudged) {
   std::vector<json> objects = {Class("")};
   for (int i = 0; i < 1000; ++i) {
-    objects.push_back(Ing(
-        "team-" + std::to_string(i % 10), "web-" + std::to_string(i),
-        Group(
-            {{"scheme", "internal"}, {"tags", "env=prod"}, {"listen-ports", "[{\"HTTP\":80}]"}})));
+    objects.push_back(Ing("team-" + std::to_string(i % 10), "web-" + std::to_string(i),
+                          Group({{"scheme", i == 777 ? "internet-facing" : "internal"},
+                                 {"tags", "env=prod"},
+                                 {"listen-ports", "[{\"HTTP\":80}]"}})));
   }
   auto state = ClusterState::FromObjects(objects);
   policy::Policy policy;
   Context ctx{api::Operation::kCreate, "team-a", "shop", policy, state.get()};
-  const json candidate = Ing("team-a", "shop", Group({{"scheme", "internet-facing"}}));
-  auto validator = MakeIngressValidator();
-  auto best = std::chrono::nanoseconds::max();
-  Verdict v;
-  for (int run = 0; run < 20; ++run) {
-    auto start = std::chrono::steady_clock::now();
-    v = validator->Validate(ctx, candidate, json());
-    best = std::min(best, std::chrono::steady_clock::now() - start);
-  }
-  EXPECT_EQ(GroupDenials(v).size(), 1U);
-  if (std::getenv("ALBWEBHOOK_SANITIZER") == nullptr) {
-    EXPECT_LT(best, std::chrono::milliseconds(5))
-        << std::chrono::duration_cast<std::chrono::microseconds>(best).count() << " us";
-  }
+  const Verdict v = MakeIngressValidator()->Validate(
+      ctx, Ing("team-a", "shop", Group({{"scheme", "internal"}})), json());
+  ASSERT_EQ(GroupDenials(v).size(), 1U);
+  EXPECT_NE(GroupDenials(v)[0].find("(team-7/web-777)"), std::string::npos) << GroupDenials(v)[0];
 }
 
 }  // namespace
