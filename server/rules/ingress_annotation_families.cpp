@@ -113,6 +113,104 @@ void CheckAcmPcaArn(const Annotation& a) {
       "(arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<uuid>)");
 }
 
+/// The auth-type this Ingress sets ("" when absent; a backend Service's annotations win).
+std::string IngressAuthType(const IngressView& view) {
+  const std::string* type = view.Alb("auth-type");
+  return type == nullptr ? std::string() : *type;
+}
+
+/// The LBC authenticates on HTTPS listeners only: a local auth-type cognito/oidc and a local HTTPS
+/// listener make AWS see the value for sure.
+bool AuthApplies(const IngressView& view) {
+  std::string type = IngressAuthType(view);
+  if (type != "cognito" && type != "oidc") return false;
+  auto listeners = GetEffectiveListeners(view);
+  return listeners && std::any_of(listeners->ports.begin(), listeners->ports.end(),
+                                  [](const ListenPort& p) { return p.protocol == "HTTPS"; });
+}
+
+/// The LBC's buildAuthType ("unknown authType"); an IdP annotation the type needs is a warning,
+/// since a backend Service's annotations are merged in.
+void CheckAuthType(const Annotation& a) {
+  CheckEnum(a, {"none", "oidc", "cognito"});
+  if (a.value != "cognito" && a.value != "oidc") return;
+  std::string idp = "auth-idp-" + a.value;
+  if (a.view.Alb(idp) == nullptr) {
+    a.Warn("needs " + idp + ", which this Ingress does not set (a backend Service may)");
+  }
+}
+
+/// A value AWS rejects only when authentication is on: a denial when AuthApplies, a warning
+/// otherwise (a backend Service or IngressClassParams may turn it on).
+void DenyWhenAuthApplies(const Annotation& a, std::string_view problem) {
+  if (AuthApplies(a.view)) {
+    a.Deny(problem);
+  } else {
+    a.Warn(std::string(problem) + " (used with auth-type cognito or oidc on an HTTPS listener)");
+  }
+}
+
+void CheckAuthOnUnauthenticated(const Annotation& a) {
+  if (a.value == "deny" || a.value == "allow" || a.value == "authenticate") return;
+  DenyWhenAuthApplies(a, "must be one of deny, allow, authenticate");
+}
+
+/// The LBC's ParseInt64Annotation (always), then AWS's SessionTimeout range 1-604800.
+void CheckAuthSessionTimeout(const Annotation& a) {
+  GoInt parsed = ParseGoInt(a.value, 64);
+  if (parsed.error != GoInt::Error::kNone) {
+    a.Deny("must be an integer (seconds, 1-604800)");
+  } else if (parsed.value < 1 || parsed.value > 604800) {
+    DenyWhenAuthApplies(a, "must be within [1, 604800] seconds");
+  }
+}
+
+// The LBC's AuthIDPConfig* structs (config_types.go); authenticationRequestExtraParams is a
+// map[string]string the type emulator does not describe: left out, never a false alarm.
+const GoType kCognitoIdp{
+    GoKind::kStruct,
+    "ingress.AuthIDPConfigCognito",
+    {{"userPoolARN", &kGoString}, {"userPoolClientID", &kGoString}, {"userPoolDomain", &kGoString}},
+    nullptr};
+const GoType kOidcIdp{GoKind::kStruct,
+                      "ingress.AuthIDPConfigOIDC",
+                      {{"issuer", &kGoString},
+                       {"authorizationEndpoint", &kGoString},
+                       {"tokenEndpoint", &kGoString},
+                       {"userInfoEndpoint", &kGoString},
+                       {"secretName", &kGoString}},
+                      nullptr};
+
+/// json.Unmarshal as the LBC's ParseJSONAnnotation (every backend build); then the fields AWS
+/// requires when this Ingress's auth-type selects the IdP.
+void CheckIdpJson(const Annotation& a, const GoType& type, std::string_view auth_type,
+                  std::initializer_list<std::string_view> required) {
+  GoJson parsed = ParseGoJson(a.value);
+  std::optional<std::string> error =
+      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, type) : parsed.error;
+  if (error) {
+    a.Deny("not valid JSON for the LBC: " + *error);
+    return;
+  }
+  if (IngressAuthType(a.view) != auth_type) return;
+  for (std::string_view field : required) {
+    if (GoString(parsed.value, field).empty()) {
+      DenyWhenAuthApplies(
+          a, std::string(field) + " is required with auth-type " + std::string(auth_type));
+    }
+  }
+}
+
+void CheckAuthIdpCognito(const Annotation& a) {
+  CheckIdpJson(a, kCognitoIdp, "cognito", {"userPoolARN", "userPoolClientID", "userPoolDomain"});
+}
+
+void CheckAuthIdpOidc(const Annotation& a) {
+  CheckIdpJson(
+      a, kOidcIdp, "oidc",
+      {"issuer", "authorizationEndpoint", "tokenEndpoint", "userInfoEndpoint", "secretName"});
+}
+
 const AnnotationCheck kFamilyChecks[] = {
     {"minimum-load-balancer-capacity", CheckMinimumCapacity},
     {"ipam-ipv4-pool-id", CheckIpamPoolId},
@@ -120,6 +218,11 @@ const AnnotationCheck kFamilyChecks[] = {
     {"target-node-labels", CheckTargetNodeLabels},
     {"create-acm-cert", CheckCreateAcmCert},
     {"acm-pca-arn", CheckAcmPcaArn},
+    {"auth-type", CheckAuthType},
+    {"auth-on-unauthenticated-request", CheckAuthOnUnauthenticated},
+    {"auth-session-timeout", CheckAuthSessionTimeout},
+    {"auth-idp-cognito", CheckAuthIdpCognito},
+    {"auth-idp-oidc", CheckAuthIdpOidc},
 };
 
 }  // namespace

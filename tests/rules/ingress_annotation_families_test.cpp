@@ -111,5 +111,90 @@ TEST(IngressAnnotationFamiliesTest, TargetNodeLabelsAndAcm) {
   });
 }
 
+const json kHttps = json::array({json{{"HTTPS", 443}}});
+const std::string kCognito =
+    R"({"userPoolARN":"arn:aws:cognito-idp:us-west-2:123456789012:userpool/us-west-2_abc",)"
+    R"("userPoolClientID":"my-client","userPoolDomain":"my-domain"})";
+const std::string kOidc =
+    R"({"issuer":"https://example.com","authorizationEndpoint":"https://a.example.com",)"
+    R"("tokenEndpoint":"https://t.example.com","userInfoEndpoint":"https://u.example.com",)"
+    R"("secretName":"my-k8s-secret"})";
+
+TEST(IngressAnnotationFamiliesTest, AuthEnumsAndTimeout) {
+  RunCases({
+      {"ok_auth_type_none", Alb({{"auth-type", "none"}}), {}, {}},
+      {"ok_cognito",
+       Alb({{"auth-type", "cognito"},
+            {"auth-idp-cognito", kCognito},
+            {"auth-scope", "openid"},
+            {"auth-session-cookie", "my-cookie"},
+            {"auth-session-timeout", "86400"},
+            {"auth-on-unauthenticated-request", "authenticate"},
+            {"listen-ports", kHttps.dump()}}),
+       {},
+       {}},
+      {"err_auth_type",
+       Alb({{"auth-type", "OIDC"}}),
+       {R"(alb.ingress.kubernetes.io/auth-type "OIDC": must be one of none, oidc, cognito)"},
+       {}},
+      {"warn_oidc_without_idp",
+       Alb({{"auth-type", "oidc"}}),
+       {},
+       {R"(alb.ingress.kubernetes.io/auth-type "oidc": needs auth-idp-oidc, which this Ingress does not set (a backend Service may))"}},
+      {"err_on_unauthenticated",
+       Alb({{"auth-type", "oidc"},
+            {"auth-idp-oidc", kOidc},
+            {"listen-ports", kHttps.dump()},
+            {"auth-on-unauthenticated-request", "Deny"}}),
+       {R"(alb.ingress.kubernetes.io/auth-on-unauthenticated-request "Deny": must be one of deny, allow, authenticate)"},
+       {}},
+      {"warn_on_unauthenticated_no_auth",
+       Alb({{"auth-on-unauthenticated-request", "Deny"}}),
+       {},
+       {R"(alb.ingress.kubernetes.io/auth-on-unauthenticated-request "Deny": must be one of deny, allow, authenticate (used with auth-type cognito or oidc on an HTTPS listener))"}},
+      {"err_session_timeout_syntax",
+       Alb({{"auth-session-timeout", "1d"}}),
+       {R"(alb.ingress.kubernetes.io/auth-session-timeout "1d": must be an integer (seconds, 1-604800))"},
+       {}},
+      {"err_session_timeout_range",
+       Alb({{"auth-type", "cognito"},
+            {"auth-idp-cognito", kCognito},
+            {"listen-ports", kHttps.dump()},
+            {"auth-session-timeout", "604801"}}),
+       {R"(alb.ingress.kubernetes.io/auth-session-timeout "604801": must be within [1, 604800] seconds)"},
+       {}},
+  });
+}
+
+TEST(IngressAnnotationFamiliesTest, AuthIdpJson) {
+  RunCases({
+      {"ok_oidc_unknown_field_ignored",
+       Alb({{"auth-idp-oidc", R"({"issuer":"https://example.com","extra":1})"}}),
+       {},
+       {}},
+      {"ok_oidc_extra_params",
+       Alb({{"auth-idp-oidc",
+             R"({"issuer":"https://e.com","authenticationRequestExtraParams":{"k":"v"}})"}}),
+       {},
+       {}},
+      {"err_cognito_syntax",
+       Alb({{"auth-idp-cognito", "{"}}),
+       {R"(alb.ingress.kubernetes.io/auth-idp-cognito "{": not valid JSON for the LBC: unexpected end of JSON input)"},
+       {}},
+      {"err_oidc_type",
+       Alb({{"auth-idp-oidc", R"({"issuer":1})"}}),
+       {R"(alb.ingress.kubernetes.io/auth-idp-oidc "{\"issuer\":1}": not valid JSON for the LBC: json: cannot unmarshal number 1 into Go struct field AuthIDPConfigOIDC.issuer of type string)"},
+       {}},
+      {"err_oidc_required",
+       Alb({{"auth-type", "oidc"},
+            {"listen-ports", kHttps.dump()},
+            {"auth-idp-oidc", R"({"issuer":"https://example.com","secretName":"s"})"}}),
+       {R"(alb.ingress.kubernetes.io/auth-idp-oidc "{\"issuer\":\"https://example.com\",\"secretName\":\"s\"}": authorizationEndpoint is required with auth-type oidc)",
+        R"(alb.ingress.kubernetes.io/auth-idp-oidc "{\"issuer\":\"https://example.com\",\"secretName\":\"s\"}": tokenEndpoint is required with auth-type oidc)",
+        R"(alb.ingress.kubernetes.io/auth-idp-oidc "{\"issuer\":\"https://example.com\",\"secretName\":\"s\"}": userInfoEndpoint is required with auth-type oidc)"},
+       {}},
+  });
+}
+
 }  // namespace
 }  // namespace albwebhook::rules
