@@ -119,14 +119,18 @@ std::string IngressAuthType(const IngressView& view) {
   return type == nullptr ? std::string() : *type;
 }
 
+/// An HTTPS listener on this Ingress itself (listen-ports, or certificate-arn's default).
+bool HasLocalHttps(const IngressView& view) {
+  auto listeners = GetEffectiveListeners(view);
+  return listeners && std::any_of(listeners->ports.begin(), listeners->ports.end(),
+                                  [](const ListenPort& p) { return p.protocol == "HTTPS"; });
+}
+
 /// The LBC authenticates on HTTPS listeners only: a local auth-type cognito/oidc and a local HTTPS
 /// listener make AWS see the value for sure.
 bool AuthApplies(const IngressView& view) {
   std::string type = IngressAuthType(view);
-  if (type != "cognito" && type != "oidc") return false;
-  auto listeners = GetEffectiveListeners(view);
-  return listeners && std::any_of(listeners->ports.begin(), listeners->ports.end(),
-                                  [](const ListenPort& p) { return p.protocol == "HTTPS"; });
+  return (type == "cognito" || type == "oidc") && HasLocalHttps(view);
 }
 
 /// The LBC's buildAuthType ("unknown authType"); an IdP annotation the type needs is a warning,
@@ -211,6 +215,146 @@ void CheckAuthIdpOidc(const Annotation& a) {
       {"issuer", "authorizationEndpoint", "tokenEndpoint", "userInfoEndpoint", "secretName"});
 }
 
+// The LBC's MutualAuthenticationConfig (model_build_listener.go), unmarshalled as a slice.
+const GoType kMtlsEntry{GoKind::kStruct,
+                        "ingress.MutualAuthenticationConfig",
+                        {{"port", &kGoInt32},
+                         {"mode", &kGoString},
+                         {"trustStore", &kGoString},
+                         {"ignoreClientCertificateExpiry", &kGoBool},
+                         {"advertiseTrustStoreCaNames", &kGoString}},
+                        nullptr};
+const GoType kMtlsEntries{GoKind::kSlice, "[]ingress.MutualAuthenticationConfig", {}, &kMtlsEntry};
+
+/// The LBC's validateMutualAuthenticationConfig for one entry: its first error.
+std::optional<std::string> MtlsEntryProblem(const nlohmann::json& entry) {
+  const nlohmann::json* port_json = GoPtr(entry, "port");
+  std::int64_t port = port_json != nullptr ? port_json->get<std::int64_t>() : 0;
+  std::string on_port = " for port " + std::to_string(port);
+  std::string mode = GoString(entry, "mode");
+  std::string trust_store = GoString(entry, "trustStore");
+  bool verify = mode == "verify";
+  if (port < 1 || port > 65535)
+    return "listen port must be within [1, 65535]: " + std::to_string(port);
+  if (mode.empty()) return "mutualAuthentication mode cannot be empty" + on_port;
+  if (mode != "off" && mode != "passthrough" && !verify) {
+    return "mutualAuthentication mode value must be among [off, passthrough, verify]" + on_port +
+           " : " + mode;
+  }
+  if (verify && trust_store.empty()) {
+    return "trustStore is required when mutualAuthentication mode is verify" + on_port;
+  }
+  if (!verify && !trust_store.empty()) {
+    return "Mutual Authentication mode " + mode + " does not support trustStore" + on_port;
+  }
+  if (!verify && GoPtr(entry, "ignoreClientCertificateExpiry") != nullptr) {
+    return "Mutual Authentication mode " + mode +
+           " does not support ignoring client certificate expiry" + on_port;
+  }
+  const nlohmann::json* advertise = GoPtr(entry, "advertiseTrustStoreCaNames");
+  if (advertise == nullptr) return std::nullopt;
+  if (!verify) {
+    return "Mutual Authentication mode " + mode + " does not support advertiseTrustStoreCaNames" +
+           on_port;
+  }
+  std::string value = advertise->get<std::string>();
+  if (value == "on" || value == "off") return std::nullopt;
+  return R"(advertiseTrustStoreCaNames only supports the values "on" and "off" got value )" +
+         value + on_port;
+}
+
+/// The LBC's computeIngressMutualAuthentication: json.Unmarshal, non-empty, then the first entry
+/// error (the trust-store name lookup needs AWS).
+void CheckMutualAuthentication(const Annotation& a) {
+  GoJson parsed = ParseGoJson(a.value);
+  std::optional<std::string> error =
+      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, kMtlsEntries) : parsed.error;
+  if (error) {
+    a.Deny("not valid JSON for the LBC: " + *error);
+  } else if (!parsed.value.is_array() || parsed.value.empty()) {
+    a.Deny("empty mutualAuthentication configuration");
+  } else {
+    for (const auto& entry : parsed.value) {
+      if (auto problem = MtlsEntryProblem(entry)) {
+        a.Deny(*problem);
+        return;
+      }
+    }
+  }
+}
+
+// The LBC's JwtValidationConfig (config_types.go).
+const GoType kClaimFormat{GoKind::kString, "ingress.jwtAdditionalClaimFormat", {}, nullptr};
+const GoType kJwtClaim{
+    GoKind::kStruct,
+    "ingress.JwtAdditionalClaim",
+    {{"format", &kClaimFormat}, {"name", &kGoString}, {"values", &kGoStringSlice}},
+    nullptr};
+const GoType kJwtClaims{GoKind::kSlice, "[]ingress.JwtAdditionalClaim", {}, &kJwtClaim};
+const GoType kJwtConfig{
+    GoKind::kStruct,
+    "ingress.JwtValidationConfig",
+    {{"jwksEndpoint", &kGoString}, {"issuer", &kGoString}, {"additionalClaims", &kJwtClaims}},
+    nullptr};
+
+/// The LBC's buildJwtValidationConfig (every backend build): its first error.
+std::optional<std::string> JwtProblem(const nlohmann::json& config) {
+  if (GoString(config, "jwksEndpoint").empty()) {
+    return "jwksEndpoint is a required field for jwt validation";
+  }
+  if (GoString(config, "issuer").empty()) return "issuer is a required field for jwt validation";
+  const nlohmann::json* claims = GoPtr(config, "additionalClaims");
+  if (claims == nullptr) return std::nullopt;
+  for (const auto& claim : *claims) {
+    if (GoString(claim, "format").empty()) {
+      return "format is a required field for additional claims for jwt validation";
+    }
+    if (GoString(claim, "name").empty()) {
+      return "name is a required field for additional claims for jwt validation";
+    }
+    if (GoLen(claim, "values") == 0) {
+      return "values must not be empty for additional claims for jwt validation";
+    }
+  }
+  return std::nullopt;
+}
+
+/// Claim formats AWS accepts (on an HTTPS listener only).
+void CheckJwtClaimFormats(const Annotation& a, const nlohmann::json& config) {
+  const nlohmann::json* claims = GoPtr(config, "additionalClaims");
+  if (claims == nullptr) return;
+  for (const auto& claim : *claims) {
+    std::string format = GoString(claim, "format");
+    if (format == "single-string" || format == "string-array" ||
+        format == "space-separated-values") {
+      continue;
+    }
+    std::string problem = "claim format " + QuoteValue(format) +
+                          " must be one of single-string, string-array, space-separated-values";
+    if (HasLocalHttps(a.view)) {
+      a.Deny(problem);
+    } else {
+      a.Warn(problem + " (used on an HTTPS listener)");
+    }
+  }
+}
+
+void CheckJwtValidation(const Annotation& a) {
+  GoJson parsed = ParseGoJson(a.value);
+  std::optional<std::string> error =
+      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, kJwtConfig) : parsed.error;
+  if (error) {
+    a.Deny("not valid JSON for the LBC: " + *error);
+    return;
+  }
+  if (auto problem = JwtProblem(parsed.value)) {
+    a.Deny(*problem);
+    return;
+  }
+  CheckJwtClaimFormats(a, parsed.value);
+  if (AuthApplies(a.view)) a.Deny("authentication and jwt validation can't both be configured");
+}
+
 const AnnotationCheck kFamilyChecks[] = {
     {"minimum-load-balancer-capacity", CheckMinimumCapacity},
     {"ipam-ipv4-pool-id", CheckIpamPoolId},
@@ -223,6 +367,8 @@ const AnnotationCheck kFamilyChecks[] = {
     {"auth-session-timeout", CheckAuthSessionTimeout},
     {"auth-idp-cognito", CheckAuthIdpCognito},
     {"auth-idp-oidc", CheckAuthIdpOidc},
+    {"mutual-authentication", CheckMutualAuthentication},
+    {"jwt-validation", CheckJwtValidation},
 };
 
 }  // namespace

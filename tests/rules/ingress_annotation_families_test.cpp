@@ -3,12 +3,14 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/text.hpp"
 #include "ingress_test_util.hpp"
 
 namespace albwebhook::rules {
 namespace {
 
 using namespace albwebhook::rules::testing;  // NOLINT(google-build-using-namespace)
+using common::QuoteValue;
 using ::testing::ElementsAreArray;
 
 struct Case {
@@ -193,6 +195,79 @@ TEST(IngressAnnotationFamiliesTest, AuthIdpJson) {
         R"(alb.ingress.kubernetes.io/auth-idp-oidc "{\"issuer\":\"https://example.com\",\"secretName\":\"s\"}": tokenEndpoint is required with auth-type oidc)",
         R"(alb.ingress.kubernetes.io/auth-idp-oidc "{\"issuer\":\"https://example.com\",\"secretName\":\"s\"}": userInfoEndpoint is required with auth-type oidc)"},
        {}},
+  });
+}
+
+TEST(IngressAnnotationFamiliesTest, MutualAuthentication) {
+  const std::string kP = "alb.ingress.kubernetes.io/mutual-authentication ";
+  auto deny = [&](const std::string& value, const std::string& problem) {
+    return Case{"err_" + problem,
+                Alb({{"mutual-authentication", value}}),
+                {kP + QuoteValue(value) + ": " + problem},
+                {}};
+  };
+  RunCases({
+      {"ok_docs_example",
+       Alb({{"mutual-authentication",
+             R"([{"port": 443, "mode": "off"}, {"port": 80, "mode": "passthrough"}, )"
+             R"({"port": 8443, "mode": "verify", "trustStore": "arn:aws:elasticloadbalancing:)"
+             R"(us-east-1:123456789012:truststore/tsName/tsId", "ignoreClientCertificateExpiry": )"
+             R"(true, "advertiseTrustStoreCaNames": "on"}])"}}),
+       {},
+       {}},
+      deny("[]", "empty mutualAuthentication configuration"),
+      deny(R"([{"port": 443}])", "mutualAuthentication mode cannot be empty for port 443"),
+      deny(R"([{"mode": "off"}])", "listen port must be within [1, 65535]: 0"),
+      deny(R"([{"port": 443, "mode": "strict"}])",
+           "mutualAuthentication mode value must be among [off, passthrough, verify] for port "
+           "443 : strict"),
+      deny(R"([{"port": 443, "mode": "verify"}])",
+           "trustStore is required when mutualAuthentication mode is verify for port 443"),
+      deny(R"([{"port": 443, "mode": "off", "trustStore": "ts"}])",
+           "Mutual Authentication mode off does not support trustStore for port 443"),
+      deny(
+          R"([{"port": 443, "mode": "verify", "trustStore": "ts", "advertiseTrustStoreCaNames": "yes"}])",
+          R"(advertiseTrustStoreCaNames only supports the values "on" and "off" got value yes for port 443)"),
+      deny(R"({"port": 443, "mode": "off"})",
+           "not valid JSON for the LBC: json: cannot unmarshal object into Go value of type "
+           "[]ingress.MutualAuthenticationConfig"),
+  });
+}
+
+TEST(IngressAnnotationFamiliesTest, JwtValidation) {
+  const std::string kP = "alb.ingress.kubernetes.io/jwt-validation ";
+  const std::string ok =
+      R"({"jwksEndpoint": "https://issuer.example.com/.well-known/jwks.json", "issuer": )"
+      R"("https://issuer.example.com", "additionalClaims": [{"format": "string-array", "name": )"
+      R"("scope", "values": ["read:api"]}]})";
+  auto deny = [&](const std::string& value, const std::string& problem) {
+    return Case{"err_" + problem,
+                Alb({{"jwt-validation", value}}),
+                {kP + QuoteValue(value) + ": " + problem},
+                {}};
+  };
+  RunCases({
+      {"ok_docs_example", Alb({{"jwt-validation", ok}}), {}, {}},
+      deny(R"({"issuer": "i"})", "jwksEndpoint is a required field for jwt validation"),
+      deny(R"({"jwksEndpoint": "j"})", "issuer is a required field for jwt validation"),
+      deny(
+          R"({"jwksEndpoint": "j", "issuer": "i", "additionalClaims": [{"name": "n", "values": ["v"]}]})",
+          "format is a required field for additional claims for jwt validation"),
+      deny(
+          R"({"jwksEndpoint": "j", "issuer": "i", "additionalClaims": [{"format": "single-string", "name": "n"}]})",
+          "values must not be empty for additional claims for jwt validation"),
+      {"err_with_auth",
+       Alb({{"jwt-validation", ok},
+            {"auth-type", "cognito"},
+            {"auth-idp-cognito", kCognito},
+            {"listen-ports", kHttps.dump()}}),
+       {kP + QuoteValue(ok) + ": authentication and jwt validation can't both be configured"},
+       {}},
+      {"warn_claim_format",
+       Alb({{"jwt-validation",
+             R"({"jwksEndpoint": "j", "issuer": "i", "additionalClaims": [{"format": "list", "name": "n", "values": ["v"]}]})"}}),
+       {},
+       {R"(alb.ingress.kubernetes.io/jwt-validation "{\"jwksEndpoint\": \"j\",...": claim format "list" must be one of single-string, string-array, space-separated-values (used on an HTTPS listener))"}},
   });
 }
 
