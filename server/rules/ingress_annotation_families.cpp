@@ -1,8 +1,9 @@
 // Value checks for the annotations the LBC gained after the core set: target-control-port.*,
-// capacity reservation, IPAM, prefix lists, target node labels, ACM certificate management and the
-// auth-* family. Each follows the LBC's parser (pkg/ingress, v3.5) and AWS's limits where the LBC
-// passes the value through; a value that only matters depending on a controller flag or on
-// IngressClassParams is a warning.
+// capacity reservation, IPAM, prefix lists, target node labels, ACM certificate management, the
+// auth-* family, mutual-authentication, jwt-validation and the frontend NLB. Each follows the
+// LBC's parser (pkg/ingress, v3.5) and AWS's limits where the LBC passes the value through; a
+// value whose use depends on something outside this Ingress (a controller flag, IngressClassParams,
+// a backend Service, another group member) is a warning.
 #include <algorithm>
 
 #include "common/aws_formats.hpp"
@@ -14,6 +15,14 @@ namespace albwebhook::rules {
 namespace {
 
 constexpr std::string_view kTargetControlPort = "target-control-port.";
+
+/// An EC2 resource ID: `prefix` then 8 or 17 lowercase hex digits.
+bool IsEc2Id(std::string_view id, std::string_view prefix) {
+  if (id.rfind(prefix, 0) != 0) return false;
+  std::string_view hex = id.substr(prefix.size());
+  return (hex.size() == 8 || hex.size() == 17) &&
+         std::all_of(hex.begin(), hex.end(), common::IsLowerHex);
+}
 
 /// `target-control-port.<svc>.<port>`: the LBC's ParseInt32Annotation, then AWS's port range.
 void CheckTargetControlPort(const Annotation& a) {
@@ -58,18 +67,10 @@ void CheckIpamPoolId(const Annotation& a) {
   }
 }
 
-bool IsPrefixListId(std::string_view id) {
-  constexpr std::string_view kPrefix = "pl-";
-  if (id.rfind(kPrefix, 0) != 0) return false;
-  std::string_view hex = id.substr(kPrefix.size());
-  return (hex.size() == 8 || hex.size() == 17) &&
-         std::all_of(hex.begin(), hex.end(), common::IsLowerHex);
-}
-
 /// Prefix list IDs go to the security group rules as they are: no name lookup.
 void CheckPrefixLists(const Annotation& a) {
   CheckListItems(a, [](const std::string& item) -> std::optional<std::string> {
-    if (IsPrefixListId(item)) return std::nullopt;
+    if (IsEc2Id(item, "pl-")) return std::nullopt;
     return "must be a prefix list ID (pl- followed by 8 or 17 lowercase hex digits)";
   });
 }
@@ -355,6 +356,132 @@ void CheckJwtValidation(const Annotation& a) {
   if (AuthApplies(a.view)) a.Deny("authentication and jwt validation can't both be configured");
 }
 
+/// This Ingress itself turns the frontend NLB on (another group member may, too).
+bool FrontendNlbEnabled(const IngressView& view) {
+  const std::string* raw = view.Alb("enable-frontend-nlb");
+  std::optional<bool> on = raw != nullptr ? ParseGoBool(*raw) : std::nullopt;
+  return on && *on;
+}
+
+/// The LBC reads frontend-nlb-* only when the group enables the frontend NLB: a denial when this
+/// Ingress enables it, a warning otherwise.
+void DenyWhenFrontendNlb(const Annotation& a, std::string_view problem) {
+  if (FrontendNlbEnabled(a.view)) {
+    a.Deny(problem);
+  } else {
+    a.Warn(std::string(problem) + " (used when enable-frontend-nlb is true for the group)");
+  }
+}
+
+void CheckFrontendNlbScheme(const Annotation& a) {
+  if (a.value == "internal" || a.value == "internet-facing") return;
+  DenyWhenFrontendNlb(a, "unknown scheme: must be one of internal, internet-facing");
+}
+
+/// `prefix` items must be EC2 IDs; other items are Name tags (when `names` allows them).
+void CheckFrontendNlbIds(const Annotation& a, std::string_view prefix, bool names) {
+  for (const auto& item : ParseStringList(a.value)) {
+    bool prefixed = item.rfind(prefix, 0) == 0;
+    if (IsEc2Id(item, prefix) || (names && !prefixed)) continue;
+    DenyWhenFrontendNlb(a, "item " + QuoteValue(item) + " must be " + std::string(prefix) +
+                               " followed by 8 or 17 lowercase hex digits");
+  }
+}
+
+void CheckFrontendNlbSubnets(const Annotation& a) { CheckFrontendNlbIds(a, "subnet-", true); }
+void CheckFrontendNlbSecurityGroups(const Annotation& a) { CheckFrontendNlbIds(a, "sg-", true); }
+
+/// EIPs: allocation IDs, internet-facing only, one per subnet (validateEIPAllocations).
+void CheckFrontendNlbEips(const Annotation& a) {
+  CheckFrontendNlbIds(a, "eipalloc-", false);
+  const std::string* scheme = a.view.Alb("frontend-nlb-scheme");
+  if (scheme != nullptr && *scheme == "internal") {
+    DenyWhenFrontendNlb(a, "EIP allocations can only be set for internet facing load balancers");
+  }
+  const std::string* subnets = a.view.Alb("frontend-nlb-subnets");
+  std::size_t eips = ParseStringList(a.value).size();
+  if (subnets != nullptr && ParseStringList(*subnets).size() != eips) {
+    DenyWhenFrontendNlb(a, "count of EIP allocations (" + std::to_string(eips) + ") and subnets (" +
+                               std::to_string(ParseStringList(*subnets).size()) + ") must match");
+  }
+}
+
+/// parseFrontendNlbListenerPortMapping: stringMap of int32 NLB port to int32 ALB port.
+void CheckFrontendNlbPortMapping(const Annotation& a) {
+  auto parsed = ParseStringMap(a.value);
+  if (!parsed) {
+    DenyWhenFrontendNlb(a, "malformed; accepted: <nlb-port>=<alb-port> pairs separated by commas");
+    return;
+  }
+  for (const auto& [nlb, alb] : *parsed) {
+    if (ParseGoInt(nlb, 32).error != GoInt::Error::kNone) {
+      DenyWhenFrontendNlb(a, "invalid NLB listener port: " + nlb);
+    } else if (ParseGoInt(alb, 32).error != GoInt::Error::kNone) {
+      DenyWhenFrontendNlb(a, "invalid ALB listener port: " + alb);
+    }
+  }
+}
+
+/// traffic-port or an integer (intstr.Parse); AWS: 1-65535.
+void CheckFrontendNlbHealthCheckPort(const Annotation& a) {
+  if (a.value == "traffic-port") return;
+  GoInt port = ParseGoInt(a.value, 32);
+  if (port.error != GoInt::Error::kNone) {
+    DenyWhenFrontendNlb(a,
+                        "failed to resolve healthCheckPort: must be traffic-port or a port number");
+  } else if (port.value < 1 || port.value > 65535) {
+    DenyWhenFrontendNlb(a, "port must be within [1, 65535]");
+  }
+}
+
+void CheckFrontendNlbHealthCheckProtocol(const Annotation& a) {
+  if (a.value == "HTTP" || a.value == "HTTPS") return;
+  DenyWhenFrontendNlb(a, "healthCheckProtocol must be within [HTTP, HTTPS]");
+}
+
+void CheckFrontendNlbHealthCheckPath(const Annotation& a) {
+  if (a.value.empty() || a.value.front() != '/') {
+    DenyWhenFrontendNlb(a, "must begin with /");
+  } else if (a.value.size() > 1024) {
+    DenyWhenFrontendNlb(a, "must be at most 1024 characters");
+  }
+}
+
+/// An int32 (ParseInt32Annotation) within AWS's target-group range [lo, hi].
+void CheckFrontendNlbInt(const Annotation& a, std::int64_t lo, std::int64_t hi) {
+  GoInt parsed = ParseGoInt(a.value, 32);
+  if (parsed.error == GoInt::Error::kNone && parsed.value >= lo && parsed.value <= hi) return;
+  DenyWhenFrontendNlb(
+      a, "must be an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+/// getFrontendNlbAttributes: stringMap; dns_record.client_routing_policy is an enum.
+void CheckFrontendNlbAttributes(const Annotation& a) {
+  auto parsed = ParseStringMap(a.value);
+  if (!parsed) {
+    DenyWhenFrontendNlb(a, "malformed; accepted: key=value pairs separated by commas");
+    return;
+  }
+  auto policy = std::find_if(parsed->begin(), parsed->end(), [](const auto& entry) {
+    return entry.first == "dns_record.client_routing_policy";
+  });
+  if (policy == parsed->end()) return;
+  const std::string& v = policy->second;
+  if (v == "availability_zone_affinity" || v == "partial_availability_zone_affinity" ||
+      v == "any_availability_zone") {
+    return;
+  }
+  DenyWhenFrontendNlb(a, "invalid dns_record.client_routing_policy " + QuoteValue(v) +
+                             ": must be one of any_availability_zone, "
+                             "partial_availability_zone_affinity, availability_zone_affinity");
+}
+
+void CheckFrontendNlbTags(const Annotation& a) {
+  if (!ParseStringMap(a.value)) {
+    DenyWhenFrontendNlb(a, "malformed; accepted: key=value pairs separated by commas");
+  }
+}
+
 const AnnotationCheck kFamilyChecks[] = {
     {"minimum-load-balancer-capacity", CheckMinimumCapacity},
     {"ipam-ipv4-pool-id", CheckIpamPoolId},
@@ -369,6 +496,25 @@ const AnnotationCheck kFamilyChecks[] = {
     {"auth-idp-oidc", CheckAuthIdpOidc},
     {"mutual-authentication", CheckMutualAuthentication},
     {"jwt-validation", CheckJwtValidation},
+    {"enable-frontend-nlb", CheckGoBool},
+    {"frontend-nlb-scheme", CheckFrontendNlbScheme},
+    {"frontend-nlb-subnets", CheckFrontendNlbSubnets},
+    {"frontend-nlb-security-groups", CheckFrontendNlbSecurityGroups},
+    {"frontend-nlb-eip-allocations", CheckFrontendNlbEips},
+    {"frontend-nlb-listener-port-mapping", CheckFrontendNlbPortMapping},
+    {"frontend-nlb-healthcheck-port", CheckFrontendNlbHealthCheckPort},
+    {"frontend-nlb-healthcheck-protocol", CheckFrontendNlbHealthCheckProtocol},
+    {"frontend-nlb-healthcheck-path", CheckFrontendNlbHealthCheckPath},
+    {"frontend-nlb-healthcheck-interval-seconds",
+     [](const Annotation& a) { CheckFrontendNlbInt(a, 5, 300); }},
+    {"frontend-nlb-healthcheck-timeout-seconds",
+     [](const Annotation& a) { CheckFrontendNlbInt(a, 2, 120); }},
+    {"frontend-nlb-healthcheck-healthy-threshold-count",
+     [](const Annotation& a) { CheckFrontendNlbInt(a, 2, 10); }},
+    {"frontend-nlb-healthcheck-unhealthy-threshold-count",
+     [](const Annotation& a) { CheckFrontendNlbInt(a, 2, 10); }},
+    {"frontend-nlb-attributes", CheckFrontendNlbAttributes},
+    {"frontend-nlb-tags", CheckFrontendNlbTags},
 };
 
 }  // namespace
