@@ -34,6 +34,11 @@ void CheckTargetControlPort(const Annotation& a) {
   CheckInt(a, 1, 65535);
 }
 
+/// The bare key is never read: the LBC builds the key from the backend's Service and port.
+void CheckBareTargetControlPort(const Annotation& a) {
+  a.Warn("the LBC reads only keys of the form target-control-port.<service>.<port>");
+}
+
 /// The LBC's buildLoadBalancerMinimumCapacity: stringMap whose only key is CapacityUnits, value
 /// strconv.ParseInt(v, 10, 32).
 void CheckMinimumCapacity(const Annotation& a) {
@@ -483,6 +488,7 @@ void CheckFrontendNlbTags(const Annotation& a) {
 }
 
 const AnnotationCheck kFamilyChecks[] = {
+    {"target-control-port", CheckBareTargetControlPort},
     {"minimum-load-balancer-capacity", CheckMinimumCapacity},
     {"ipam-ipv4-pool-id", CheckIpamPoolId},
     {"security-group-prefix-lists", CheckPrefixLists},
