@@ -83,7 +83,7 @@ constexpr std::string_view kKnownSuffixes[] = {
 
 // Families whose suffix is `<family>.<name>`.
 constexpr std::string_view kKnownFamilies[] = {"actions.", "conditions.", "listener-attributes.",
-                                               "transforms."};
+                                               "transforms.", "target-control-port."};
 
 constexpr std::string_view kPredefinedSslPolicies[] = {
     "ELBSecurityPolicy-TLS13-1-3-2021-06",

@@ -8,28 +8,14 @@
 #include "common/aws_formats.hpp"
 #include "common/kubernetes_formats.hpp"
 #include "common/text.hpp"
-#include "rules/ingress_checks.hpp"
+#include "rules/ingress_annotation_check.hpp"
 
 namespace albwebhook::rules {
 namespace {
 
 constexpr int kMaxReportedItems = 5;
 
-/// Shared state of one annotation check.
-struct Annotation {
-  const IngressView& view;
-  std::string_view suffix;
-  const std::string& value;
-  Verdict& verdict;
-
-  void Deny(std::string_view problem) const {
-    verdict.Deny(CheckName(), AnnotationMessage(suffix, value, problem));
-  }
-  void Warn(std::string_view problem) const {
-    verdict.Warn(CheckName(), AnnotationMessage(suffix, value, problem, kWarningValueBytes));
-  }
-  std::string CheckName() const { return AlbAnnotationCheckName(suffix); }
-};
+}  // namespace
 
 void CheckEnum(const Annotation& a, std::initializer_list<std::string_view> accepted) {
   if (std::find(accepted.begin(), accepted.end(), a.value) != accepted.end()) return;
@@ -40,7 +26,6 @@ void CheckGoBool(const Annotation& a) {
   if (!ParseGoBool(a.value)) a.Deny("must be a boolean (true or false)");
 }
 
-/// int32 annotation within [lo, hi]; returns the value when it parses (even out of range).
 std::optional<std::int64_t> CheckInt(const Annotation& a, std::int64_t lo, std::int64_t hi) {
   GoInt parsed = ParseGoInt(a.value, 32);
   std::string accepted = "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
@@ -52,7 +37,6 @@ std::optional<std::int64_t> CheckInt(const Annotation& a, std::int64_t lo, std::
   return parsed.value;
 }
 
-/// `<item> must be ...` for each bad item of a string list (at most kMaxReportedItems).
 void CheckListItems(
     const Annotation& a,
     const std::function<std::optional<std::string>(const std::string&)>& problem_of) {
@@ -64,6 +48,8 @@ void CheckListItems(
     a.Deny("item " + QuoteValue(item) + " " + *problem);
   }
 }
+
+namespace {
 
 void CheckListenPortsAnnotation(const Annotation& a) {
   ListenPortsResult parsed = ParseListenPorts(a.value);
@@ -320,13 +306,6 @@ void CheckActions(const Annotation& a) {
   }
 }
 
-using CheckFn = void (*)(const Annotation&);
-
-struct AnnotationCheck {
-  std::string_view suffix;
-  CheckFn fn;
-};
-
 const AnnotationCheck kChecks[] = {
     {"scheme",
      [](const Annotation& a) {
@@ -435,10 +414,13 @@ void CheckWafExclusive(const IngressView& view, Verdict& verdict) {
 
 std::vector<std::string> AnnotationCheckNames() {
   std::vector<std::string> names;
-  for (const auto& check : kChecks) {
-    std::string name = AlbAnnotationCheckName(check.suffix);
+  auto add = [&names](std::string_view suffix) {
+    std::string name = AlbAnnotationCheckName(suffix);
     if (std::find(names.begin(), names.end(), name) == names.end()) names.push_back(name);
-  }
+  };
+  for (const auto& check : kChecks) add(check.suffix);
+  for (const auto& check : FamilyAnnotationChecks()) add(check.suffix);
+  add("target-control-port.");
   return names;
 }
 
@@ -451,8 +433,13 @@ void CheckIngressAnnotations(const IngressView& view, Verdict& verdict) {
       CheckActions(a);
     } else if (suffix.rfind("listener-attributes.", 0) == 0) {
       CheckListenerAttributes(a);
+    } else if (CheckFamilyKeyAnnotation(a)) {
+      continue;
     }
     for (const auto& check : kChecks) {
+      if (check.suffix == suffix) check.fn(a);
+    }
+    for (const auto& check : FamilyAnnotationChecks()) {
       if (check.suffix == suffix) check.fn(a);
     }
   }
