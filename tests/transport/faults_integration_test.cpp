@@ -99,7 +99,10 @@ TEST_F(FaultsTest, CertificateRotatedEveryHalfSecondUnderLoad) {
 
 TEST_F(FaultsTest, BrokenCertificateMidRunOldOneKeepsServing) {
   config_.reload_interval = 50ms;
-  const auto [next_cert, next_key] = IssueServerPair(pki_, "next");
+  // Named members, not a structured binding: clang 14 cannot capture a binding in a lambda.
+  const auto next = IssueServerPair(pki_, "next");
+  const std::string next_cert = next.first;
+  const std::string next_key = next.second;
   Start();
   const std::string original = CertFingerprintOfFile(pki_.server_cert);
   LoadOptions o = Load(server_->webhook_port(), *ctx_);
