@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <cstdlib>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -86,10 +87,13 @@ int main(int argc, char** argv) {
   const std::string dir = albwebhook::testing::MakeTempDir("albwebhook-soak");
   const auto pki = albwebhook::testing::MakePki(dir);
   // At info, as in production: one log line per request (~300 MB for 1M, deleted at the end).
-  auto server = BinaryServer::Start(
-      binary,
-      {"--cert-dir", dir, "--threads", "1", "--shutdown-grace", "100ms", "--log-level", "info"},
-      dir + "/server.log");
+  // The mutating path needs a default that applies: the class-annotation migration (opt-in).
+  const std::string policy_file = dir + "/policy.yaml";
+  std::ofstream(policy_file) << "ingress: {defaults: {migrateClassAnnotation: true}}\n";
+  auto server = BinaryServer::Start(binary,
+                                    {"--cert-dir", dir, "--config", policy_file, "--threads", "1",
+                                     "--shutdown-grace", "100ms", "--log-level", "info"},
+                                    dir + "/server.log");
   if (!server) {
     std::fprintf(stderr, "the server did not start (see %s/server.log)\n", dir.c_str());
     return 2;
