@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "albwebhook/admission/response.hpp"
-#include "albwebhook/json/json_patch.hpp"
 #include "albwebhook/json/json_parse.hpp"
+#include "albwebhook/json/json_patch.hpp"
 
 namespace albwebhook::admission {
 namespace {

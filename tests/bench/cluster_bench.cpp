@@ -41,11 +41,14 @@ double RssMiB() {
 json ManagedFields() {
   json fields = json::array();
   for (int i = 0; i < 3; ++i) {
-    fields.push_back({{"manager", "kubectl-client-side-apply"}, {"operation", "Update"},
-                      {"apiVersion", "networking.k8s.io/v1"}, {"time", "2024-05-01T10:00:00Z"},
+    fields.push_back({{"manager", "kubectl-client-side-apply"},
+                      {"operation", "Update"},
+                      {"apiVersion", "networking.k8s.io/v1"},
+                      {"time", "2024-05-01T10:00:00Z"},
                       {"fieldsType", "FieldsV1"},
-                      {"fieldsV1", {{"f:metadata", {{"f:annotations", {{".", json::object()}}}}},
-                                    {"f:spec", {{"f:rules", json::object()}, {"f:tls", json::object()}}}}}});
+                      {"fieldsV1",
+                       {{"f:metadata", {{"f:annotations", {{".", json::object()}}}}},
+                        {"f:spec", {{"f:rules", json::object()}, {"f:tls", json::object()}}}}}});
   }
   return fields;
 }
@@ -66,51 +69,81 @@ json IngressObject(const std::string& ns, int i, int rv) {
       {"meta.helm.sh/release-namespace", ns}};
   json paths = json::array();
   for (const char* p : {"/", "/api", "/static"}) {
-    paths.push_back({{"path", p}, {"pathType", "Prefix"},
-                     {"backend", {{"service", {{"name", name + "-svc"}, {"port", {{"number", 8080}}}}}}}});
+    paths.push_back(
+        {{"path", p},
+         {"pathType", "Prefix"},
+         {"backend", {{"service", {{"name", name + "-svc"}, {"port", {{"number", 8080}}}}}}}});
   }
   json rules = json::array();
   for (int r = 0; r < 2; ++r) {
     rules.push_back({{"host", name + "-" + std::to_string(r) + ".prod.example.com"},
                      {"http", {{"paths", paths}}}});
   }
-  json obj = {{"apiVersion", "networking.k8s.io/v1"}, {"kind", "Ingress"},
-              {"metadata", {{"name", name}, {"namespace", ns}, {"uid", "5f0c1a2b-1111-2222-3333-" + std::to_string(100000000 + i)},
-                            {"resourceVersion", std::to_string(rv)}, {"generation", 4},
-                            {"creationTimestamp", "2024-05-01T10:00:00Z"},
-                            {"labels", {{"app.kubernetes.io/name", name}, {"app.kubernetes.io/managed-by", "Helm"}}},
-                            {"annotations", annotations}, {"managedFields", ManagedFields()}}},
-              {"spec", {{"ingressClassName", "alb"}, {"rules", rules},
-                        {"tls", {{{"hosts", {name + "-0.prod.example.com"}}, {"secretName", name + "-tls"}}}}}},
-              {"status", {{"loadBalancer", {{"ingress", {{{"hostname", "k8s-shared-0123456789-123456789.eu-west-1.elb.amazonaws.com"}}}}}}}}};
+  json obj = {
+      {"apiVersion", "networking.k8s.io/v1"},
+      {"kind", "Ingress"},
+      {"metadata",
+       {{"name", name},
+        {"namespace", ns},
+        {"uid", "5f0c1a2b-1111-2222-3333-" + std::to_string(100000000 + i)},
+        {"resourceVersion", std::to_string(rv)},
+        {"generation", 4},
+        {"creationTimestamp", "2024-05-01T10:00:00Z"},
+        {"labels", {{"app.kubernetes.io/name", name}, {"app.kubernetes.io/managed-by", "Helm"}}},
+        {"annotations", annotations},
+        {"managedFields", ManagedFields()}}},
+      {"spec",
+       {{"ingressClassName", "alb"},
+        {"rules", rules},
+        {"tls", {{{"hosts", {name + "-0.prod.example.com"}}, {"secretName", name + "-tls"}}}}}},
+      {"status",
+       {{"loadBalancer",
+         {{"ingress",
+           {{{"hostname", "k8s-shared-0123456789-123456789.eu-west-1.elb.amazonaws.com"}}}}}}}}};
   obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
       json{{"spec", obj["spec"]}, {"metadata", {{"annotations", annotations}}}}.dump();
   return obj;
 }
 
 json ServiceObject(const std::string& ns, int i) {
-  return {{"metadata", {{"name", "app-" + std::to_string(i) + "-svc"}, {"namespace", ns},
-                        {"uid", "6a-" + std::to_string(i)}, {"resourceVersion", "5"},
-                        {"labels", {{"app", "app-" + std::to_string(i)}}},
-                        {"annotations", {{"alb.ingress.kubernetes.io/healthcheck-path", "/ready"}}},
-                        {"managedFields", ManagedFields()}}},
-          {"spec", {{"type", "ClusterIP"}, {"clusterIP", "10.100.12.34"}, {"clusterIPs", {"10.100.12.34"}},
-                    {"selector", {{"app", "app-" + std::to_string(i)}}},
-                    {"ports", {{{"name", "http"}, {"port", 8080}, {"targetPort", 8080}, {"protocol", "TCP"}},
-                               {{"name", "metrics"}, {"port", 9090}, {"targetPort", 9090}, {"protocol", "TCP"}}}}}},
+  return {{"metadata",
+           {{"name", "app-" + std::to_string(i) + "-svc"},
+            {"namespace", ns},
+            {"uid", "6a-" + std::to_string(i)},
+            {"resourceVersion", "5"},
+            {"labels", {{"app", "app-" + std::to_string(i)}}},
+            {"annotations", {{"alb.ingress.kubernetes.io/healthcheck-path", "/ready"}}},
+            {"managedFields", ManagedFields()}}},
+          {"spec",
+           {{"type", "ClusterIP"},
+            {"clusterIP", "10.100.12.34"},
+            {"clusterIPs", {"10.100.12.34"}},
+            {"selector", {{"app", "app-" + std::to_string(i)}}},
+            {"ports",
+             {{{"name", "http"}, {"port", 8080}, {"targetPort", 8080}, {"protocol", "TCP"}},
+              {{"name", "metrics"}, {"port", 9090}, {"targetPort", 9090}, {"protocol", "TCP"}}}}}},
           {"status", {{"loadBalancer", json::object()}}}};
 }
 
 json BindingObject(const std::string& ns, int i) {
-  return {{"apiVersion", "elbv2.k8s.aws/v1beta1"}, {"kind", "TargetGroupBinding"},
-          {"metadata", {{"name", "tgb-" + std::to_string(i)}, {"namespace", ns}, {"resourceVersion", "9"},
-                        {"managedFields", ManagedFields()}}},
-          {"spec", {{"targetGroupARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-" +
-                                           std::to_string(i) + "/0123456789abcdef"},
-                    {"targetType", "ip"}, {"serviceRef", {{"name", "app-" + std::to_string(i) + "-svc"}, {"port", 8080}}},
-                    {"networking", {{"ingress", {{{"from", {{{"securityGroup", {{"groupID", "sg-0123456789abcdef0"}}}}}},
-                                                  {"ports", {{{"protocol", "TCP"}}}}}}}}}}},
-          {"status", {{"observedGeneration", 1}}}};
+  return {
+      {"apiVersion", "elbv2.k8s.aws/v1beta1"},
+      {"kind", "TargetGroupBinding"},
+      {"metadata",
+       {{"name", "tgb-" + std::to_string(i)},
+        {"namespace", ns},
+        {"resourceVersion", "9"},
+        {"managedFields", ManagedFields()}}},
+      {"spec",
+       {{"targetGroupARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-" +
+                               std::to_string(i) + "/0123456789abcdef"},
+        {"targetType", "ip"},
+        {"serviceRef", {{"name", "app-" + std::to_string(i) + "-svc"}, {"port", 8080}}},
+        {"networking",
+         {{"ingress",
+           {{{"from", {{{"securityGroup", {{"groupID", "sg-0123456789abcdef0"}}}}}},
+             {"ports", {{{"protocol", "TCP"}}}}}}}}}}},
+      {"status", {{"observedGeneration", 1}}}};
 }
 
 std::string Ns(int i, int namespaces) { return "team-" + std::to_string(i % namespaces); }
@@ -128,14 +161,17 @@ std::shared_ptr<const ClusterState> Publish(std::array<ResourceStore, kResourceC
 void Fill(std::array<ResourceStore, kResourceCount>& stores, int namespaces) {
   auto at = [&](Resource r) -> ResourceStore& { return stores[static_cast<std::size_t>(r)]; };
   for (int i = 0; i < 10000; ++i) {
-    at(Resource::kIngresses).Upsert(MakeObject(Resource::kIngresses, IngressObject(Ns(i, namespaces), i, 10)).value());
+    at(Resource::kIngresses)
+        .Upsert(MakeObject(Resource::kIngresses, IngressObject(Ns(i, namespaces), i, 10)).value());
   }
   for (int i = 0; i < 5000; ++i) {
-    at(Resource::kServices).Upsert(MakeObject(Resource::kServices, ServiceObject(Ns(i, namespaces), i)).value());
+    at(Resource::kServices)
+        .Upsert(MakeObject(Resource::kServices, ServiceObject(Ns(i, namespaces), i)).value());
   }
   for (int i = 0; i < 1000; ++i) {
-    at(Resource::kTargetGroupBindings).Upsert(
-        MakeObject(Resource::kTargetGroupBindings, BindingObject(Ns(i, namespaces), i)).value());
+    at(Resource::kTargetGroupBindings)
+        .Upsert(MakeObject(Resource::kTargetGroupBindings, BindingObject(Ns(i, namespaces), i))
+                    .value());
   }
 }
 
@@ -149,12 +185,14 @@ void MeasureMemory() {
   auto state = Publish(stores);
   malloc_trim(0);
   double after = RssMiB(), heap_after = HeapMiB();
-  std::printf("cache memory, 10000 Ingresses + 5000 Services + 1000 TGBs: RSS +%.1f MiB, "
-              "heap in use +%.1f MiB\n",
-              after - before, heap_after - heap_before);
-  std::printf("  (raw Ingress JSON %zu bytes, pruned %zu bytes as text)\n",
-              IngressObject("team-1", 1, 1).dump().size(),
-              MakeObject(Resource::kIngresses, IngressObject("team-1", 1, 1)).value()->doc.dump().size());
+  std::printf(
+      "cache memory, 10000 Ingresses + 5000 Services + 1000 TGBs: RSS +%.1f MiB, "
+      "heap in use +%.1f MiB\n",
+      after - before, heap_after - heap_before);
+  std::printf(
+      "  (raw Ingress JSON %zu bytes, pruned %zu bytes as text)\n",
+      IngressObject("team-1", 1, 1).dump().size(),
+      MakeObject(Resource::kIngresses, IngressObject("team-1", 1, 1)).value()->doc.dump().size());
 }
 
 // What 10 000 pruned Ingress documents cost in other representations (for a later compaction).
@@ -207,7 +245,8 @@ void MeasureSnapshot() {
       auto s = BenchClock::now();
       std::size_t local = 0;
       for (int i = 0; i < kCalls / 4; ++i) local += view->Snapshot()->available() ? 1 : 0;
-      double per = std::chrono::duration<double, std::nano>(BenchClock::now() - s).count() / (kCalls / 4);
+      double per =
+          std::chrono::duration<double, std::nano>(BenchClock::now() - s).count() / (kCalls / 4);
       total.fetch_add(per);
       (void)local;
     });
@@ -223,7 +262,9 @@ void MeasurePublish(int namespaces, int events_per_publish) {
   auto& ingresses = stores[static_cast<std::size_t>(Resource::kIngresses)];
   std::vector<std::string> lines;
   for (int i = 0; i < 400; ++i) {
-    lines.push_back(json{{"type", "MODIFIED"}, {"object", IngressObject(Ns(i * 7, namespaces), i * 7 % 10000, 100 + i)}}.dump());
+    lines.push_back(json{{"type", "MODIFIED"},
+                         {"object", IngressObject(Ns(i * 7, namespaces), i * 7 % 10000, 100 + i)}}
+                        .dump());
   }
   auto keep = Publish(stores);
   auto start = BenchClock::now();
@@ -236,9 +277,10 @@ void MeasurePublish(int namespaces, int events_per_publish) {
     if ((i + 1) % static_cast<std::size_t>(events_per_publish) == 0) keep = Publish(stores);
   }
   double total = std::chrono::duration<double, std::micro>(BenchClock::now() - start).count();
-  std::printf("event + publish, %d namespaces, publish every %d events: %.1f us per event "
-              "(of which parsing and pruning %.1f us)\n",
-              namespaces, events_per_publish, total / lines.size(), parse_ns / 1000 / lines.size());
+  std::printf(
+      "event + publish, %d namespaces, publish every %d events: %.1f us per event "
+      "(of which parsing and pruning %.1f us)\n",
+      namespaces, events_per_publish, total / lines.size(), parse_ns / 1000 / lines.size());
 }
 
 // --- The Ingress validating path, object-local vs with the view (issue 13) ------------------

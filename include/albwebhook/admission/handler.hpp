@@ -45,8 +45,8 @@ std::unique_ptr<Handler> MakeMutatingHandler(std::shared_ptr<const rules::Mutato
                                              std::shared_ptr<const state::SnapshotSource> source);
 
 /// Runs `rules` on one object as a CREATE would, the way the server does: mutate, then validate
-/// the mutated object (`mutator` may be null: a kind without defaults). Used by `alb-webhook check`:
-/// the rules see Context::offline.
+/// the mutated object (`mutator` may be null: a kind without defaults). Used by `alb-webhook
+/// check`: the rules see Context::offline.
 struct Evaluation {
   bool in_scope = true;
   bool allowed = true;
