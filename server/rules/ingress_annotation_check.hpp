@@ -27,6 +27,15 @@ struct Annotation {
   void Warn(std::string_view problem) const {
     verdict.Warn(CheckName(), AnnotationMessage(suffix, value, problem, kWarningValueBytes));
   }
+  /// A denial when this Ingress alone makes the value used (`used_here`); otherwise a warning
+  /// ending in `when_used`, the condition under which it would be (another object may meet it).
+  void DenyIfUsed(bool used_here, std::string_view problem, std::string_view when_used) const {
+    if (used_here) {
+      Deny(problem);
+    } else {
+      Warn(std::string(problem) + " (" + std::string(when_used) + ")");
+    }
+  }
   std::string CheckName() const { return AlbAnnotationCheckName(suffix); }
 };
 

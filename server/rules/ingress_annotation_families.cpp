@@ -153,11 +153,8 @@ void CheckAuthType(const Annotation& a) {
 /// A value AWS rejects only when authentication is on: a denial when AuthApplies, a warning
 /// otherwise (a backend Service or IngressClassParams may turn it on).
 void DenyWhenAuthApplies(const Annotation& a, std::string_view problem) {
-  if (AuthApplies(a.view)) {
-    a.Deny(problem);
-  } else {
-    a.Warn(std::string(problem) + " (used with auth-type cognito or oidc on an HTTPS listener)");
-  }
+  a.DenyIfUsed(AuthApplies(a.view), problem,
+               "used with auth-type cognito or oidc on an HTTPS listener");
 }
 
 void CheckAuthOnUnauthenticated(const Annotation& a) {
@@ -371,11 +368,8 @@ bool FrontendNlbEnabled(const IngressView& view) {
 /// The LBC reads frontend-nlb-* only when the group enables the frontend NLB: a denial when this
 /// Ingress enables it, a warning otherwise.
 void DenyWhenFrontendNlb(const Annotation& a, std::string_view problem) {
-  if (FrontendNlbEnabled(a.view)) {
-    a.Deny(problem);
-  } else {
-    a.Warn(std::string(problem) + " (used when enable-frontend-nlb is true for the group)");
-  }
+  a.DenyIfUsed(FrontendNlbEnabled(a.view), problem,
+               "used when enable-frontend-nlb is true for the group");
 }
 
 void CheckFrontendNlbScheme(const Annotation& a) {
