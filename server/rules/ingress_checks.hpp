@@ -26,9 +26,14 @@ struct IngressBackend {
 
 /// One rules[].http.paths[] entry's path (string-valued fields only).
 struct IngressPath {
-  std::string location;   // "spec.rules[0].http.paths[1]"
+  std::size_t rule = 0;   // spec.rules[rule].http.paths[index]
+  std::size_t index = 0;  // (a location string is built only for a finding)
   std::string path;       // "" when absent or not a string
   std::string path_type;  // "" when absent or not a string (ImplementationSpecific to the LBC)
+
+  std::string Location() const {
+    return "spec.rules[" + std::to_string(rule) + "].http.paths[" + std::to_string(index) + "]";
+  }
 };
 
 /// A read-only, type-safe view of an Ingress object. Built without ever throwing: wrong types are
@@ -41,7 +46,7 @@ struct IngressView {
   std::vector<std::string> structure_problems;   // wrong types in metadata/spec
   std::vector<std::string> annotation_problems;  // annotations not a map, values not strings
   std::vector<IngressBackend> backends;
-  std::vector<IngressPath> paths;
+  std::vector<IngressPath> paths;  // only those PathMayBeRejected (an Ingress may have thousands)
 
   /// Full annotation key lookup; nullptr when absent.
   const std::string* Annotation(std::string_view key) const;
@@ -149,6 +154,9 @@ void CheckIngressConditions(const IngressView& view, Verdict& verdict);
 void CheckIngressBackends(const IngressView& view, Verdict& verdict);
 /// The LBC's path-pattern build (wildcards in Prefix/Exact paths) and AWS's path-pattern limits.
 void CheckIngressPaths(const IngressView& view, Verdict& verdict);
+/// Cheap pre-filter for ReadIngress: only a path with a wildcard or of more than 126 characters
+/// can fail CheckIngressPaths, so only those are kept in the view.
+bool PathMayBeRejected(std::string_view path);
 /// The LBC's flag-driven bans on new usage. `object` is the Ingress as sent (the class annotation
 /// is judged there, before any migration); the group name on `view`.
 void CheckIngressParity(const policy::IngressPolicy& policy, const IngressView& view,

@@ -102,10 +102,13 @@ void ReadSpec(const json& spec, IngressView& view) {
         continue;
       }
       const json* path_text = Member(path, "path");
-      const json* path_type = Member(path, "pathType");
-      view.paths.push_back(
-          {location, path_text && path_text->is_string() ? path_text->get<std::string>() : "",
-           path_type && path_type->is_string() ? path_type->get<std::string>() : ""});
+      if (path_text != nullptr && path_text->is_string() &&
+          PathMayBeRejected(path_text->get_ref<const std::string&>())) {
+        const json* path_type = Member(path, "pathType");
+        view.paths.push_back(
+            {i, j, path_text->get<std::string>(),
+             path_type && path_type->is_string() ? path_type->get<std::string>() : ""});
+      }
       const json* backend = Member(path, "backend");
       location += ".backend";
       if (ExpectKind(backend, &json::is_object, "an object", location, view.structure_problems)) {

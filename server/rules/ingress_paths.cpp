@@ -34,19 +34,24 @@ bool UsesRegexPaths(const IngressView& view) {
 
 }  // namespace
 
+bool PathMayBeRejected(std::string_view path) {
+  // A Prefix path of 127 characters makes a pattern of 129 ("/p" -> "/p/*").
+  return path.size() > kMaxPatternLength - 2 || path.find_first_of("*?") != std::string_view::npos;
+}
+
 void CheckIngressPaths(const IngressView& view, Verdict& verdict) {
   const bool regex = UsesRegexPaths(view);
   for (const IngressPath& p : view.paths) {
     const bool wildcard = p.path.find_first_of("*?") != std::string::npos;
     if (p.path_type == "Exact" && wildcard) {
       verdict.Deny(std::string(kCheck),
-                   p.location + ": exact path shouldn't contain wildcards: " + p.path);
+                   p.Location() + ": exact path shouldn't contain wildcards: " + p.path);
     } else if (p.path_type == "Prefix" && p.path != "/" && wildcard) {
       verdict.Deny(std::string(kCheck),
-                   p.location + ": prefix path shouldn't contain wildcards: " + p.path);
+                   p.Location() + ": prefix path shouldn't contain wildcards: " + p.path);
     } else if (!(regex && p.path_type != "Exact" && p.path_type != "Prefix") &&
                LongestPattern(p) > kMaxPatternLength) {
-      verdict.Deny(std::string(kCheck), p.location + ": path " + common::QuoteValue(p.path) +
+      verdict.Deny(std::string(kCheck), p.Location() + ": path " + common::QuoteValue(p.path) +
                                             " makes an ALB path pattern of " +
                                             std::to_string(LongestPattern(p)) +
                                             " characters (AWS allows at most " +
