@@ -33,6 +33,18 @@ ClusterState::ClusterState(DataArray data, std::array<ResourceStatus, kResourceC
       reason_(std::move(reason)),
       default_classes_(FindDefaultClasses(data_[Index(Resource::kIngressClasses)])) {}
 
+ClusterState::DerivedPtr ClusterState::Derived(std::string_view key,
+                                               const std::function<DerivedPtr()>& build) const {
+  {
+    std::lock_guard lock(derived_mu_);
+    auto it = derived_.find(key);
+    if (it != derived_.end()) return it->second;
+  }
+  DerivedPtr built = build();
+  std::lock_guard lock(derived_mu_);
+  return derived_.try_emplace(std::string(key), std::move(built)).first->second;
+}
+
 std::shared_ptr<const ClusterState> ClusterState::FromObjects(
     const std::vector<nlohmann::json>& objects, std::vector<std::string>* skipped) {
   std::array<ResourceStore, kResourceCount> stores;
@@ -46,9 +58,10 @@ std::shared_ptr<const ClusterState> ClusterState::FromObjects(
       continue;
     }
     auto api = raw.value("apiVersion", nlohmann::json()).is_string()
-                   ? raw["apiVersion"].get<std::string>() : std::string();
+                   ? raw["apiVersion"].get<std::string>()
+                   : std::string();
     auto kind = raw.value("kind", nlohmann::json()).is_string() ? raw["kind"].get<std::string>()
-                                                                  : std::string();
+                                                                : std::string();
     auto resource = ResourceOfKind(api, kind);
     if (!resource) {
       describe("kind " + (kind.empty() ? std::string("(none)") : kind) + " is not watched");
@@ -73,9 +86,8 @@ std::shared_ptr<const ClusterState> ClusterState::FromObjects(
 std::shared_ptr<const ClusterState> ClusterState::Empty(std::string reason) {
   DataArray data;
   for (auto& d : data) d = std::make_shared<const detail::ResourceData>();
-  return std::make_shared<const ClusterState>(std::move(data),
-                                              std::array<ResourceStatus, kResourceCount>{}, false,
-                                              std::move(reason));
+  return std::make_shared<const ClusterState>(
+      std::move(data), std::array<ResourceStatus, kResourceCount>{}, false, std::move(reason));
 }
 
 const Object* ClusterState::Find(Resource r, std::string_view ns, std::string_view name) const {

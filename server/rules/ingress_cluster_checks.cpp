@@ -34,16 +34,15 @@ json ClassNameOf(const json& object, const IngressView& view) {
   return nullptr;
 }
 
-/// The candidate as a cluster object: its annotations after defaults and its class.
-cluster::Object CandidateObject(const json& object, const IngressView& view) {
-  json annotations = json::object();
-  for (const auto& [key, value] : view.annotations) annotations[key] = value;
-  json doc = {{"metadata", {{"name", view.name}, {"namespace", view.ns}}},
-              {"spec", json::object()}};
-  doc["metadata"]["annotations"] = std::move(annotations);
+/// What LoadClassConfig reads of the candidate: its class annotation (after defaults) and class.
+json ClassDoc(const json& object, const IngressView& view) {
+  json doc = {{"metadata", json::object()}, {"spec", json::object()}};
+  if (const std::string* value = view.Annotation(kIngressClassAnnotation)) {
+    doc["metadata"]["annotations"][std::string(kIngressClassAnnotation)] = *value;
+  }
   json class_name = ClassNameOf(object, view);
   if (!class_name.is_null()) doc["spec"]["ingressClassName"] = std::move(class_name);
-  return cluster::Object{view.ns, view.name, "", std::move(doc)};
+  return doc;
 }
 
 /// The effective configuration of the candidate `c` in a group with `others`.
@@ -90,18 +89,17 @@ EffectiveIngress LocalEffective(const IngressView& view) {
 void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cluster,
                              const json& object, const IngressView& view,
                              EffectiveIngress& effective, Verdict& verdict) {
-  const cluster::Object candidate = CandidateObject(object, view);
-  const ClassConfig klass = LoadClassConfig(cluster, candidate.doc, view.ns);
+  const ClassConfig klass = LoadClassConfig(cluster, ClassDoc(object, view), view.ns);
   if (klass.state == ClassConfig::State::kInvalid) {
     verdict.Deny("ingress-class", klass.error);
     return;  // the LBC does not build this Ingress at all
   }
   if (!klass.known()) return;  // unknown: judged object-local only, never denied for it
-  const MemberConfig member = ReadMember(candidate, klass);
+  const MemberConfig member = ReadMember(view, klass);
   const std::string group = ExplicitGroupName(member);
-  std::vector<MemberRef> others;
-  if (!group.empty()) others = LoadGroupMembers(cluster, ctx.policy.ingress, group, member.key);
-  FillEffective(member, JudgeGroup(member, others, verdict), effective);
+  static const GroupMembers kNoGroup;
+  const auto others = group.empty() ? nullptr : LoadGroup(cluster, ctx.policy.ingress, group);
+  FillEffective(member, JudgeGroup(member, others ? *others : kNoGroup, verdict), effective);
 }
 
 }  // namespace albwebhook::rules

@@ -4,19 +4,14 @@
 #include "rules/ingress_group.hpp"
 
 #include <algorithm>
+#include <map>
+#include <memory>
 
 #include "rules/annotation_parsers.hpp"
 #include "rules/ingress_checks.hpp"
 
 namespace albwebhook::rules {
 namespace {
-
-/// The group name an Ingress asks for, before its class is loaded: a cheap filter (params may
-/// still move it, so an Ingress whose class has params is always looked at).
-bool MayJoin(const cluster::Object& ingress, std::string_view group) {
-  const std::string* name = ingress.Annotation(std::string(kAlbAnnotationPrefix) + "group.name");
-  return name != nullptr && *name == group;
-}
 
 /// The explicit group an Ingress belongs to, as group_loader.go loadGroupID ("" for none).
 std::string_view GroupOf(const cluster::Object& ingress, const ClassConfig& klass) {
@@ -42,12 +37,31 @@ std::int64_t GroupOrder(const cluster::Object& ingress) {
   return parsed.error == GoInt::Error::kNone ? parsed.value : 0;
 }
 
-}  // namespace
+/// A member found by the index, its configuration not read yet.
+struct MemberRef {
+  const cluster::Object* object = nullptr;
+  ClassConfig klass;
+  std::int64_t order = 0;
+  std::string key;  // "ns/name"
+};
 
-std::vector<MemberRef> LoadGroupMembers(const cluster::ClusterState& cluster,
-                                        const policy::IngressPolicy& policy, std::string_view group,
-                                        std::string_view candidate_key) {
-  std::vector<MemberRef> members;
+/// Every explicit group of a snapshot with its members (for one policy scope), unread.
+struct GroupIndex {
+  std::map<std::string, std::vector<MemberRef>, std::less<>> groups;
+};
+
+/// The policy fields membership depends on (IsIngressInScope), as a key for Derived.
+std::string ScopeKey(const policy::IngressPolicy& policy) {
+  std::string key = policy.manage_ingresses_without_class ? "1" : "0";
+  for (const std::string& name : policy.class_names) {
+    key += std::to_string(name.size()) + ":" + name;
+  }
+  return key;
+}
+
+std::shared_ptr<const GroupIndex> BuildIndex(const cluster::ClusterState& cluster,
+                                             const policy::IngressPolicy& policy) {
+  auto index = std::make_shared<GroupIndex>();
   // Params may set the group: then an Ingress may join without a group.name annotation.
   bool any_params_group = false;
   cluster.ForEach(cluster::Resource::kIngressClassParams, [&](const cluster::Object& params) {
@@ -55,21 +69,63 @@ std::vector<MemberRef> LoadGroupMembers(const cluster::ClusterState& cluster,
     auto it = spec.find("group");
     if (it != spec.end() && it->is_object()) any_params_group = true;
   });
+  static const std::string kKey = std::string(kAlbAnnotationPrefix) + "group.name";
   cluster.ForEachIngress([&](const cluster::Object& ingress) {
     if (ingress.deleting()) return;
-    if (!any_params_group && !MayJoin(ingress, group)) return;
-    std::string key = ingress.namespace_ + "/" + ingress.name;
-    if (key == candidate_key) return;  // the candidate replaces its old version
+    if (!any_params_group && ingress.Annotation(kKey) == nullptr) return;
     if (!IsIngressInScope(policy, ingress.doc, &cluster)) return;
     ClassConfig klass = LoadClassConfig(cluster, ingress.doc, ingress.namespace_);
     if (!klass.known()) return;  // refused by the LBC (not a member) or unknown: not judged
-    if (GroupOf(ingress, klass) != group) return;
+    std::string_view group = GroupOf(ingress, klass);
+    if (group.empty()) return;
+    std::string key = ingress.namespace_ + "/" + ingress.name;
+    auto& members = index->groups[std::string(group)];
     members.push_back({&ingress, std::move(klass), GroupOrder(ingress), std::move(key)});
   });
-  std::sort(members.begin(), members.end(), [](const MemberRef& a, const MemberRef& b) {
-    return a.order != b.order ? a.order < b.order : a.key < b.key;
-  });
-  return members;
+  for (auto& [name, members] : index->groups) {
+    std::sort(members.begin(), members.end(), [](const MemberRef& a, const MemberRef& b) {
+      return a.order != b.order ? a.order < b.order : a.key < b.key;
+    });
+  }
+  return index;
+}
+
+std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs) {
+  auto group = std::make_shared<GroupMembers>();
+  group->members.reserve(refs.size());
+  group->same_as.reserve(refs.size());
+  std::map<std::string, std::size_t, std::less<>> first_by_inputs;
+  for (const MemberRef& ref : refs) {
+    const std::size_t i = group->members.size();
+    group->members.push_back(ReadMember(*ref.object, ref.klass));
+    group->same_as.push_back(
+        first_by_inputs.try_emplace(MemberInputs(*ref.object, ref.klass), i).first->second);
+    const std::string& ns = ref.object->namespace_;
+    auto it = std::find_if(group->namespaces.begin(), group->namespaces.end(),
+                           [&ns](const auto& entry) { return entry.first == ns; });
+    if (it == group->namespaces.end()) {
+      group->namespaces.emplace_back(ns, 1);
+    } else {
+      ++it->second;
+    }
+  }
+  return group;
+}
+
+}  // namespace
+
+std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& cluster,
+                                              const policy::IngressPolicy& policy,
+                                              std::string_view group) {
+  static const auto kNone = std::make_shared<const GroupMembers>();
+  const std::string scope = ScopeKey(policy);
+  auto index = std::static_pointer_cast<const GroupIndex>(
+      cluster.Derived("ingress-groups/" + scope, [&] { return BuildIndex(cluster, policy); }));
+  auto refs = index->groups.find(group);
+  if (refs == index->groups.end()) return kNone;  // not kept: any name may be asked for
+  std::string key = "ingress-group/" + scope + "/" + std::string(group);
+  return std::static_pointer_cast<const GroupMembers>(
+      cluster.Derived(key, [&] { return ReadGroup(refs->second); }));
 }
 
 }  // namespace albwebhook::rules

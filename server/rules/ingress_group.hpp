@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,6 +15,7 @@
 #include "albwebhook/cluster/cluster_state.hpp"
 #include "albwebhook/policy/policy.hpp"
 #include "albwebhook/rules/rule.hpp"
+#include "rules/ingress_checks.hpp"
 #include "rules/ingress_class_config.hpp"
 
 namespace albwebhook::rules {
@@ -52,27 +54,34 @@ struct MemberConfig {
 
 /// `ingress` (an Ingress doc as the view holds it) read with its class configuration.
 MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass);
+/// The candidate of a request, read from its annotations (after defaults).
+MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass);
 
 /// group_loader.go validateGroupName.
 bool IsValidGroupName(std::string_view name);
 /// The explicit group of a member ("" for an implicit group or an invalid name: it joins none).
 std::string ExplicitGroupName(const MemberConfig& member);
 
-/// A member of a group before its configuration is read (a group may have a thousand members:
-/// their configurations are read one at a time while the group is judged).
-struct MemberRef {
-  const cluster::Object* object = nullptr;
-  ClassConfig klass;
-  std::int64_t order = 0;
-  std::string key;  // "ns/name"
+/// What a member's configuration is read from besides its name and group.order (annotation
+/// values and params): two members with equal inputs conflict alike with any candidate.
+std::string MemberInputs(const cluster::Object& ingress, const ClassConfig& klass);
+
+/// One IngressGroup as a snapshot holds it, each member's configuration read once.
+struct GroupMembers {
+  std::vector<MemberConfig> members;  // active members, in group order (group.order, "ns/name")
+  /// Per member: the index of the first member with the same MemberInputs (itself if none).
+  std::vector<std::size_t> same_as;
+  /// The members' namespaces in order of first appearance, with their member counts.
+  std::vector<std::pair<std::string, std::size_t>> namespaces;
 };
 
-/// The members of `group` besides `candidate_key` (which the candidate replaces): active (not
-/// being deleted), ours by `policy`, with a class the view resolves; sorted as the LBC sorts
-/// them (group.order, then "ns/name").
-std::vector<MemberRef> LoadGroupMembers(const cluster::ClusterState& cluster,
-                                        const policy::IngressPolicy& policy, std::string_view group,
-                                        std::string_view candidate_key);
+/// The members of `group` in the snapshot `cluster`: active (not being deleted), ours by
+/// `policy`, with a class the view resolves. Built once per snapshot and policy scope (the
+/// membership index of the whole snapshot on the first call, each group on its first call) and
+/// kept with the snapshot; a name no Ingress asks for costs a lookup and is not kept.
+std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& cluster,
+                                              const policy::IngressPolicy& policy,
+                                              std::string_view group);
 
 /// What the whole group settles for the candidate's ALB.
 struct GroupOutcome {
@@ -82,10 +91,11 @@ struct GroupOutcome {
   std::vector<std::string> namespaces;  // of the other members
 };
 
-/// Reads each member of `others` once and reports every "conflicting ..." error the LBC would
-/// raise between `candidate` and one of them (denials naming the other member and both values).
-GroupOutcome JudgeGroup(const MemberConfig& candidate, const std::vector<MemberRef>& others,
-                        Verdict& verdict);
+/// Every "conflicting ..." error the LBC would raise between `candidate` and another member of
+/// `group` (denials naming the other member and both values). The candidate's old version (same
+/// "ns/name") is not one of the others: the candidate replaces it. Members with the inputs of one
+/// already judged are not judged again (they would raise the same errors, later in order).
+GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict);
 
 /// The conflicts of one pair, each kind reported once per request (GroupConflicts below).
 class ConflictReporter {

@@ -1,7 +1,8 @@
 // The "conflicting ..." errors of the LBC's IngressGroup model build, between the candidate and
 // the other members: each denial keeps the LBC's words and names the other member ("ns/name")
 // with both values. Conflicts among the other members alone are not the candidate's doing. The
-// members are read one at a time, in group order; each kind of conflict is reported once.
+// members are judged in group order (one per set of equal inputs); each kind of conflict is
+// reported once.
 #include <algorithm>
 
 #include "rules/ingress_group.hpp"
@@ -163,7 +164,6 @@ class GroupJudge {
     any_waf_ = any_waf_ || IsWaf(o.waf_classic);
     outcome_.ssl_redirect = outcome_.ssl_redirect || o.ssl_redirect.has_value();
     if (!outcome_.scheme && o.scheme) outcome_.scheme = o.scheme;
-    outcome_.namespaces.push_back(o.key.substr(0, o.key.find('/')));
   }
 
   const MemberConfig& c_;
@@ -186,15 +186,31 @@ void ConflictReporter::Versus(const std::string& core, const std::string& mine,
   Report(core, core + ": " + mine + " (this Ingress) vs " + theirs + " (" + other.key + ")");
 }
 
-GroupOutcome JudgeGroup(const MemberConfig& candidate, const std::vector<MemberRef>& others,
+GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group,
                         Verdict& verdict) {
   GroupJudge judge(candidate, verdict);
-  bool first = true;
-  for (const MemberRef& ref : others) {
-    judge.Visit(ReadMember(*ref.object, ref.klass), first);
+  std::vector<bool> judged(group.members.size(), false);
+  bool first = true, replaced = false;
+  for (std::size_t i = 0; i < group.members.size(); ++i) {
+    const MemberConfig& other = group.members[i];
+    if (other.key == candidate.key) {
+      replaced = true;
+      continue;
+    }
+    // The first member of each set of equal inputs (after the candidate's old version) stands
+    // for the set: it comes first in group order, so it is the one a report would name.
+    if (judged[group.same_as[i]]) continue;
+    judged[group.same_as[i]] = true;
+    judge.Visit(other, first);
     first = false;
   }
-  return judge.Finish();
+  GroupOutcome outcome = judge.Finish();
+  const std::string_view own_ns =
+      std::string_view(candidate.key).substr(0, candidate.key.find('/'));
+  for (const auto& [ns, count] : group.namespaces) {
+    if (count > (replaced && ns == own_ns ? 1 : 0)) outcome.namespaces.push_back(ns);
+  }
+  return outcome;
 }
 
 }  // namespace albwebhook::rules

@@ -3,6 +3,7 @@
 // (model_build_load_balancer*.go, model_build_listener.go, model_build_tags.go, model_builder.go).
 #include <algorithm>
 #include <array>
+#include <cstdint>
 
 #include "common/aws_formats.hpp"
 #include "rules/annotation_parsers.hpp"
@@ -88,15 +89,14 @@ class Reader {
     const json* annotations = Member(ingress.metadata(), "annotations");
     if (annotations == nullptr || !annotations->is_object()) return;
     for (const auto& [key, value] : annotations->items()) {
-      std::string_view k = key;
-      if (!value.is_string() || k.substr(0, kAlbAnnotationPrefix.size()) != kAlbAnnotationPrefix) {
-        continue;
-      }
-      k.remove_prefix(kAlbAnnotationPrefix.size());
-      auto it = std::lower_bound(kSuffixes.begin(), kSuffixes.end(), k);
-      if (it != kSuffixes.end() && *it == k) {
-        values_[it - kSuffixes.begin()] = &value.get_ref<const std::string&>();
-      }
+      if (value.is_string()) Add(key, value.get_ref<const std::string&>());
+    }
+  }
+  Reader(const IngressView& view, const ClassConfig& klass)
+      : spec_(klass.params != nullptr ? klass.params->spec() : kEmpty) {
+    auto it = view.annotations.lower_bound(kAlbAnnotationPrefix);
+    for (; it != view.annotations.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
+      Add(it->first, it->second);
     }
   }
 
@@ -120,6 +120,24 @@ class Reader {
     return out;
   }
   const json& spec() const { return spec_; }
+
+  void Add(std::string_view key, const std::string& value) {
+    if (!key.starts_with(kAlbAnnotationPrefix)) return;
+    key.remove_prefix(kAlbAnnotationPrefix.size());
+    auto it = std::lower_bound(kSuffixes.begin(), kSuffixes.end(), key);
+    if (it != kSuffixes.end() && *it == key) values_[it - kSuffixes.begin()] = &value;
+  }
+
+  /// Everything the configuration is read from besides the member's name and group.order: the
+  /// values of the annotations it reads (length-prefixed) and which params apply.
+  std::string Inputs(const ClassConfig& klass) const {
+    std::string out = std::to_string(reinterpret_cast<std::uintptr_t>(klass.params)) + ";";
+    for (std::size_t i = 0; i < kSuffixes.size(); ++i) {
+      if (values_[i] == nullptr || kSuffixes[i] == "group.order") continue;
+      out += std::to_string(i) + ":" + std::to_string(values_[i]->size()) + ":" + *values_[i];
+    }
+    return out;
+  }
 
  private:
   static inline const json kEmpty = json::object();
@@ -239,13 +257,10 @@ void ReadListeners(const Reader& r, MemberConfig& m) {
   m.ssl_policy = r.Either("sslPolicy", "ssl-policy");
 }
 
-}  // namespace
-
-MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass) {
+MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   MemberConfig m;
-  m.key = ingress.namespace_ + "/" + ingress.name;
+  m.key = std::move(key);
   m.params = klass.params;
-  Reader r(ingress, klass);
   if (const std::string* order = r.Alb("group.order")) {
     GoInt parsed = ParseGoInt(*order, 32);
     if (parsed.error == GoInt::Error::kNone) m.order = parsed.value;
@@ -254,6 +269,20 @@ MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass
   ReadAddOnsAndTags(r, m);
   ReadListeners(r, m);
   return m;
+}
+
+}  // namespace
+
+MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass) {
+  return Read(ingress.namespace_ + "/" + ingress.name, Reader(ingress, klass), klass);
+}
+
+MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass) {
+  return Read(view.ns + "/" + view.name, Reader(view, klass), klass);
+}
+
+std::string MemberInputs(const cluster::Object& ingress, const ClassConfig& klass) {
+  return Reader(ingress, klass).Inputs(klass);
 }
 
 bool IsValidGroupName(std::string_view name) {

@@ -22,7 +22,8 @@ namespace {
 
 using nlohmann::json;
 
-/// The annotations the LBC reads from the Service-over-Ingress merge for a target group.
+/// The annotations the LBC reads from the Service-over-Ingress merge for a target group. Their
+/// checks read only annotations of this list (the merged view holds no others).
 constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
     "target-type",                   // IngressClassParams' targetType wins over both
     "backend-protocol",              //
@@ -41,11 +42,16 @@ constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
 
 /// One service backend: where it is, the Service, the port by name or number.
 struct ServiceBackend {
-  std::string location;
+  int rule = -1, path = -1;  // spec.rules[rule].http.paths[path]; -1: spec.defaultBackend
   std::string service;
   std::string port_name;
   std::optional<std::int64_t> port_number;
 
+  std::string Location() const {
+    if (rule < 0) return "spec.defaultBackend";
+    return "spec.rules[" + std::to_string(rule) + "].http.paths[" + std::to_string(path) +
+           "].backend";
+  }
   std::string PortText() const {
     return port_name.empty() ? std::to_string(*port_number) : port_name;
   }
@@ -53,10 +59,10 @@ struct ServiceBackend {
 
 /// The backend's service reference; nullopt for a resource backend, a use-annotation action, or
 /// a reference without a name or a port (the structure checks report those).
-std::optional<ServiceBackend> ReadServiceBackend(const json& backend, std::string location) {
+std::optional<ServiceBackend> ReadServiceBackend(const json& backend, int rule, int path) {
   const json* service = GoPtr(backend, "service");
   if (service == nullptr) return std::nullopt;
-  ServiceBackend out{std::move(location), GoString(*service, "name"), {}, std::nullopt};
+  ServiceBackend out{rule, path, GoString(*service, "name"), {}, std::nullopt};
   const json* port = GoPtr(*service, "port");
   if (out.service.empty() || port == nullptr) return std::nullopt;
   out.port_name = GoString(*port, "name");
@@ -72,20 +78,19 @@ std::optional<ServiceBackend> ReadServiceBackend(const json& backend, std::strin
 /// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order.
 std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
   std::vector<ServiceBackend> out;
-  auto add = [&out](const json* backend, std::string location) {
+  auto add = [&out](const json* backend, int rule, int path) {
     if (backend == nullptr) return;
-    if (auto read = ReadServiceBackend(*backend, std::move(location))) out.push_back(*read);
+    if (auto read = ReadServiceBackend(*backend, rule, path)) out.push_back(std::move(*read));
   };
   const json* spec = GoPtr(object, "spec");
   if (spec == nullptr) return out;
-  add(GoPtr(*spec, "defaultBackend"), "spec.defaultBackend");
+  add(GoPtr(*spec, "defaultBackend"), -1, -1);
   const json* rules = GoPtr(*spec, "rules");
   for (std::size_t i = 0; rules != nullptr && rules->is_array() && i < rules->size(); ++i) {
     const json* http = GoPtr((*rules)[i], "http");
     const json* paths = http != nullptr ? GoPtr(*http, "paths") : nullptr;
     for (std::size_t j = 0; paths != nullptr && paths->is_array() && j < paths->size(); ++j) {
-      add(GoPtr((*paths)[j], "backend"),
-          "spec.rules[" + std::to_string(i) + "].http.paths[" + std::to_string(j) + "].backend");
+      add(GoPtr((*paths)[j], "backend"), static_cast<int>(i), static_cast<int>(j));
     }
   }
   return out;
@@ -107,20 +112,31 @@ bool HasPort(const cluster::Object& service, const ServiceBackend& backend) {
   return false;
 }
 
-/// The Ingress's annotations with the Service's target-group annotations over them; nullopt when
-/// the Service sets none (the Ingress alone decides, and is judged as such).
-std::optional<IngressView> MergedView(const IngressView& view, const cluster::Object& service) {
+/// The Ingress's target-group annotations (only those: their checks read no others).
+IngressView TargetGroupView(const IngressView& view) {
+  IngressView out;
+  out.ns = view.ns;
+  out.name = view.name;
+  for (std::string_view suffix : kTargetGroupSuffixes) {
+    std::string key = std::string(kAlbAnnotationPrefix) + std::string(suffix);
+    auto it = view.annotations.find(key);
+    if (it != view.annotations.end()) out.annotations.emplace(std::move(key), it->second);
+  }
+  return out;
+}
+
+/// The Ingress's target-group annotations with the Service's over them; nullopt when the Service
+/// sets none (the Ingress alone decides, and is judged as such).
+/// `own` is the TargetGroupView of `view`, made on first need.
+std::optional<IngressView> MergedView(const IngressView& view, std::optional<IngressView>& own,
+                                      const cluster::Object& service) {
   std::optional<IngressView> merged;
   for (std::string_view suffix : kTargetGroupSuffixes) {
     const std::string key = std::string(kAlbAnnotationPrefix) + std::string(suffix);
     const std::string* value = service.Annotation(key);
     if (value == nullptr) continue;
-    if (!merged) {
-      merged.emplace();
-      merged->ns = view.ns;
-      merged->name = view.name;
-      merged->annotations = view.annotations;
-    }
+    if (!own) own = TargetGroupView(view);
+    if (!merged) merged = *own;
     merged->annotations.insert_or_assign(key, *value);
   }
   return merged;
@@ -156,7 +172,7 @@ void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& s
       ParseGoInt(*port, 32).error == GoInt::Error::kNone) {
     return;
   }
-  const ServiceBackend named{{}, {}, *port, std::nullopt};
+  const ServiceBackend named{-1, -1, {}, *port, std::nullopt};
   if (HasPort(service, named)) return;
   // The LBC's words (buildTargetGroupHealthCheckPort, k8s.LookupServicePort).
   verdict.Warn("healthcheck-port", "target group for Service " + name +
@@ -164,10 +180,10 @@ void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& s
                                        *port + " on service " + name);
 }
 
-/// The messages of the Ingress's own annotation findings.
-std::set<std::string> OwnMessages(const IngressView& view) {
+/// The messages of the findings of the Ingress's own target-group annotations (`own`).
+std::set<std::string> OwnMessages(const IngressView& own_view) {
   Verdict own;
-  CheckIngressAnnotations(view, own);
+  CheckIngressAnnotations(own_view, own);
   std::set<std::string> messages;
   for (const Finding& f : own.findings) messages.insert(f.message);
   return messages;
@@ -180,26 +196,28 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, const jso
   const cluster::ClusterState* cluster = AvailableCluster(ctx);
   if (cluster == nullptr || view.ns.empty()) return;  // no namespace: its Services are unknown
   std::set<std::string> reported;  // "<service>" and "<service>:<port>", each reported once
-  std::optional<std::set<std::string>> own;  // computed once, when a Service sets annotations
+  // Computed once, when a Service sets annotations.
+  std::optional<IngressView> own_view;
+  std::optional<std::set<std::string>> own;
   for (const ServiceBackend& backend : ReadServiceBackends(object)) {
     const std::string name = view.ns + "/" + backend.service;
     const cluster::Object* service = cluster->FindService(view.ns, backend.service);
     if (service == nullptr) {
       if (reported.insert(name).second) {
-        verdict.Warn("backend", backend.location + ": Service " + name +
+        verdict.Warn("backend", backend.Location() + ": Service " + name +
                                     " does not exist (yet) in the cluster");
       }
       continue;
     }
     if (!HasPort(*service, backend) && reported.insert(name + ":" + backend.PortText()).second) {
       // The LBC's words (k8s.LookupServicePort).
-      verdict.Warn("backend", backend.location + ": unable to find port " + backend.PortText() +
+      verdict.Warn("backend", backend.Location() + ": unable to find port " + backend.PortText() +
                                   " on service " + name);
     }
     if (!reported.insert(name).second) continue;  // what follows: once per Service
     CheckNamedHealthCheckPort(view, *service, name, verdict);
-    if (auto merged = MergedView(view, *service)) {
-      if (!own) own = OwnMessages(view);
+    if (auto merged = MergedView(view, own_view, *service)) {
+      if (!own) own = OwnMessages(*own_view);
       CheckMergedAnnotations(*merged, *own, name, verdict);
     }
   }

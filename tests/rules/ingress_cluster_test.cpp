@@ -394,10 +394,15 @@ TEST(IngressEffectivePolicy, WafCertificatesAndListenersFromParamsAndMembers) {
   EXPECT_FALSE(Has(checks, "ingress.rules.wafRequired"));
 }
 
-TEST(IngressEffectivePolicy, GroupOwnershipSameNamespace) {
+policy::Policy SameNamespacePolicy() {
   policy::Policy p;
   p.ingress.rules.group_ownership.mode = policy::Mode::kDeny;
   p.ingress.rules.group_ownership.unlisted = policy::UnlistedGroups::kSameNamespace;
+  return p;
+}
+
+TEST(IngressEffectivePolicy, GroupOwnershipSameNamespace) {
+  const policy::Policy p = SameNamespacePolicy();
   const std::string rule = "ingress.rules.groupOwnership";
   const json candidate = Ing("team-a", "shop", Group({}));
   EXPECT_FALSE(Has(Checks(Judge({Class("")}, candidate, p)), rule));  // founds the group
@@ -429,6 +434,93 @@ TEST(IngressGroupMembers, ThousandMembersAreAllJudged) {
       ctx, Ing("team-a", "shop", Group({{"scheme", "internal"}})), json());
   ASSERT_EQ(GroupDenials(v).size(), 1U);
   EXPECT_NE(GroupDenials(v)[0].find("(team-7/web-777)"), std::string::npos) << GroupDenials(v)[0];
+}
+
+// Members with equal inputs are judged once, by the first of them in group order; when that
+// first one is the candidate's own old version, the next one of the set stands for it.
+TEST(IngressGroupMembers, EqualMembersAreNamedByTheFirstThatIsNotTheCandidate) {
+  const json shared = Group({{"scheme", "internet-facing"}, {"tags", "env=prod"}});
+  const std::vector<json> objects = {Class(""), Ing("team-a", "api", shared),
+                                     Ing("team-a", "shop", shared), Ing("team-b", "web", shared)};
+  const json candidate = Ing("team-a", "shop", Group({{"scheme", "internal"}}));
+  EXPECT_EQ(GroupDenials(Judge(objects, candidate)),
+            std::vector<std::string>{
+                "conflicting scheme: internal (this Ingress) vs internet-facing (team-a/api)"});
+  // group.order is not an input: team-b/web now comes first and is the one named.
+  json ordered = Ing("team-b", "web", shared);
+  ordered["metadata"]["annotations"][std::string(kP) + "group.order"] = "-5";
+  EXPECT_EQ(GroupDenials(Judge({Class(""), Ing("team-a", "api", shared), ordered}, candidate)),
+            std::vector<std::string>{
+                "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/web)"});
+  // The candidate's old version first (order -9), then two equal members.
+  json old_self = Ing("team-a", "shop", shared);
+  old_self["metadata"]["annotations"][std::string(kP) + "group.order"] = "-9";
+  EXPECT_EQ(GroupDenials(
+                Judge({Class(""), old_self, Ing("team-c", "x", shared), Ing("team-d", "y", shared)},
+                      candidate)),
+            std::vector<std::string>{
+                "conflicting scheme: internal (this Ingress) vs internet-facing (team-c/x)"});
+}
+
+// The candidate's old version does not keep its namespace in the group: sameNamespace judges
+// the namespaces of the others.
+TEST(IngressEffectivePolicy, SameNamespaceIgnoresTheCandidatesOldVersion) {
+  const policy::Policy p = SameNamespacePolicy();
+  const std::string rule = "ingress.rules.groupOwnership";
+  const json candidate = Ing("team-a", "shop", Group({}));
+  // Alone in the group with its old version: it founds the group again.
+  EXPECT_FALSE(
+      Has(Checks(Judge({Class(""), Ing("team-a", "shop", Group({}))}, candidate, p)), rule));
+  // Its old version and a member of team-b: a member outside team-a.
+  EXPECT_TRUE(Has(
+      Checks(Judge({Class(""), Ing("team-a", "shop", Group({})), Ing("team-b", "web", Group({}))},
+                   candidate, p)),
+      rule));
+  // Every other member in team-a (PRODUCT.md: every current member is in this namespace).
+  EXPECT_FALSE(Has(
+      Checks(Judge({Class(""), Ing("team-a", "api", Group({})), Ing("team-a", "shop", Group({}))},
+                   candidate, p)),
+      rule));
+}
+
+// The group index is kept with the snapshot, per policy scope: a policy with other class names
+// on the same snapshot sees other members, not the index built for the first policy.
+TEST(IngressGroupMembers, IndexOfOneSnapshotFollowsThePolicyScope) {
+  json other = Ing("team-b", "web", Group({{"scheme", "internet-facing"}}));
+  other["spec"].erase("ingressClassName");
+  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "legacy";
+  auto state = ClusterState::FromObjects({Class(""), other});
+  const json candidate = Ing("team-a", "shop", Group({{"scheme", "internal"}}));
+  policy::Policy narrow;
+  policy::Policy wide;
+  wide.ingress.class_names.push_back("legacy");
+  Context narrow_ctx{api::Operation::kCreate, "team-a", "shop", narrow, state.get()};
+  Context wide_ctx{api::Operation::kCreate, "team-a", "shop", wide, state.get()};
+  const auto validator = MakeIngressValidator();
+  for (int round = 0; round < 2; ++round) {  // the second round reads the kept indexes
+    EXPECT_TRUE(GroupDenials(validator->Validate(narrow_ctx, candidate, json())).empty());
+    EXPECT_EQ(GroupDenials(validator->Validate(wide_ctx, candidate, json())),
+              std::vector<std::string>{"conflicting scheme: internal (this Ingress) vs "
+                                       "internet-facing (team-b/web)"});
+  }
+}
+
+TEST(ClusterStateDerived, BuiltOnceAndSharedPerKey) {
+  auto state = ClusterState::FromObjects({});
+  int builds = 0;
+  auto build = [&builds] {
+    ++builds;
+    return std::make_shared<const int>(builds);
+  };
+  auto a = state->Derived("a", build);
+  auto again = state->Derived("a", build);
+  auto b = state->Derived("b", build);
+  EXPECT_EQ(a, again);
+  EXPECT_EQ(*std::static_pointer_cast<const int>(a), 1);
+  EXPECT_EQ(*std::static_pointer_cast<const int>(b), 2);
+  EXPECT_EQ(builds, 2);
+  // Another snapshot keeps its own.
+  EXPECT_NE(ClusterState::FromObjects({})->Derived("a", build), a);
 }
 
 }  // namespace

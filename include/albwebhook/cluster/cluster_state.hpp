@@ -2,7 +2,9 @@
 
 #include <array>
 #include <functional>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -33,8 +35,8 @@ class ClusterState {
   /// The objects of the six watched kinds (recognised by apiVersion group and kind), pruned as
   /// the watch cache prunes them; every resource synced and the view available. Objects of other
   /// kinds, or malformed ones, are skipped; each skip is described in `skipped` when given.
-  static std::shared_ptr<const ClusterState> FromObjects(const std::vector<nlohmann::json>& objects,
-                                                         std::vector<std::string>* skipped = nullptr);
+  static std::shared_ptr<const ClusterState> FromObjects(
+      const std::vector<nlohmann::json>& objects, std::vector<std::string>* skipped = nullptr);
   /// An empty state: nothing synced, unavailable with `reason`.
   static std::shared_ptr<const ClusterState> Empty(std::string reason);
 
@@ -66,6 +68,15 @@ class ClusterState {
   /// Why not available, short (for "cluster view unavailable: ..." logs); "" when available.
   const std::string& unavailable_reason() const { return reason_; }
 
+  /// Data that check code derives from this snapshot (an index, parsed configurations), built on
+  /// first use and kept while the snapshot lives: the snapshot is immutable, so what is derived
+  /// from it never goes stale. `key` must name everything the data depends on besides the
+  /// snapshot (e.g. the policy fields it read). `build` runs without a lock (two requests may
+  /// build the same entry at once; the first one stored is kept and returned to both); it must
+  /// not call Derived itself with the same key. Thread-safe.
+  using DerivedPtr = std::shared_ptr<const void>;
+  DerivedPtr Derived(std::string_view key, const std::function<DerivedPtr()>& build) const;
+
   // Assembled by the View (and FromObjects); not for check code.
   using DataArray = std::array<std::shared_ptr<const detail::ResourceData>, kResourceCount>;
   ClusterState(DataArray data, std::array<ResourceStatus, kResourceCount> status, bool available,
@@ -79,6 +90,8 @@ class ClusterState {
   bool available_ = false;
   std::string reason_;
   std::vector<const Object*> default_classes_;
+  mutable std::mutex derived_mu_;
+  mutable std::map<std::string, DerivedPtr, std::less<>> derived_;  // guarded by derived_mu_
 };
 
 using StatePtr = std::shared_ptr<const ClusterState>;
