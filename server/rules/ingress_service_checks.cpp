@@ -40,6 +40,18 @@ constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
     "target-node-labels",            // instance targets only
 };
 
+/// kTargetGroupSuffixes with the annotation prefix.
+const std::array<std::string, kTargetGroupSuffixes.size()>& TargetGroupKeys() {
+  static const auto kKeys = [] {
+    std::array<std::string, kTargetGroupSuffixes.size()> keys;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+      keys[i] = std::string(kAlbAnnotationPrefix) + std::string(kTargetGroupSuffixes[i]);
+    }
+    return keys;
+  }();
+  return kKeys;
+}
+
 /// One service backend: where it is, the Service, the port by name or number.
 struct ServiceBackend {
   int rule = -1, path = -1;  // spec.rules[rule].http.paths[path]; -1: spec.defaultBackend
@@ -117,10 +129,9 @@ IngressView TargetGroupView(const IngressView& view) {
   IngressView out;
   out.ns = view.ns;
   out.name = view.name;
-  for (std::string_view suffix : kTargetGroupSuffixes) {
-    std::string key = std::string(kAlbAnnotationPrefix) + std::string(suffix);
+  for (const std::string& key : TargetGroupKeys()) {
     auto it = view.annotations.find(key);
-    if (it != view.annotations.end()) out.annotations.emplace(std::move(key), it->second);
+    if (it != view.annotations.end()) out.annotations.emplace(key, it->second);
   }
   return out;
 }
@@ -131,8 +142,7 @@ IngressView TargetGroupView(const IngressView& view) {
 std::optional<IngressView> MergedView(const IngressView& view, std::optional<IngressView>& own,
                                       const cluster::Object& service) {
   std::optional<IngressView> merged;
-  for (std::string_view suffix : kTargetGroupSuffixes) {
-    const std::string key = std::string(kAlbAnnotationPrefix) + std::string(suffix);
+  for (const std::string& key : TargetGroupKeys()) {
     const std::string* value = service.Annotation(key);
     if (value == nullptr) continue;
     if (!own) own = TargetGroupView(view);
@@ -165,9 +175,9 @@ void CheckMergedAnnotations(const IngressView& merged, const std::set<std::strin
 /// Service may gain the port later.
 void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& service,
                                const std::string& name, Verdict& verdict) {
-  const std::string key = std::string(kAlbAnnotationPrefix) + "healthcheck-port";
-  const std::string* port = service.Annotation(key);
-  if (port == nullptr) port = view.Annotation(key);
+  static const std::string kKey = std::string(kAlbAnnotationPrefix) + "healthcheck-port";
+  const std::string* port = service.Annotation(kKey);
+  if (port == nullptr) port = view.Annotation(kKey);
   if (port == nullptr || *port == "traffic-port" ||
       ParseGoInt(*port, 32).error == GoInt::Error::kNone) {
     return;

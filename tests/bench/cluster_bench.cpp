@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -385,7 +386,8 @@ std::string ReviewBody(const json& object) {
       .dump();
 }
 
-void MeasureIngressValidate() {
+/// `only_members` >= 0: only the row with that many members (for a profiler).
+void MeasureIngressValidate(int only_members = -1) {
   namespace rules = albwebhook::rules;
   namespace admission = albwebhook::admission;
   namespace state = albwebhook::state;
@@ -398,19 +400,28 @@ void MeasureIngressValidate() {
     const char* label;
     int members;
     bool conflict;
+    bool grouped = true;  // false: the candidate and the members join no group
   };
   double local_us = 0;
   for (const Row& row :
-       {Row{"object-local (no view)", 0, false}, Row{"view, group of 50", 50, false},
+       {Row{"object-local (no view)", 0, false}, Row{"view, 50 Ingresses, no group", 50, false, false},
+        Row{"view, group of 50", 50, false},
         Row{"view, group of 1000", 1000, false},
         Row{"view, group of 1000 + 1 conflicting", 1000, true}}) {
+    if (only_members >= 0 && row.members != only_members) continue;
     const int index = row.members + 1;
-    const json candidate = Candidate(index);
+    json candidate = Candidate(index);
+    if (!row.grouped) candidate["metadata"]["annotations"].erase(kGroupKey);
     const std::string ns = candidate["metadata"]["namespace"];
     const std::string name = candidate["metadata"]["name"];
     std::shared_ptr<const ClusterState> cluster;
     if (row.members > 0) {
       std::vector<json> objects = GroupCluster(row.members, index);
+      for (json& object : objects) {
+        if (!row.grouped && object.value("kind", "") == "Ingress") {
+          object["metadata"]["annotations"].erase(kGroupKey);
+        }
+      }
       if (row.conflict) {
         json odd = GroupMember(Ns(index + 1, 5), index + 1);
         odd["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"] = "internal";
@@ -467,8 +478,9 @@ void MeasureIngressValidate() {
 
 int main(int argc, char** argv) {
   // `albwebhook_cluster_bench ingress`: only the Ingress validating path.
+  // `albwebhook_cluster_bench ingress N`: only the row with N members.
   if (argc > 1 && std::string(argv[1]) == "ingress") {
-    MeasureIngressValidate();
+    MeasureIngressValidate(argc > 2 ? std::atoi(argv[2]) : -1);
     return 0;
   }
   MeasureMemory();

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/check_run.hpp"
+#include "support/group_conflict_cases.hpp"
 
 namespace albwebhook::cli {
 namespace {
@@ -586,6 +587,35 @@ TEST(CheckClusterStateTest, GroupConflictAcrossCheckedFilesExitsOne) {
                                   std::string(kTeamClass) + "---\n" + member("a", "internal") +
                                       "---\n" + member("b", "internal"));
   EXPECT_EQ(agreeing.code, 0) << agreeing.out;
+}
+
+// The same cases as the rule and fake-API-server tests: a repository holding both members (and
+// the IngressClass) checked as a cluster exits 1 with the LBC's words naming the other member.
+TEST(CheckClusterStateTest, EachLbcGroupConflictExitsOne) {
+  const json klass = {{"apiVersion", "networking.k8s.io/v1"},
+                      {"kind", "IngressClass"},
+                      {"metadata", {{"name", "alb"}}},
+                      {"spec", {{"controller", "ingress.k8s.aws/alb"}}}};
+  auto member = [](const std::string& ns, const std::string& name, const json& annotations) {
+    return json{{"apiVersion", "networking.k8s.io/v1"},
+                {"kind", "Ingress"},
+                {"metadata", {{"name", name}, {"namespace", ns}, {"annotations", annotations}}},
+                {"spec", {{"ingressClassName", "alb"}}}};
+  };
+  for (const auto& c : albwebhook::testing::GroupConflictCases()) {
+    SCOPED_TRACE(c.name);
+    const json repo = {
+        {"apiVersion", "v1"},
+        {"kind", "List"},
+        {"items", {klass, member("team-b", "web", c.theirs), member("team-a", "shop", c.mine)}}};
+    const CheckRun run = Check({"--cluster-state", "-", "-"}, repo.dump());
+    if (c.expected.empty()) {
+      EXPECT_EQ(run.code, 0) << run.out;
+    } else {
+      EXPECT_EQ(run.code, 1) << run.out;
+      EXPECT_NE(run.out.find(c.expected), std::string::npos) << run.out;
+    }
+  }
 }
 
 }  // namespace

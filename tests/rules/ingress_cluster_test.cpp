@@ -8,6 +8,7 @@
 #include "albwebhook/cluster/cluster_state.hpp"
 #include "ingress_test_util.hpp"
 #include "rules/ingress_class_config.hpp"
+#include "support/group_conflict_cases.hpp"
 
 namespace albwebhook::rules::testing {
 namespace {
@@ -151,12 +152,7 @@ std::vector<std::string> GroupDenials(const Verdict& v) {
   return out;
 }
 
-struct ConflictCase {
-  const char* name;
-  json mine;
-  json theirs;
-  std::string expected;  // "" = no conflict
-};
+using ConflictCase = albwebhook::testing::GroupConflictCase;
 
 class GroupConflictTest : public ::testing::TestWithParam<ConflictCase> {};
 
@@ -171,104 +167,11 @@ TEST_P(GroupConflictTest, DeniedWithTheLbcWordsAndTheOtherMember) {
   }
 }
 
-constexpr const char* kSub1 = "subnet-aaaaaaaa,subnet-bbbbbbbb";
-constexpr const char* kTls = "[{\"HTTPS\":443},{\"HTTPS\":8443}]";
-constexpr const char* kCert = "arn:aws:acm:us-east-1:111111111111:certificate/abc";
-
-INSTANTIATE_TEST_SUITE_P(
-    Lbc, GroupConflictTest,
-    ::testing::Values(
-        ConflictCase{"scheme", Group({{"scheme", "internal"}}),
-                     Group({{"scheme", "internet-facing"}}),
-                     "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/web)"},
-        ConflictCase{"same_scheme", Group({{"scheme", "internal"}}),
-                     Group({{"scheme", "internal"}}), ""},
-        ConflictCase{"not_a_member", Group({{"scheme", "internal"}}),
-                     Alb({{"scheme", "internet-facing"}, {"group.name", "other"}}), ""},
-        ConflictCase{"ip_address_type", Group({{"ip-address-type", "ipv4"}}),
-                     Group({{"ip-address-type", "dualstack"}}),
-                     "conflicting IPAddressType: ipv4 (this Ingress) vs dualstack (team-b/web)"},
-        ConflictCase{"load_balancer_name", Group({{"load-balancer-name", "a"}}),
-                     Group({{"load-balancer-name", "b"}}),
-                     "conflicting load balancer name: a (this Ingress) vs b (team-b/web)"},
-        ConflictCase{"subnets", Group({{"subnets", kSub1}}),
-                     Group({{"subnets", "subnet-cccccccc,subnet-bbbbbbbb"}}),
-                     "conflicting subnets: [subnet-aaaaaaaa subnet-bbbbbbbb] (this Ingress) vs "
-                     "[subnet-cccccccc subnet-bbbbbbbb] (team-b/web)"},
-        ConflictCase{"subnets_any_order", Group({{"subnets", kSub1}}),
-                     Group({{"subnets", "subnet-bbbbbbbb, subnet-aaaaaaaa"}}), ""},
-        ConflictCase{"security_groups_order_counts",
-                     Group({{"security-groups", "sg-11111111,sg-22222222"}}),
-                     Group({{"security-groups", "sg-22222222,sg-11111111"}}),
-                     "conflicting securityGroups: [sg-11111111 sg-22222222] (this Ingress) vs "
-                     "[sg-22222222 sg-11111111] (team-b/web)"},
-        ConflictCase{"coip", Group({{"customer-owned-ipv4-pool", "ipv4pool-coip-1"}}),
-                     Group({{"customer-owned-ipv4-pool", "ipv4pool-coip-2"}}),
-                     "conflicting CustomerOwnedIPv4Pool: ipv4pool-coip-1 (this Ingress) vs "
-                     "ipv4pool-coip-2 (team-b/web)"},
-        ConflictCase{"lb_attributes",
-                     Group({{"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}}),
-                     Group({{"load-balancer-attributes", "idle_timeout.timeout_seconds=120"}}),
-                     "conflicting load balancer attributes idle_timeout.timeout_seconds: 60 (this "
-                     "Ingress) vs 120 (team-b/web)"},
-        ConflictCase{"tags", Group({{"tags", "env=prod,team=a"}}), Group({{"tags", "env=dev"}}),
-                     "conflicting tag env: prod (this Ingress) vs dev (team-b/web)"},
-        ConflictCase{"wafv2_names", Group({{"wafv2-acl-name", "a"}}),
-                     Group({{"wafv2-acl-name", "b"}}),
-                     "conflicting WAFv2 WebACL names: a (this Ingress) vs b (team-b/web)"},
-        ConflictCase{
-            "wafv2_arns",
-            Group({{"wafv2-acl-arn", "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1"}}),
-            Group({{"wafv2-acl-arn", "none"}}),
-            "conflicting WAFv2 WebACL ARNs: "
-            "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1 (this Ingress) vs "
-            "none (team-b/web)"},
-        ConflictCase{
-            "wafv2_arns_ignored_with_a_name",
-            Group({{"wafv2-acl-arn", "none"}, {"wafv2-acl-name", "a"}}),
-            Group({{"wafv2-acl-arn", "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/1"}}),
-            ""},
-        ConflictCase{"waf_classic", Group({{"waf-acl-id", "a"}}), Group({{"web-acl-id", "b"}}),
-                     "conflicting WAFClassic WebACL IDs: a (this Ingress) vs b (team-b/web)"},
-        ConflictCase{"shield", Group({{"shield-advanced-protection", "true"}}),
-                     Group({{"shield-advanced-protection", "false"}}),
-                     "conflicting enable shield advanced protection: true (this Ingress) vs "
-                     "false (team-b/web)"},
-        ConflictCase{
-            "ssl_redirect",
-            Group({{"listen-ports", kTls}, {"certificate-arn", kCert}, {"ssl-redirect", "443"}}),
-            Group({{"listen-ports", kTls}, {"certificate-arn", kCert}, {"ssl-redirect", "8443"}}),
-            "conflicting sslRedirect port: 443 (this Ingress) vs 8443 (team-b/web)"},
-        ConflictCase{"protocol", Group({{"listen-ports", "[{\"HTTP\":8080}]"}}),
-                     Group({{"listen-ports", "[{\"HTTPS\":8080}]"}}),
-                     "failed to merge listenPort config for port: 8080: conflicting protocol, "
-                     "team-a/shop: HTTP | team-b/web: HTTPS"},
-        ConflictCase{"protocol_other_first", Group({{"listen-ports", "[{\"HTTP\":8080}]"}}),
-                     Group({{"listen-ports", "[{\"HTTPS\":8080}]"}, {"group.order", "-1"}}),
-                     "failed to merge listenPort config for port: 8080: conflicting protocol, "
-                     "team-b/web: HTTPS | team-a/shop: HTTP"},
-        ConflictCase{"protocol_by_default_listener", Group({{"certificate-arn", kCert}}),
-                     Group({{"listen-ports", "[{\"HTTP\":443}]"}}),
-                     "failed to merge listenPort config for port: 443: conflicting protocol, "
-                     "team-a/shop: HTTPS | team-b/web: HTTP"},
-        ConflictCase{"inbound_cidrs", Group({{"inbound-cidrs", "10.0.0.0/8"}}),
-                     Group({{"inbound-cidrs", "192.168.0.0/16, ::/0"}}),
-                     "failed to merge listenPort config for port: 80: conflicting inbound-cidrs, "
-                     "team-a/shop: [10.0.0.0/8], [] | team-b/web: [192.168.0.0/16], [::/0]"},
-        ConflictCase{"prefix_lists", Group({{"security-group-prefix-lists", "pl-11111111"}}),
-                     Group({{"security-group-prefix-lists", "pl-22222222"}}),
-                     "failed to merge listenPort config for port: 80: conflicting "
-                     "inbound-prefix-lists, team-a/shop: [pl-11111111] | team-b/web: "
-                     "[pl-22222222]"},
-        ConflictCase{
-            "ssl_policy",
-            Group({{"certificate-arn", kCert}, {"ssl-policy", "ELBSecurityPolicy-2016-08"}}),
-            Group({{"certificate-arn", kCert},
-                   {"ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"}}),
-            "failed to merge listenPort config for port: 443: conflicting sslPolicy, "
-            "team-a/shop: ELBSecurityPolicy-2016-08 | team-b/web: "
-            "ELBSecurityPolicy-TLS13-1-2-2021-06"}),
-    [](const ::testing::TestParamInfo<ConflictCase>& info) { return info.param.name; });
+INSTANTIATE_TEST_SUITE_P(Lbc, GroupConflictTest,
+                         ::testing::ValuesIn(albwebhook::testing::GroupConflictCases()),
+                         [](const ::testing::TestParamInfo<ConflictCase>& info) {
+                           return info.param.name;
+                         });
 
 TEST(IngressGroupMembers, DeletedOtherClassAndOldVersionDoNotCount) {
   json deleting = Ing("team-b", "web", Group({{"scheme", "internet-facing"}}));

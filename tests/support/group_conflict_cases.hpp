@@ -1,0 +1,144 @@
+// The "conflicting ..." errors of the LBC's IngressGroup model build as cases: the candidate
+// team-a/shop against team-b/web, both of class alb (IngressClass alb, controller
+// ingress.k8s.aws/alb, no params). Shared by the rule tests (ClusterState::FromObjects), the
+// fake-API-server tests (serve with a kubeconfig) and the `check --cluster-state` tests.
+#pragma once
+
+#include <initializer_list>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace albwebhook::testing {
+
+struct GroupConflictCase {
+  const char* name;
+  nlohmann::json mine;    // the candidate's annotations
+  nlohmann::json theirs;  // the other member's annotations
+  std::string expected;   // the one group denial; "" = no conflict
+};
+
+namespace group_conflict_detail {
+
+/// alb.ingress.kubernetes.io/<suffix> annotations (a key with a '/' is kept as it is).
+inline nlohmann::json Alb(std::initializer_list<std::pair<std::string, std::string>> items) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [k, v] : items) {
+    out[k.find('/') == std::string::npos ? "alb.ingress.kubernetes.io/" + k : k] = v;
+  }
+  return out;
+}
+
+/// Alb(items) in IngressGroup g.
+inline nlohmann::json Group(std::initializer_list<std::pair<std::string, std::string>> items) {
+  nlohmann::json out = Alb(items);
+  out["alb.ingress.kubernetes.io/group.name"] = "g";
+  return out;
+}
+
+}  // namespace group_conflict_detail
+
+inline std::vector<GroupConflictCase> GroupConflictCases() {
+  using group_conflict_detail::Alb;
+  using group_conflict_detail::Group;
+  using ConflictCase = GroupConflictCase;
+  constexpr const char* kSub1 = "subnet-aaaaaaaa,subnet-bbbbbbbb";
+  constexpr const char* kTls = "[{\"HTTPS\":443},{\"HTTPS\":8443}]";
+  constexpr const char* kCert = "arn:aws:acm:us-east-1:111111111111:certificate/abc";
+  return {
+      ConflictCase{"scheme", Group({{"scheme", "internal"}}),
+                   Group({{"scheme", "internet-facing"}}),
+                   "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/web)"},
+      ConflictCase{"same_scheme", Group({{"scheme", "internal"}}), Group({{"scheme", "internal"}}),
+                   ""},
+      ConflictCase{"not_a_member", Group({{"scheme", "internal"}}),
+                   Alb({{"scheme", "internet-facing"}, {"group.name", "other"}}), ""},
+      ConflictCase{"ip_address_type", Group({{"ip-address-type", "ipv4"}}),
+                   Group({{"ip-address-type", "dualstack"}}),
+                   "conflicting IPAddressType: ipv4 (this Ingress) vs dualstack (team-b/web)"},
+      ConflictCase{"load_balancer_name", Group({{"load-balancer-name", "a"}}),
+                   Group({{"load-balancer-name", "b"}}),
+                   "conflicting load balancer name: a (this Ingress) vs b (team-b/web)"},
+      ConflictCase{"subnets", Group({{"subnets", kSub1}}),
+                   Group({{"subnets", "subnet-cccccccc,subnet-bbbbbbbb"}}),
+                   "conflicting subnets: [subnet-aaaaaaaa subnet-bbbbbbbb] (this Ingress) vs "
+                   "[subnet-cccccccc subnet-bbbbbbbb] (team-b/web)"},
+      ConflictCase{"subnets_any_order", Group({{"subnets", kSub1}}),
+                   Group({{"subnets", "subnet-bbbbbbbb, subnet-aaaaaaaa"}}), ""},
+      ConflictCase{"security_groups_order_counts",
+                   Group({{"security-groups", "sg-11111111,sg-22222222"}}),
+                   Group({{"security-groups", "sg-22222222,sg-11111111"}}),
+                   "conflicting securityGroups: [sg-11111111 sg-22222222] (this Ingress) vs "
+                   "[sg-22222222 sg-11111111] (team-b/web)"},
+      ConflictCase{"coip", Group({{"customer-owned-ipv4-pool", "ipv4pool-coip-1"}}),
+                   Group({{"customer-owned-ipv4-pool", "ipv4pool-coip-2"}}),
+                   "conflicting CustomerOwnedIPv4Pool: ipv4pool-coip-1 (this Ingress) vs "
+                   "ipv4pool-coip-2 (team-b/web)"},
+      ConflictCase{"lb_attributes",
+                   Group({{"load-balancer-attributes", "idle_timeout.timeout_seconds=60"}}),
+                   Group({{"load-balancer-attributes", "idle_timeout.timeout_seconds=120"}}),
+                   "conflicting load balancer attributes idle_timeout.timeout_seconds: 60 (this "
+                   "Ingress) vs 120 (team-b/web)"},
+      ConflictCase{"tags", Group({{"tags", "env=prod,team=a"}}), Group({{"tags", "env=dev"}}),
+                   "conflicting tag env: prod (this Ingress) vs dev (team-b/web)"},
+      ConflictCase{"wafv2_names", Group({{"wafv2-acl-name", "a"}}),
+                   Group({{"wafv2-acl-name", "b"}}),
+                   "conflicting WAFv2 WebACL names: a (this Ingress) vs b (team-b/web)"},
+      ConflictCase{"wafv2_arns",
+                   Group({{"wafv2-acl-arn",
+                           "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/"
+                           "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"}}),
+                   Group({{"wafv2-acl-arn", "none"}}),
+                   "conflicting WAFv2 WebACL ARNs: "
+                   "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/"
+                   "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e (this Ingress) vs "
+                   "none (team-b/web)"},
+      ConflictCase{"wafv2_arns_ignored_with_a_name",
+                   Group({{"wafv2-acl-arn", "none"}, {"wafv2-acl-name", "a"}}),
+                   Group({{"wafv2-acl-arn",
+                           "arn:aws:wafv2:us-east-1:111111111111:regional/webacl/a/"
+                           "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e"}}),
+                   ""},
+      ConflictCase{"waf_classic", Group({{"waf-acl-id", "a"}}), Group({{"web-acl-id", "b"}}),
+                   "conflicting WAFClassic WebACL IDs: a (this Ingress) vs b (team-b/web)"},
+      ConflictCase{"shield", Group({{"shield-advanced-protection", "true"}}),
+                   Group({{"shield-advanced-protection", "false"}}),
+                   "conflicting enable shield advanced protection: true (this Ingress) vs "
+                   "false (team-b/web)"},
+      ConflictCase{
+          "ssl_redirect",
+          Group({{"listen-ports", kTls}, {"certificate-arn", kCert}, {"ssl-redirect", "443"}}),
+          Group({{"listen-ports", kTls}, {"certificate-arn", kCert}, {"ssl-redirect", "8443"}}),
+          "conflicting sslRedirect port: 443 (this Ingress) vs 8443 (team-b/web)"},
+      ConflictCase{"protocol", Group({{"listen-ports", "[{\"HTTP\":8080}]"}}),
+                   Group({{"listen-ports", "[{\"HTTPS\":8080}]"}}),
+                   "failed to merge listenPort config for port: 8080: conflicting protocol, "
+                   "team-a/shop: HTTP | team-b/web: HTTPS"},
+      ConflictCase{"protocol_other_first", Group({{"listen-ports", "[{\"HTTP\":8080}]"}}),
+                   Group({{"listen-ports", "[{\"HTTPS\":8080}]"}, {"group.order", "-1"}}),
+                   "failed to merge listenPort config for port: 8080: conflicting protocol, "
+                   "team-b/web: HTTPS | team-a/shop: HTTP"},
+      ConflictCase{"protocol_by_default_listener", Group({{"certificate-arn", kCert}}),
+                   Group({{"listen-ports", "[{\"HTTP\":443}]"}}),
+                   "failed to merge listenPort config for port: 443: conflicting protocol, "
+                   "team-a/shop: HTTPS | team-b/web: HTTP"},
+      ConflictCase{"inbound_cidrs", Group({{"inbound-cidrs", "10.0.0.0/8"}}),
+                   Group({{"inbound-cidrs", "192.168.0.0/16, ::/0"}}),
+                   "failed to merge listenPort config for port: 80: conflicting inbound-cidrs, "
+                   "team-a/shop: [10.0.0.0/8], [] | team-b/web: [192.168.0.0/16], [::/0]"},
+      ConflictCase{"prefix_lists", Group({{"security-group-prefix-lists", "pl-11111111"}}),
+                   Group({{"security-group-prefix-lists", "pl-22222222"}}),
+                   "failed to merge listenPort config for port: 80: conflicting "
+                   "inbound-prefix-lists, team-a/shop: [pl-11111111] | team-b/web: "
+                   "[pl-22222222]"},
+      ConflictCase{"ssl_policy",
+                   Group({{"certificate-arn", kCert}, {"ssl-policy", "ELBSecurityPolicy-2016-08"}}),
+                   Group({{"certificate-arn", kCert},
+                          {"ssl-policy", "ELBSecurityPolicy-TLS13-1-2-2021-06"}}),
+                   "failed to merge listenPort config for port: 443: conflicting sslPolicy, "
+                   "team-a/shop: ELBSecurityPolicy-2016-08 | team-b/web: "
+                   "ELBSecurityPolicy-TLS13-1-2-2021-06"}};
+}
+
+}  // namespace albwebhook::testing
