@@ -333,8 +333,13 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object,
       return is_ours(name) || (cluster != nullptr && IsLbcClass(cluster->FindIngressClass(name)));
     }
   }
-  return policy.manage_ingresses_without_class ||
-         (cluster != nullptr && HasLbcDefaultClass(*cluster));
+  // No class: the LBC gives the Ingress the cluster's default IngressClass, if there is one, and
+  // manages it only when that class is its own (class_loader.go Load, ingress_validator.go
+  // checkIngressClass); manageIngressesWithoutClass decides only when there is none.
+  if (cluster != nullptr && !cluster->DefaultIngressClasses().empty()) {
+    return HasLbcDefaultClass(*cluster);
+  }
+  return policy.manage_ingresses_without_class;
 }
 
 const cluster::ClusterState* AvailableCluster(const Context& ctx) {

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cluster_view_fixture.hpp"
+#include "support/review_builder.hpp"
 
 namespace albwebhook::testing {
 namespace {
@@ -19,14 +20,7 @@ constexpr const char* kScopeWarning =
     "cluster view unavailable: IngressClass and IngressGroup checks skipped";
 
 json IngressClass(const std::string& name, const std::string& controller, bool is_default) {
-  json c = {{"apiVersion", "networking.k8s.io/v1"},
-            {"kind", "IngressClass"},
-            {"metadata", {{"name", name}}},
-            {"spec", {{"controller", controller}}}};
-  if (is_default) {
-    c["metadata"]["annotations"] = {{"ingressclass.kubernetes.io/is-default-class", "true"}};
-  }
-  return c;
+  return IngressClassObject(name, controller, is_default);
 }
 
 // A CREATE review of an Ingress with `scheme: public` (a denial when the Ingress is ours) and the

@@ -87,6 +87,24 @@ inline nlohmann::json AlbIngress(const std::string& scheme = "internal",
           {"spec", {{"ingressClassName", ingress_class}, {"rules", json::array()}}}};
 }
 
+/// An IngressClass `name` of `controller`, marked the cluster's default when `is_default`, with
+/// spec.parameters naming the IngressClassParams `params` when not empty.
+inline nlohmann::json IngressClassObject(const std::string& name, const std::string& controller,
+                                         bool is_default = false, const std::string& params = "") {
+  nlohmann::json c = {{"apiVersion", "networking.k8s.io/v1"},
+                      {"kind", "IngressClass"},
+                      {"metadata", {{"name", name}}},
+                      {"spec", {{"controller", controller}}}};
+  if (is_default) {
+    c["metadata"]["annotations"] = {{"ingressclass.kubernetes.io/is-default-class", "true"}};
+  }
+  if (!params.empty()) {
+    c["spec"]["parameters"] = {
+        {"apiGroup", "elbv2.k8s.aws"}, {"kind", "IngressClassParams"}, {"name", params}};
+  }
+  return c;
+}
+
 /// The review most transport tests send: a CREATE of AlbIngress(scheme, ns).
 inline nlohmann::json IngressReviewJson(const std::string& uid,
                                         const std::string& scheme = "internal",
