@@ -446,6 +446,14 @@ void CheckFrontendNlbHealthCheckPath(const Annotation& a) {
   }
 }
 
+/// Passed to AWS as the frontend NLB target group's HTTP matcher (buildFrontendNlbTargetGroup-
+/// HealthCheckMatcher reads it as a plain string): AWS's NLB codes, 200-599.
+void CheckFrontendNlbSuccessCodes(const Annotation& a) {
+  if (auto problem = CheckNlbSuccessCodes(a.value)) {
+    DenyWhenFrontendNlb(a, *problem + " (NLB HTTP codes 200-599, e.g. 200, 200,204 or 200-399)");
+  }
+}
+
 /// An int32 (ParseInt32Annotation) within AWS's target-group range [lo, hi].
 void CheckFrontendNlbInt(const Annotation& a, std::int64_t lo, std::int64_t hi) {
   GoInt parsed = ParseGoInt(a.value, 32);
@@ -513,6 +521,7 @@ const AnnotationCheck kFamilyChecks[] = {
      [](const Annotation& a) { CheckFrontendNlbInt(a, 2, 10); }},
     {"frontend-nlb-healthcheck-unhealthy-threshold-count",
      [](const Annotation& a) { CheckFrontendNlbInt(a, 2, 10); }},
+    {"frontend-nlb-healthcheck-success-codes", CheckFrontendNlbSuccessCodes},
     {"frontend-nlb-attributes", CheckFrontendNlbAttributes},
     {"frontend-nlb-tags", CheckFrontendNlbTags},
 };
