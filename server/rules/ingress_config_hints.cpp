@@ -108,8 +108,8 @@ void CheckHttpsCertificateSource(const IngressView& view, const json& object, Ve
   if (HasDiscoveryHost(object)) return;
   verdict.Warn("listen-ports",
                "HTTPS:" + std::to_string(https->port) +
-                   " has no certificate-arn or host to discover one by; IngressClassParams or a "
-                   "group member may supply it");
+                   " has no certificate-arn or host for ACM discovery; IngressClassParams or "
+                   "another group member may supply one");
 }
 
 }  // namespace

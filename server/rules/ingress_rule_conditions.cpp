@@ -15,6 +15,7 @@
 #include <map>
 #include <set>
 
+#include "common/aws_formats.hpp"
 #include "common/text.hpp"
 #include "rules/ingress_rule_checks.hpp"
 
@@ -89,10 +90,24 @@ class ConditionReader {
       Strings(config, "values", "http-header", nullptr, true, false);
       Strings(config, "regexValues", "http-header", nullptr, false, false);
     } else if (field == "http-request-method") {
-      Strings(*GoPtr(condition, "httpRequestMethodConfig"), "values", "http-request-method",
-              nullptr, false, false);
+      const json& config = *GoPtr(condition, "httpRequestMethodConfig");
+      Strings(config, "values", "http-request-method", nullptr, false, false);
+      Each(config, [this](const std::string& method) {
+        if (!method.empty() && (method.size() > kMaxHeaderNameChars ||
+                                !std::all_of(method.begin(), method.end(), IsMethodChar))) {
+          problem_("http-request-method value " + QuoteValue(method) +
+                   " may hold only A-Z, '-' and '_', at most 40 (AWS; case-sensitive)");
+        }
+      });
     } else if (field == "source-ip") {
-      Strings(*GoPtr(condition, "sourceIPConfig"), "values", "source-ip", nullptr, false, false);
+      const json& config = *GoPtr(condition, "sourceIPConfig");
+      Strings(config, "values", "source-ip", nullptr, false, false);
+      Each(config, [this](const std::string& cidr) {
+        if (!cidr.empty() && !common::IsValidCidr(cidr)) {
+          problem_("source-ip value " + QuoteValue(cidr) +
+                   " is not an IPv4 or IPv6 CIDR like 192.0.2.0/24 (AWS)");
+        }
+      });
     } else if (field == "query-string") {
       const json* pairs = GoPtr(*GoPtr(condition, "queryStringConfig"), "values");
       for (const auto& pair : *pairs) {
@@ -107,6 +122,18 @@ class ConditionReader {
   }
 
  private:
+  static bool IsMethodChar(char c) { return (c >= 'A' && c <= 'Z') || c == '-' || c == '_'; }
+
+  /// Calls `fn` with each string of `config`'s values.
+  template <typename Fn>
+  static void Each(const json& config, Fn fn) {
+    const json* values = GoPtr(config, "values");
+    if (values == nullptr) return;
+    for (const auto& value : *values) {
+      if (value.is_string()) fn(value.get_ref<const std::string&>());
+    }
+  }
+
   void Length(const std::string& what, std::string_view text) {
     if (common::Utf8Length(text) > kMaxValueChars) {
       problem_(what + " " + QuoteValue(text) + " is longer than 128 characters (AWS limit)");

@@ -359,8 +359,30 @@ TEST(IngressRuleConditionsTest, ConditionValuesAwsRefuses) {
       std::string(41, 'h') + R"(", "values": ["a"]}}])";
   const std::string lookbehind =
       R"([{"field": "path-pattern", "pathPatternConfig": {"regexValues": ["(?<=/v1)/x"]}}])";
+  const std::string methods =
+      R"([{"field": "http-request-method", "httpRequestMethodConfig": {"values": ["GET", "get"]}}])";
+  const std::string source_ips =
+      R"([{"field": "source-ip", "sourceIPConfig": {"values": ["192.168.0.0/16", "::/0", "10.0.0.1"]}}])";
   const json root = json::array({Path("/", "Prefix")});
   RunCases({
+      {"ok_docs_examples",
+       WithRule(
+           Alb({{"conditions.web",
+                 R"([{"field": "http-request-method", "httpRequestMethodConfig": {"Values": ["GET", "HEAD"]}}, {"field": "source-ip", "sourceIPConfig": {"values": ["192.168.0.0/16"]}}])"}}),
+           "", root),
+       {},
+       {}},
+      {"err_method_case",
+       WithRule(Alb({{"conditions.web", methods}}), "", root),
+       {Msg(
+           "conditions.web", methods,
+           R"(http-request-method value "get" may hold only A-Z, '-' and '_', at most 40 (AWS; case-sensitive))")},
+       {}},
+      {"err_source_ip_not_cidr",
+       WithRule(Alb({{"conditions.web", source_ips}}), "", root),
+       {Msg("conditions.web", source_ips,
+            R"(source-ip value "10.0.0.1" is not an IPv4 or IPv6 CIDR like 192.0.2.0/24 (AWS))")},
+       {}},
       {"err_empty_value",
        WithRule(Alb({{"conditions.web", empty_host}}), "", root),
        {Msg("conditions.web", empty_host,
@@ -473,8 +495,8 @@ TEST(IngressConfigHintsTest, HttpsWithoutCertificateSource) {
   json tls_host = WithRule(Alb({{"listen-ports", https}}), "", root);
   tls_host["spec"]["tls"] = json::array({{{"hosts", json::array({"shop.example.com"})}}});
   const std::string warning =
-      "HTTPS:443 has no certificate-arn or host to discover one by; IngressClassParams or a group "
-      "member may supply it";
+      "HTTPS:443 has no certificate-arn or host for ACM discovery; IngressClassParams or another "
+      "group member may supply one";
   RunCases({
       {"warn_no_source", WithRule(Alb({{"listen-ports", https}}), "", root), {}, {warning}},
       {"ok_rule_host_for_discovery",
