@@ -96,13 +96,13 @@ TEST(IngressTransformsTest, DecodedAndValidatedAsTheLbcDoes) {
       {"err_type",
        MakeIngress(Alb({{"transforms.web", type_number}})),
        {Msg("transforms.web", type_number,
-            "not valid JSON for the LBC: json: cannot unmarshal number into Go struct field "
+            "not valid JSON for the LBC: json: cannot unmarshal number 1 into Go struct field "
             "Transform.type of type ingress.TransformType")},
        {}},
       {"err_rewrite_type",
        MakeIngress(Alb({{"transforms.web", rewrite_not_string}})),
        {Msg("transforms.web", rewrite_not_string,
-            "not valid JSON for the LBC: json: cannot unmarshal number into Go struct field "
+            "not valid JSON for the LBC: json: cannot unmarshal number 1 into Go struct field "
             "RewriteConfig.urlRewriteConfig.rewrites.regex of type string")},
        {}},
       {"err_not_a_list",
