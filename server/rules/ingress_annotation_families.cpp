@@ -192,16 +192,10 @@ const GoType kOidcIdp{GoKind::kStruct,
 /// requires when this Ingress's auth-type selects the IdP.
 void CheckIdpJson(const Annotation& a, const GoType& type, std::string_view auth_type,
                   std::initializer_list<std::string_view> required) {
-  GoJson parsed = ParseGoJson(a.value);
-  std::optional<std::string> error =
-      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, type) : parsed.error;
-  if (error) {
-    a.Deny("not valid JSON for the LBC: " + *error);
-    return;
-  }
-  if (IngressAuthType(a.view) != auth_type) return;
+  std::optional<nlohmann::json> config = DecodeGoJson(a, type);
+  if (!config || IngressAuthType(a.view) != auth_type) return;
   for (std::string_view field : required) {
-    if (GoString(parsed.value, field).empty()) {
+    if (GoString(*config, field).empty()) {
       DenyWhenAuthApplies(
           a, std::string(field) + " is required with auth-type " + std::string(auth_type));
     }
@@ -269,15 +263,12 @@ std::optional<std::string> MtlsEntryProblem(const nlohmann::json& entry) {
 /// The LBC's computeIngressMutualAuthentication: json.Unmarshal, non-empty, then the first entry
 /// error (the trust-store name lookup needs AWS).
 void CheckMutualAuthentication(const Annotation& a) {
-  GoJson parsed = ParseGoJson(a.value);
-  std::optional<std::string> error =
-      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, kMtlsEntries) : parsed.error;
-  if (error) {
-    a.Deny("not valid JSON for the LBC: " + *error);
-  } else if (!parsed.value.is_array() || parsed.value.empty()) {
+  std::optional<nlohmann::json> entries = DecodeGoJson(a, kMtlsEntries);
+  if (!entries) return;
+  if (!entries->is_array() || entries->empty()) {
     a.Deny("empty mutualAuthentication configuration");
   } else {
-    for (const auto& entry : parsed.value) {
+    for (const auto& entry : *entries) {
       if (auto problem = MtlsEntryProblem(entry)) {
         a.Deny(*problem);
         return;
@@ -343,18 +334,13 @@ void CheckJwtClaimFormats(const Annotation& a, const nlohmann::json& config) {
 }
 
 void CheckJwtValidation(const Annotation& a) {
-  GoJson parsed = ParseGoJson(a.value);
-  std::optional<std::string> error =
-      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, kJwtConfig) : parsed.error;
-  if (error) {
-    a.Deny("not valid JSON for the LBC: " + *error);
-    return;
-  }
-  if (auto problem = JwtProblem(parsed.value)) {
+  std::optional<nlohmann::json> config = DecodeGoJson(a, kJwtConfig);
+  if (!config) return;
+  if (auto problem = JwtProblem(*config)) {
     a.Deny(*problem);
     return;
   }
-  CheckJwtClaimFormats(a, parsed.value);
+  CheckJwtClaimFormats(a, *config);
   if (AuthApplies(a.view)) a.Deny("authentication and jwt validation can't both be configured");
 }
 

@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <array>
 
+#include "common/json_access.hpp"
 #include "common/text.hpp"
 #include "rules/ingress_annotation_check.hpp"
 #include "rules/ingress_rule_checks.hpp"
@@ -23,6 +24,7 @@
 namespace albwebhook::rules {
 namespace {
 
+using common::JsonMember;
 using nlohmann::json;
 
 struct NameTagAnnotation {
@@ -65,27 +67,21 @@ void CheckPlaceholders(const IngressView& view, Verdict& verdict) {
   }
 }
 
-const json* Member(const json& object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
 /// A host in spec.rules or spec.tls that ACM discovery could use.
 bool HasDiscoveryHost(const json& object) {
-  const json* spec = Member(object, "spec");
+  const json* spec = JsonMember(object, "spec");
   if (spec == nullptr) return false;
   auto non_empty_string = [](const json* value) {
     return value != nullptr && value->is_string() && !value->get_ref<const std::string&>().empty();
   };
-  if (const json* rules = Member(*spec, "rules"); rules != nullptr && rules->is_array()) {
+  if (const json* rules = JsonMember(*spec, "rules"); rules != nullptr && rules->is_array()) {
     for (const auto& rule : *rules) {
-      if (non_empty_string(Member(rule, "host"))) return true;
+      if (non_empty_string(JsonMember(rule, "host"))) return true;
     }
   }
-  if (const json* tls = Member(*spec, "tls"); tls != nullptr && tls->is_array()) {
+  if (const json* tls = JsonMember(*spec, "tls"); tls != nullptr && tls->is_array()) {
     for (const auto& entry : *tls) {
-      const json* hosts = Member(entry, "hosts");
+      const json* hosts = JsonMember(entry, "hosts");
       if (hosts == nullptr || !hosts->is_array()) continue;
       for (const auto& host : *hosts) {
         if (non_empty_string(&host)) return true;

@@ -16,6 +16,7 @@
 #include <set>
 
 #include "common/aws_formats.hpp"
+#include "common/json_access.hpp"
 #include "common/text.hpp"
 #include "rules/ingress_rule_checks.hpp"
 
@@ -30,18 +31,8 @@ constexpr std::size_t kMaxValueChars = 128;
 constexpr std::size_t kMaxHeaderNameChars = 40;
 constexpr int kMaxReportedPerAnnotation = 5;
 
-const json* Member(const json& object, std::string_view key) {
-  if (!object.is_object()) return nullptr;
-  auto it = object.find(key);
-  return it == object.end() ? nullptr : &*it;
-}
-
-std::string_view StringAt(const json& object, std::string_view key) {
-  const json* value = Member(object, key);
-  return value != nullptr && value->is_string()
-             ? std::string_view(value->get_ref<const std::string&>())
-             : std::string_view();
-}
+using common::JsonMember;
+using common::JsonStringMember;
 
 std::size_t Wildcards(std::string_view text) {
   return static_cast<std::size_t>(
@@ -342,18 +333,18 @@ std::optional<std::string> AlbHostProblem(std::string_view host) {
 }
 
 void CheckIngressRuleConditions(const IngressView& view, const json& object, Verdict& verdict) {
-  const json* spec = Member(object, "spec");
-  const json* rules = spec != nullptr ? Member(*spec, "rules") : nullptr;
+  const json* spec = JsonMember(object, "spec");
+  const json* rules = spec != nullptr ? JsonMember(*spec, "rules") : nullptr;
   if (rules == nullptr || !rules->is_array()) return;
   const auto conditions = ReadAnnotationConditions(view, verdict);
   const bool regex_paths = UsesRegexPaths(view);
   auto kept = view.paths.begin();  // the view's paths, in (rule, index) order
   for (std::size_t i = 0; i < rules->size(); ++i) {
     const json& rule = (*rules)[i];
-    const json* http = Member(rule, "http");
-    const json* paths = http != nullptr ? Member(*http, "paths") : nullptr;
+    const json* http = JsonMember(rule, "http");
+    const json* paths = http != nullptr ? JsonMember(*http, "paths") : nullptr;
     if (paths == nullptr || !paths->is_array() || paths->empty()) continue;
-    std::string_view host = StringAt(rule, "host");
+    std::string_view host = JsonStringMember(rule, "host");
     if (!host.empty()) {
       if (auto problem = AlbHostProblem(host)) {
         verdict.Deny(
@@ -374,11 +365,11 @@ void CheckIngressRuleConditions(const IngressView& view, const json& object, Ver
     }
     for (std::size_t j = 0; j < paths->size(); ++j) {
       const json& path = (*paths)[j];
-      const json* backend = Member(path, "backend");
-      const json* service = backend != nullptr ? Member(*backend, "service") : nullptr;
-      std::string_view service_name = service != nullptr ? StringAt(*service, "name") : "";
+      const json* backend = JsonMember(path, "backend");
+      const json* service = backend != nullptr ? JsonMember(*backend, "service") : nullptr;
+      std::string_view service_name = service != nullptr ? JsonStringMember(*service, "name") : "";
       auto found = conditions.find(service_name);
-      JudgeRulePath({i, j, host, StringAt(path, "path"), StringAt(path, "pathType"),
+      JudgeRulePath({i, j, host, JsonStringMember(path, "path"), JsonStringMember(path, "pathType"),
                      found == conditions.end() ? nullptr : &found->second},
                     regex_paths, verdict);
     }

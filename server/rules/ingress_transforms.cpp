@@ -99,15 +99,9 @@ void CheckTransformsAnnotation(const Annotation& a, std::string_view service) {
     a.Warn("unused: no backend of this Ingress uses service " + std::string(service));
     return;
   }
-  GoJson parsed = ParseGoJson(a.value);
-  std::optional<std::string> error =
-      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, kTransforms) : parsed.error;
-  if (error) {
-    a.Deny("not valid JSON for the LBC: " + *error);
-    return;
-  }
-  if (!parsed.value.is_array() || parsed.value.empty()) return;  // null or []: no transforms
-  for (const auto& transform : parsed.value) {
+  std::optional<json> transforms = DecodeGoJson(a, kTransforms);
+  if (!transforms || !transforms->is_array() || transforms->empty()) return;  // null, []: none
+  for (const auto& transform : *transforms) {
     if (auto problem = ValidateTransform(transform)) {
       a.Deny(*problem);
       return;
@@ -118,7 +112,7 @@ void CheckTransformsAnnotation(const Annotation& a, std::string_view service) {
            ", and an ALB default rule takes no transforms");
     return;
   }
-  CheckAwsTransformLimits(a, parsed.value);
+  CheckAwsTransformLimits(a, *transforms);
 }
 
 }  // namespace

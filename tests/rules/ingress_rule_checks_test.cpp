@@ -15,25 +15,12 @@ namespace albwebhook::rules {
 namespace {
 
 using namespace albwebhook::rules::testing;  // NOLINT(google-build-using-namespace)
-using ::testing::ElementsAreArray;
 
-struct Case {
-  std::string name;
-  json ingress;
-  std::vector<std::string> deny;
-  std::vector<std::string> warn;
-};
-
-void RunCases(const std::vector<Case>& cases) {
+/// The cases judged with unknownAnnotations: deny.
+void RunCases(const std::vector<IngressCase>& cases) {
   policy::Policy policy;
   policy.ingress.rules.unknown_annotations.mode = policy::Mode::kDeny;
-  for (const auto& c : cases) {
-    SCOPED_TRACE(c.name);
-    Verdict v = RunValidator(policy, c.ingress);
-    EXPECT_TRUE(v.in_scope);
-    EXPECT_THAT(Messages(v, Severity::kDeny), ElementsAreArray(c.deny));
-    EXPECT_THAT(Messages(v, Severity::kWarn), ElementsAreArray(c.warn));
-  }
+  RunIngressCases(policy, cases);
 }
 
 /// `alb.ingress.kubernetes.io/<suffix> "<value>": <problem>`, the value quoted as denials (60
