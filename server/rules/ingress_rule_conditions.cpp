@@ -312,6 +312,10 @@ bool UsesRegexPaths(const IngressView& view) {
 
 }  // namespace
 
+// HostHeaderConditionConfig.Values (ELBv2 API reference): at most 128 characters, A-Z a-z 0-9 - .
+// and the wildcards * ?, at least one '.', only letters after the last '.'. A Kubernetes-valid
+// host without a dot fails at CreateRule (LBC issue #2561: "Condition value 'foo-bar' contains a
+// character that is not valid").
 std::optional<std::string> AlbHostProblem(std::string_view host) {
   if (host.size() > kMaxValueChars) {
     return "AWS host conditions allow at most 128 characters";

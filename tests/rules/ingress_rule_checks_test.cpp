@@ -228,6 +228,11 @@ TEST(IngressRuleConditionsTest, HostsFollowAwsHostConditionGrammar) {
        WithRule(nullptr, "localhost", root),
        {R"(spec.rules[0].host "localhost": AWS host conditions need at least one '.')"},
        {}},
+      // LBC issue #2561: a Kubernetes-valid host without a dot fails at CreateRule.
+      {"err_hyphenated_short_host",
+       WithRule(nullptr, "foo-bar", root),
+       {R"(spec.rules[0].host "foo-bar": AWS host conditions need at least one '.')"},
+       {}},
       {"err_digits_after_last_dot",
        WithRule(nullptr, "app.example.123", root),
        {R"(spec.rules[0].host "app.example.123": AWS host conditions allow only letters after the last '.')"},
