@@ -92,16 +92,17 @@ bool HasDiscoveryHost(const json& object) {
 }
 
 void CheckHttpsCertificateSource(const IngressView& view, const json& object, Verdict& verdict) {
-  auto listeners = GetEffectiveListeners(view);
-  if (!listeners || !listeners->explicit_ports) return;  // the default is HTTPS only with a cert
-  auto https = std::find_if(listeners->ports.begin(), listeners->ports.end(),
-                            [](const ListenPort& p) { return p.protocol == "HTTPS"; });
-  if (https == listeners->ports.end()) return;
+  // The cheap lookups first: most Ingresses with HTTPS name a certificate.
   const std::string* arns = view.Alb("certificate-arn");
   if (arns != nullptr && !ParseStringList(*arns).empty()) return;
   const std::string* create = view.Alb("create-acm-cert");
   if (create != nullptr && ParseGoBool(*create).value_or(false)) return;
-  if (HasDiscoveryHost(object)) return;
+  if (view.Alb("listen-ports") == nullptr) return;  // the default is HTTPS only with a certificate
+  auto listeners = GetEffectiveListeners(view);
+  if (!listeners) return;  // malformed: reported by the listen-ports check
+  auto https = std::find_if(listeners->ports.begin(), listeners->ports.end(),
+                            [](const ListenPort& p) { return p.protocol == "HTTPS"; });
+  if (https == listeners->ports.end() || HasDiscoveryHost(object)) return;
   verdict.Warn("listen-ports",
                "HTTPS:" + std::to_string(https->port) +
                    " has no certificate-arn or host for ACM discovery; IngressClassParams or "
