@@ -57,6 +57,10 @@ void CheckListItems(
     const Annotation& a,
     const std::function<std::optional<std::string>(const std::string&)>& problem_of);
 
+/// json.Unmarshal of the value into `type`, as the LBC's ParseJSONAnnotation does: the decoded
+/// value, or nullopt after denying "not valid JSON for the LBC: <Go's error>".
+std::optional<nlohmann::json> DecodeGoJson(const Annotation& a, const GoType& type);
+
 /// The checks of the annotations added after the core set (ingress_annotation_families.cpp).
 std::span<const AnnotationCheck> FamilyAnnotationChecks();
 /// Checks of `<family>.<name>` keys other than actions/conditions/listener-attributes; false when

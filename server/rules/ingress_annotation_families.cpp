@@ -192,16 +192,10 @@ const GoType kOidcIdp{GoKind::kStruct,
 /// requires when this Ingress's auth-type selects the IdP.
 void CheckIdpJson(const Annotation& a, const GoType& type, std::string_view auth_type,
                   std::initializer_list<std::string_view> required) {
-  GoJson parsed = ParseGoJson(a.value);
-  std::optional<std::string> error =
-      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, type) : parsed.error;
-  if (error) {
-    a.Deny("not valid JSON for the LBC: " + *error);
-    return;
-  }
-  if (IngressAuthType(a.view) != auth_type) return;
+  std::optional<nlohmann::json> config = DecodeGoJson(a, type);
+  if (!config || IngressAuthType(a.view) != auth_type) return;
   for (std::string_view field : required) {
-    if (GoString(parsed.value, field).empty()) {
+    if (GoString(*config, field).empty()) {
       DenyWhenAuthApplies(
           a, std::string(field) + " is required with auth-type " + std::string(auth_type));
     }
@@ -269,15 +263,12 @@ std::optional<std::string> MtlsEntryProblem(const nlohmann::json& entry) {
 /// The LBC's computeIngressMutualAuthentication: json.Unmarshal, non-empty, then the first entry
 /// error (the trust-store name lookup needs AWS).
 void CheckMutualAuthentication(const Annotation& a) {
-  GoJson parsed = ParseGoJson(a.value);
-  std::optional<std::string> error =
-      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, kMtlsEntries) : parsed.error;
-  if (error) {
-    a.Deny("not valid JSON for the LBC: " + *error);
-  } else if (!parsed.value.is_array() || parsed.value.empty()) {
+  std::optional<nlohmann::json> entries = DecodeGoJson(a, kMtlsEntries);
+  if (!entries) return;
+  if (!entries->is_array() || entries->empty()) {
     a.Deny("empty mutualAuthentication configuration");
   } else {
-    for (const auto& entry : parsed.value) {
+    for (const auto& entry : *entries) {
       if (auto problem = MtlsEntryProblem(entry)) {
         a.Deny(*problem);
         return;
@@ -343,18 +334,13 @@ void CheckJwtClaimFormats(const Annotation& a, const nlohmann::json& config) {
 }
 
 void CheckJwtValidation(const Annotation& a) {
-  GoJson parsed = ParseGoJson(a.value);
-  std::optional<std::string> error =
-      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, kJwtConfig) : parsed.error;
-  if (error) {
-    a.Deny("not valid JSON for the LBC: " + *error);
-    return;
-  }
-  if (auto problem = JwtProblem(parsed.value)) {
+  std::optional<nlohmann::json> config = DecodeGoJson(a, kJwtConfig);
+  if (!config) return;
+  if (auto problem = JwtProblem(*config)) {
     a.Deny(*problem);
     return;
   }
-  CheckJwtClaimFormats(a, parsed.value);
+  CheckJwtClaimFormats(a, *config);
   if (AuthApplies(a.view)) a.Deny("authentication and jwt validation can't both be configured");
 }
 
@@ -446,6 +432,14 @@ void CheckFrontendNlbHealthCheckPath(const Annotation& a) {
   }
 }
 
+/// Passed to AWS as the frontend NLB target group's HTTP matcher (buildFrontendNlbTargetGroup-
+/// HealthCheckMatcher reads it as a plain string): AWS's NLB codes, 200-599.
+void CheckFrontendNlbSuccessCodes(const Annotation& a) {
+  if (auto problem = CheckNlbSuccessCodes(a.value)) {
+    DenyWhenFrontendNlb(a, *problem + " (NLB HTTP codes 200-599, e.g. 200, 200,204 or 200-399)");
+  }
+}
+
 /// An int32 (ParseInt32Annotation) within AWS's target-group range [lo, hi].
 void CheckFrontendNlbInt(const Annotation& a, std::int64_t lo, std::int64_t hi) {
   GoInt parsed = ParseGoInt(a.value, 32);
@@ -513,6 +507,7 @@ const AnnotationCheck kFamilyChecks[] = {
      [](const Annotation& a) { CheckFrontendNlbInt(a, 2, 10); }},
     {"frontend-nlb-healthcheck-unhealthy-threshold-count",
      [](const Annotation& a) { CheckFrontendNlbInt(a, 2, 10); }},
+    {"frontend-nlb-healthcheck-success-codes", CheckFrontendNlbSuccessCodes},
     {"frontend-nlb-attributes", CheckFrontendNlbAttributes},
     {"frontend-nlb-tags", CheckFrontendNlbTags},
 };

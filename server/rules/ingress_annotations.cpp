@@ -49,6 +49,17 @@ void CheckListItems(
   }
 }
 
+std::optional<nlohmann::json> DecodeGoJson(const Annotation& a, const GoType& type) {
+  GoJson parsed = ParseGoJson(a.value);
+  std::optional<std::string> error =
+      parsed.error.empty() ? GoUnmarshalTypeError(parsed.value, type) : parsed.error;
+  if (error) {
+    a.Deny("not valid JSON for the LBC: " + *error);
+    return std::nullopt;
+  }
+  return std::move(parsed.value);
+}
+
 namespace {
 
 void CheckListenPortsAnnotation(const Annotation& a) {

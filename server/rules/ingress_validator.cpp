@@ -5,6 +5,7 @@
 #include "albwebhook/cluster/cluster_state.hpp"
 #include "albwebhook/rules/ingress.hpp"
 #include "rules/ingress_checks.hpp"
+#include "rules/ingress_rule_checks.hpp"
 #include "rules/ingress_service_checks.hpp"
 
 namespace albwebhook::rules {
@@ -32,6 +33,9 @@ class IngressValidator final : public Validator {
       CheckIngressConditions(view, verdict);
       CheckIngressBackends(view, verdict);
       CheckIngressPaths(view, verdict);
+      CheckIngressRuleConditions(view, object, verdict);
+      CheckIngressTransforms(view, verdict);
+      CheckIngressConfigHints(view, object, verdict);
       CheckIngressServices(ctx, view, object, verdict);
       EffectiveIngress effective = LocalEffective(view);
       if (const cluster::ClusterState* cluster = AvailableCluster(ctx)) {
@@ -55,7 +59,8 @@ const std::vector<std::string>& IngressCheckNames() {
     std::vector<std::string> names = {"structure", "annotations"};
     for (std::string& name : AnnotationCheckNames()) names.push_back(std::move(name));
     for (const char* name :
-         {"listener-attributes", "actions", "conditions", "backend", "paths",
+         {"listener-attributes", "actions", "conditions", "transforms", "backend", "paths",
+          "rule-conditions",
           // cluster view: the LBC's IngressClass checks, IngressGroup conflicts
           "ingress-class", "ingress-group",
           // LBC flag parity

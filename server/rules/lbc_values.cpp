@@ -220,10 +220,13 @@ ListenPortsResult ParseListenPorts(std::string_view raw) {
   return result;
 }
 
-std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc) {
-  const int lo_limit = grpc ? 0 : 200;
-  const int hi_limit = grpc ? 99 : 499;
-  const std::string range = grpc ? "0-99" : "200-499";
+namespace {
+
+/// A success-code list: comma-separated codes or lo-hi ranges of `digits`-digit codes (up to
+/// `digits` for gRPC) within [lo_limit, hi_limit].
+std::optional<std::string> CheckCodeList(std::string_view raw, bool grpc, int lo_limit,
+                                         int hi_limit) {
+  const std::string range = std::to_string(lo_limit) + "-" + std::to_string(hi_limit);
   if (Trim(raw).empty()) return "empty (use e.g. " + std::string(grpc ? "12" : "200") + ")";
   std::size_t start = 0;
   while (start <= raw.size()) {
@@ -248,6 +251,16 @@ std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc) {
     start = pos + 1;
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc) {
+  return grpc ? CheckCodeList(raw, true, 0, 99) : CheckCodeList(raw, false, 200, 499);
+}
+
+std::optional<std::string> CheckNlbSuccessCodes(std::string_view raw) {
+  return CheckCodeList(raw, false, 200, 599);
 }
 
 }  // namespace albwebhook::rules

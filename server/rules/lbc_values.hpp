@@ -55,4 +55,7 @@ ListenPortsResult ParseListenPorts(std::string_view raw);
 /// gRPC codes 0-99. Returns the reason when malformed, nullopt when accepted.
 std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc);
 
+/// A Network Load Balancer target group's HTTP matcher (AWS: codes 200-599, same list grammar).
+std::optional<std::string> CheckNlbSuccessCodes(std::string_view raw);
+
 }  // namespace albwebhook::rules

@@ -1,6 +1,9 @@
 // Shared helpers for the Ingress rule-set tests.
 #pragma once
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -58,6 +61,26 @@ inline Verdict RunValidator(const policy::Policy& policy, const json& object,
   auto validator = MakeIngressValidator();
   Context ctx{op, ns, "shop", policy};
   return validator->Validate(ctx, object, old_object);
+}
+
+/// One Ingress and the exact denials and warnings the validator gives it.
+struct IngressCase {
+  std::string name;
+  json ingress;
+  std::vector<std::string> deny;
+  std::vector<std::string> warn;
+};
+
+/// Runs each case through the validator under `policy` (in scope, CREATE) and expects exactly
+/// its denials and warnings, in order.
+inline void RunIngressCases(const policy::Policy& policy, const std::vector<IngressCase>& cases) {
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.name);
+    Verdict v = RunValidator(policy, c.ingress);
+    EXPECT_TRUE(v.in_scope);
+    EXPECT_THAT(Messages(v, Severity::kDeny), ::testing::ElementsAreArray(c.deny));
+    EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::ElementsAreArray(c.warn));
+  }
 }
 
 }  // namespace albwebhook::rules::testing
