@@ -241,6 +241,36 @@ TEST_F(ClusterViewTest, RelistAfterExpiredWatchEvent) {
   EXPECT_TRUE(Eventually([&] { return HasHost("team-a", "web", "during.example"); }));
 }
 
+TEST_F(ClusterViewTest, RelistAfterWatchAnsweredHttp410) {
+  Seed();
+  server_->SetWatchExpiryAsHttpStatus(true);
+  StartView();
+  ASSERT_TRUE(view_->WaitSynced(15s));
+  ASSERT_TRUE(Eventually([&] { return server_->OpenWatches(kIngresses) == 1; }));
+  std::size_t lists = Lists();
+  server_->Upsert(kIngresses, IngressObj("team-a", "web", "during.example"));
+  server_->Upsert(kIngresses, IngressObj("team-c", "added", "c.example"));
+  server_->Remove(kIngresses, "team-b", "api");
+  // The ingress watch is dropped before it delivers these, and its resourceVersion compacted:
+  // the resumed watch is answered HTTP 410 Gone (no stream), which must relist.
+  server_->Upsert("services", {{"metadata", {{"name", "bump"}, {"namespace", "n"}}}});
+  server_->Compact();
+  server_->DropWatches();
+  ASSERT_TRUE(Eventually([&] { return Lists() > lists; }));
+  EXPECT_GE(Restarts(kIngresses, "expired"), 1);
+  EXPECT_TRUE(Eventually([&] {
+    auto s = view_->Snapshot();
+    return s->FindIngress("team-b", "api") == nullptr &&
+           s->FindIngress("team-c", "added") != nullptr && s->Count(Resource::kIngresses) == 2;
+  }));
+  EXPECT_TRUE(HasHost("team-a", "web", "during.example"));
+  // And it watches again from the relist's resourceVersion: later events arrive.
+  ASSERT_TRUE(Eventually([&] { return server_->OpenWatches(kIngresses) == 1; }));
+  server_->Upsert(kIngresses, IngressObj("team-a", "web", "after.example"));
+  EXPECT_TRUE(Eventually([&] { return HasHost("team-a", "web", "after.example"); }));
+  EXPECT_TRUE(Eventually([&] { return view_->Snapshot()->available(); }));
+}
+
 TEST_F(ClusterViewTest, PaginatedListAndExpiredContinue) {
   config_.list_page_size = 2;
   for (int i = 0; i < 7; ++i)

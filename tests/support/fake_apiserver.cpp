@@ -277,6 +277,11 @@ void FakeApiServer::SetPageExpiry(bool expire) {
   impl_->page_expiry = expire;
 }
 
+void FakeApiServer::SetWatchExpiryAsHttpStatus(bool as_status) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->watch_expiry_as_status = as_status;
+}
+
 void FakeApiServer::InjectRaw(const std::string& resource, std::string line) {
   std::lock_guard lock(impl_->mutex);
   for (const auto& w : impl_->watches)

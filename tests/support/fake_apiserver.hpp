@@ -55,6 +55,10 @@ class FakeApiServer {
   void SetStatus(const std::string& resource, int http_status);
   void SetLatency(std::chrono::milliseconds delay);  // delay before every answer
   void SetPageExpiry(bool expire);                   // continue tokens answered 410 Expired
+  // A watch from a compacted resourceVersion: false (default) = HTTP 200 and one ERROR event
+  // carrying a 410 Status (the watch cache); true = an HTTP 410 Gone Status answer before any
+  // stream (the apiserver's etcd path, older releases).
+  void SetWatchExpiryAsHttpStatus(bool as_status);
   // Writes this raw line (+\n) to every open watch of resource.
   void InjectRaw(const std::string& resource, std::string line);
   // Requests seen whose path starts with path_prefix and whose raw query contains

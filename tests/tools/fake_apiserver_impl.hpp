@@ -93,6 +93,7 @@ struct FakeApiServer::Impl {
   std::map<std::string, int> status;
   std::chrono::milliseconds latency{0};
   bool page_expiry = false;
+  bool watch_expiry_as_status = false;
   std::uint64_t rv = 1000;         // the last resourceVersion assigned
   std::uint64_t compacted = 1000;  // history holds every event with a resourceVersion above it
   std::map<std::string, std::map<std::string, json>> store;  // resource -> ns/name -> object

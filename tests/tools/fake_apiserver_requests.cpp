@@ -207,6 +207,7 @@ Answer FakeApiServer::Impl::StartWatch(const ResourceInfo& r, const Selector& se
                                         "resourceVersion: Invalid value: \"" + from + "\""));
     }
     if (*n < compacted) {
+      if (watch_expiry_as_status) return JsonAnswer(fakeapi::TooOldResourceVersionStatus(*n, compacted + 1));
       w->lines.push_back(EventLine("ERROR", fakeapi::TooOldResourceVersionStatus(*n, compacted + 1)));
       w->closed = true;
       return {200, "", "application/json", w};
