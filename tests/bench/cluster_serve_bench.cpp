@@ -13,6 +13,7 @@
 //   albwebhook_cluster_serve_bench [memory|storm|all] [--binary PATH] [--seconds S]
 //                                  [--rounds R] [--connections C] [--events-per-second N]
 #include <signal.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -21,7 +22,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -86,6 +89,25 @@ long StatusKib(pid_t pid, const std::string& field) {
     if (line.rfind(field + ":", 0) == 0) return std::atol(line.c_str() + field.size() + 1);
   }
   return -1;
+}
+
+/// CPU seconds (user + system) a process has used, from /proc/PID/stat; 0 when unreadable.
+double CpuSeconds(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto paren = stat.rfind(')');
+  if (paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(paren + 2));
+  std::string field;
+  long utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; utime 14, stime 15
+    if (i == 14) utime = std::atol(field.c_str());
+    if (i == 15) {
+      stime = std::atol(field.c_str());
+      break;
+    }
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 /// The value of alb_webhook_cluster_objects for `resource`, -1 when not found.
@@ -291,10 +313,26 @@ void MeasureStorm(const Flags& flags, const std::string& dir, const albwebhook::
     }
   });
 
+  {  // The storm alone: what the watch traffic costs the server (parsing, pruning, publishing).
+    storm.store(true);
+    std::this_thread::sleep_for(300ms);
+    const double cpu0 = CpuSeconds(s.process->pid());
+    const long ev0 = events.load();
+    const auto t0 = Clock::now();
+    std::this_thread::sleep_for(std::chrono::seconds(flags.seconds));
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double cpu = CpuSeconds(s.process->pid()) - cpu0;
+    const long n = events.load() - ev0;
+    storm.store(false);
+    std::printf(
+        "the storm alone (no requests): %.0f events/s cost the server %.1f %% of a core "
+        "(%.0f us per event)\n",
+        n / secs, cpu / secs * 100, n > 0 ? cpu / n * 1e6 : 0.0);
+  }
   LoadGenerator load(o);
   load.Start();
   std::this_thread::sleep_for(1s);  // warm-up: connections, handshakes, caches
-  std::vector<double> quiet, stormy;
+  std::vector<double> quiet, stormy, quiet_cpu, stormy_cpu;
   std::printf("validate throughput, %d keep-alive TLS connections, %d s windows:\n",
               flags.connections, flags.seconds);
   for (int round = 0; round < flags.rounds; ++round) {
@@ -302,13 +340,18 @@ void MeasureStorm(const Flags& flags, const std::string& dir, const albwebhook::
       storm.store(on);
       std::this_thread::sleep_for(300ms);  // the storm (or its end) reaches the server
       const long ok0 = load.ok(), ev0 = events.load();
+      const double cpu0 = CpuSeconds(s.process->pid());
       const auto t0 = Clock::now();
       std::this_thread::sleep_for(std::chrono::seconds(flags.seconds));
       const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-      const double rate = static_cast<double>(load.ok() - ok0) / secs;
+      const long done = load.ok() - ok0;
+      const double rate = static_cast<double>(done) / secs;
+      const double cpu = CpuSeconds(s.process->pid()) - cpu0;
       (on ? stormy : quiet).push_back(rate);
-      std::printf("  round %d, %-28s %9.0f req/s", round + 1,
-                  on ? "watch storm:" : "no watch events:", rate);
+      (on ? stormy_cpu : quiet_cpu).push_back(done > 0 ? cpu / done * 1e6 : 0);
+      std::printf("  round %d, %-18s %7.0f req/s, server CPU %5.0f %% (%.0f us per request)",
+                  round + 1, on ? "watch storm:" : "no watch events:", rate, cpu / secs * 100,
+                  done > 0 ? cpu / done * 1e6 : 0.0);
       if (on) std::printf("  (%.0f events/s sent)", (events.load() - ev0) / secs);
       std::printf("\n");
       std::fflush(stdout);
@@ -319,10 +362,13 @@ void MeasureStorm(const Flags& flags, const std::string& dir, const albwebhook::
   running.store(false);
   stormer.join();
   const double q = Median(quiet), w = Median(stormy);
+  const double qc = Median(quiet_cpu), wc = Median(stormy_cpu);
   std::printf(
-      "validate throughput median: %.0f req/s without, %.0f req/s with 200 events/s: %+.1f %% "
-      "(target within 5 %%); %zu failed requests\n",
-      q, w, q > 0 ? (w - q) / q * 100 : 0.0, load.failures().size());
+      "validate throughput median: %.0f req/s without, %.0f req/s with %d events/s: %+.1f %% "
+      "(target within 5 %%); server CPU per request (the storm's own work included) %.0f us "
+      "without, %.0f us with: %+.1f %%; %zu failed requests\n",
+      q, w, flags.events_per_second, q > 0 ? (w - q) / q * 100 : 0.0, qc, wc,
+      qc > 0 ? (wc - qc) / qc * 100 : 0.0, load.failures().size());
   if (!load.failures().empty()) std::printf("%s\n", load.FailureSummary().c_str());
   // The events reached the server: its Ingress count includes the ADDED ones.
   const double expected = kIngresses + static_cast<double>(added.load());
