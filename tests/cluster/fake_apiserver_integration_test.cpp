@@ -1,7 +1,5 @@
 // Tests of the fake Kubernetes API server itself (tests/support/fake_apiserver.hpp), over real
 // TLS with a small blocking HTTPS client that reads watch streams line by line.
-#include "support/fake_apiserver.hpp"
-
 #include <gtest/gtest.h>
 
 #include <boost/asio.hpp>
@@ -16,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "support/fake_apiserver.hpp"
 #include "support/test_pki.hpp"
 
 namespace albwebhook::testing {
@@ -63,7 +62,9 @@ class KubeClient {
     Send(target);
     http::response_parser<http::string_body> parser;
     parser.body_limit(64 << 20);
-    Run([&](auto done) { http::async_read(stream_, buf_, parser, [done](auto ec, auto) { done(ec); }); });
+    Run([&](auto done) {
+      http::async_read(stream_, buf_, parser, [done](auto ec, auto) { done(ec); });
+    });
     const auto& res = parser.get();
     return {int(res.result_int()), std::string(res[http::field::content_type]),
             std::string(res[http::field::transfer_encoding]),
@@ -75,7 +76,9 @@ class KubeClient {
     Send(target);
     watch_.emplace();
     watch_->on_chunk_body(on_chunk_);  // the parser keeps a reference: a member
-    Run([&](auto done) { http::async_read_header(stream_, buf_, *watch_, [done](auto ec, auto) { done(ec); }); });
+    Run([&](auto done) {
+      http::async_read_header(stream_, buf_, *watch_, [done](auto ec, auto) { done(ec); });
+    });
     const auto& res = watch_->get();
     return {int(res.result_int()), std::string(res[http::field::content_type]),
             std::string(res[http::field::transfer_encoding]), nullptr};
@@ -143,7 +146,8 @@ class KubeClient {
       };
 };
 
-json Ingress(const std::string& ns, const std::string& name, const std::string& host = "a.example.com") {
+json Ingress(const std::string& ns, const std::string& name,
+             const std::string& host = "a.example.com") {
   return {{"metadata", {{"name", name}, {"namespace", ns}}},
           {"spec", {{"ingressClassName", "alb"}, {"rules", {{{"host", host}}}}}}};
 }
@@ -220,7 +224,8 @@ TEST_F(FakeApiServerTest, ListsPagesInKeyOrderWithContinueTokens) {
                      item["metadata"]["name"].get<std::string>());
     if (!r.body["metadata"].contains("continue")) break;
     EXPECT_EQ(r.body["metadata"]["remainingItemCount"], 5 - seen.size());
-    target = "/api/v1/services?limit=2&continue=" + r.body["metadata"]["continue"].get<std::string>();
+    target =
+        "/api/v1/services?limit=2&continue=" + r.body["metadata"]["continue"].get<std::string>();
   }
   EXPECT_EQ(seen, (std::vector<std::string>{"a-b/x", "a/svc-1", "a/svc-2", "b/svc-1", "c/svc-0"}));
 
@@ -231,7 +236,8 @@ TEST_F(FakeApiServerTest, ListsPagesInKeyOrderWithContinueTokens) {
   EXPECT_EQ(one.body["kind"], "Service");
   EXPECT_EQ(one.body["metadata"]["name"], "svc-2");
   ExpectStatus(c.Get("/api/v1/namespaces/a/services/nope"), 404, "NotFound");
-  EXPECT_EQ(c.Get("/api/v1/namespaces/a/services/nope").body["message"], "services \"nope\" not found");
+  EXPECT_EQ(c.Get("/api/v1/namespaces/a/services/nope").body["message"],
+            "services \"nope\" not found");
   const Reply by_field = c.Get("/api/v1/services?fieldSelector=metadata.name%3Dsvc-1");
   EXPECT_EQ(by_field.body["items"].size(), 2u);
 }
@@ -251,7 +257,8 @@ TEST_F(FakeApiServerTest, CustomResourceListsKeepKindAndUpsertFillsMetadata) {
   EXPECT_EQ(item["metadata"]["resourceVersion"], rv);
   EXPECT_EQ(item["metadata"]["uid"].get<std::string>().size(), 36u);
   EXPECT_TRUE(item["metadata"].contains("creationTimestamp"));
-  EXPECT_EQ(std::stoull(server.Upsert("ingressclasses.networking.k8s.io", {{"metadata", {{"name", "alb"}}}})),
+  EXPECT_EQ(std::stoull(server.Upsert("ingressclasses.networking.k8s.io",
+                                      {{"metadata", {{"name", "alb"}}}})),
             std::stoull(rv) + 1);
   EXPECT_THROW(server.Upsert("pods", {{"metadata", {{"name", "p"}}}}), std::invalid_argument);
   ExpectStatus(c.Get("/api/v1/pods"), 404, "NotFound");
@@ -262,10 +269,12 @@ TEST_F(FakeApiServerTest, WatchStreamsEventsInOrder) {
   FakeApiServer server(Options());
   server.Upsert(kIngresses, Ingress("team-a", "old"));
   KubeClient lister(server.port(), pki_);
-  const std::string rv = lister.Get("/apis/networking.k8s.io/v1/ingresses").body["metadata"]["resourceVersion"];
+  const std::string rv =
+      lister.Get("/apis/networking.k8s.io/v1/ingresses").body["metadata"]["resourceVersion"];
 
   KubeClient w(server.port(), pki_);
-  const Reply head = w.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + rv);
+  const Reply head =
+      w.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + rv);
   EXPECT_EQ(head.status, 200);
   EXPECT_EQ(head.content_type, "application/json");
   EXPECT_EQ(head.transfer_encoding, "chunked");
@@ -289,7 +298,8 @@ TEST_F(FakeApiServerTest, WatchStreamsEventsInOrder) {
   // From "0" (any) and "" (most recent): the current objects as ADDED first.
   for (const char* from : {"&resourceVersion=0", ""}) {
     KubeClient w0(server.port(), pki_);
-    w0.StartWatch(std::string("/apis/networking.k8s.io/v1/namespaces/team-a/ingresses?watch=true") + from);
+    w0.StartWatch(std::string("/apis/networking.k8s.io/v1/namespaces/team-a/ingresses?watch=true") +
+                  from);
     const json first = w0.NextEvent();
     EXPECT_EQ(first["type"], "ADDED");
     EXPECT_EQ(first["object"]["metadata"]["name"], "old");
@@ -303,7 +313,8 @@ TEST_F(FakeApiServerTest, ResumedWatchReplaysHistoryAndNamespaceFilter) {
   server.Upsert(kIngresses, Ingress("b", "two"));
   server.Upsert(kIngresses, Ingress("a", "three"));
   KubeClient w(server.port(), pki_);
-  w.StartWatch("/apis/networking.k8s.io/v1/namespaces/a/ingresses?watch=1&resourceVersion=" + start);
+  w.StartWatch("/apis/networking.k8s.io/v1/namespaces/a/ingresses?watch=1&resourceVersion=" +
+               start);
   EXPECT_EQ(w.NextEvent()["object"]["metadata"]["name"], "one");
   EXPECT_EQ(w.NextEvent()["object"]["metadata"]["name"], "three");
 }
@@ -313,9 +324,15 @@ TEST_F(FakeApiServerTest, BookmarksOnOpenAndPeriodically) {
   server.Upsert(kIngresses, Ingress("a", "one"));
   const std::string rv = server.ResourceVersion();
   KubeClient w(server.port(), pki_);
-  w.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&allowWatchBookmarks=true&resourceVersion=" + rv);
+  w.StartWatch(
+      "/apis/networking.k8s.io/v1/ingresses?watch=1&allowWatchBookmarks=true&resourceVersion=" +
+      rv);
   const json b1 = w.NextEvent();
-  EXPECT_EQ(b1, json::parse(R"({"type":"BOOKMARK","object":{"kind":"Ingress","apiVersion":"networking.k8s.io/v1","metadata":{"resourceVersion":")" + rv + R"("}}})"));
+  EXPECT_EQ(
+      b1,
+      json::parse(
+          R"({"type":"BOOKMARK","object":{"kind":"Ingress","apiVersion":"networking.k8s.io/v1","metadata":{"resourceVersion":")" +
+          rv + R"("}}})"));
   server.Upsert(kIngresses, Ingress("a", "two"));
   EXPECT_EQ(w.NextEvent()["type"], "ADDED");
   const json b2 = w.NextEvent();  // after the 50 ms interval
@@ -323,7 +340,8 @@ TEST_F(FakeApiServerTest, BookmarksOnOpenAndPeriodically) {
   EXPECT_EQ(b2["object"]["metadata"]["resourceVersion"], server.ResourceVersion());
 
   KubeClient quiet(server.port(), pki_);  // no allowWatchBookmarks: no bookmark
-  quiet.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&timeoutSeconds=1&resourceVersion=" + rv);
+  quiet.StartWatch(
+      "/apis/networking.k8s.io/v1/ingresses?watch=1&timeoutSeconds=1&resourceVersion=" + rv);
   EXPECT_EQ(quiet.NextEvent()["type"], "ADDED");
   EXPECT_EQ(quiet.NextLine(), std::nullopt) << "ends cleanly after timeoutSeconds";
 }
@@ -332,8 +350,9 @@ TEST_F(FakeApiServerTest, SendInitialEventsEndsWithAnnotatedBookmark) {
   FakeApiServer server(Options());
   server.Upsert(kIngresses, Ingress("a", "one"));
   KubeClient w(server.port(), pki_);
-  w.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&sendInitialEvents=true&allowWatchBookmarks=true"
-               "&resourceVersionMatch=NotOlderThan");
+  w.StartWatch(
+      "/apis/networking.k8s.io/v1/ingresses?watch=1&sendInitialEvents=true&allowWatchBookmarks=true"
+      "&resourceVersionMatch=NotOlderThan");
   EXPECT_EQ(w.NextEvent()["type"], "ADDED");
   const json b = w.NextEvent();
   EXPECT_EQ(b["type"], "BOOKMARK");
@@ -346,7 +365,9 @@ TEST_F(FakeApiServerTest, WatchFromCompactedVersionGets410ErrorEvent) {
   server.Upsert(kIngresses, Ingress("a", "two"));
   server.Compact();
   KubeClient w(server.port(), pki_);
-  EXPECT_EQ(w.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + old).status, 200);
+  EXPECT_EQ(
+      w.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + old).status,
+      200);
   const json e = w.NextEvent();
   EXPECT_EQ(e["type"], "ERROR");
   EXPECT_EQ(e["object"]["kind"], "Status");
@@ -357,7 +378,8 @@ TEST_F(FakeApiServerTest, WatchFromCompactedVersionGets410ErrorEvent) {
   EXPECT_EQ(w.NextLine(), std::nullopt) << "the stream ends after the ERROR event";
   // The current version still works.
   KubeClient ok(server.port(), pki_);
-  ok.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + server.ResourceVersion());
+  ok.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" +
+                server.ResourceVersion());
   server.Upsert(kIngresses, Ingress("a", "three"));
   EXPECT_EQ(ok.NextEvent()["type"], "ADDED");
 }
@@ -392,7 +414,8 @@ TEST_F(FakeApiServerTest, HistoryLimitExpiresOldVersions) {
   w.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + first);
   EXPECT_EQ(w.NextEvent()["object"]["code"], 410);
   KubeClient w2(server.port(), pki_);  // the last two events are still there
-  w2.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + std::to_string(std::stoull(first) + 1));
+  w2.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" +
+                std::to_string(std::stoull(first) + 1));
   EXPECT_EQ(w2.NextEvent()["object"]["metadata"]["name"], "3");
 }
 
@@ -413,7 +436,8 @@ TEST_F(FakeApiServerTest, ExpiredContinueTokenIsHttp410) {
 
 TEST_F(FakeApiServerTest, WrongTokenIs401AndSetTokenRotates) {
   FakeApiServer server(Options());
-  ExpectStatus(KubeClient(server.port(), pki_, "wrong").Get("/api/v1/services"), 401, "Unauthorized");
+  ExpectStatus(KubeClient(server.port(), pki_, "wrong").Get("/api/v1/services"), 401,
+               "Unauthorized");
   ExpectStatus(KubeClient(server.port(), pki_, "").Get("/api"), 401, "Unauthorized");
   EXPECT_EQ(KubeClient(server.port(), pki_).Get("/api/v1/services").status, 200);
   server.SetToken("rotated");
@@ -425,7 +449,9 @@ TEST_F(FakeApiServerTest, ClientCertificateReplacesToken) {
   auto options = Options();
   options.client_ca_file = pki_.ca_cert;
   FakeApiServer server(options);
-  EXPECT_EQ(KubeClient(server.port(), pki_, "", /*client_cert=*/true).Get("/api/v1/services").status, 200);
+  EXPECT_EQ(
+      KubeClient(server.port(), pki_, "", /*client_cert=*/true).Get("/api/v1/services").status,
+      200);
   ExpectStatus(KubeClient(server.port(), pki_, "").Get("/api/v1/services"), 401, "Unauthorized");
 }
 
@@ -435,7 +461,8 @@ TEST_F(FakeApiServerTest, StatusSwitch403And404And500) {
   server.SetStatus(kIngresses, 403);
   const Reply forbidden = c.Get("/apis/networking.k8s.io/v1/ingresses");
   ExpectStatus(forbidden, 403, "Forbidden");
-  EXPECT_EQ(forbidden.body["details"], json::parse(R"({"group":"networking.k8s.io","kind":"ingresses"})"));
+  EXPECT_EQ(forbidden.body["details"],
+            json::parse(R"({"group":"networking.k8s.io","kind":"ingresses"})"));
   ExpectStatus(c.Get("/apis/networking.k8s.io/v1/ingresses?watch=1"), 403, "Forbidden");
   EXPECT_EQ(c.Get("/apis/networking.k8s.io/v1/ingressclasses").status, 200);
 

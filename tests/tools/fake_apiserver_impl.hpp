@@ -111,7 +111,8 @@ struct FakeApiServer::Impl {
   Answer Handle(const http::request<http::string_body>& req, bool cert_ok);
   Answer Route(const std::string& path, const std::string& query);
   Answer Resource(const std::vector<std::string>& segments, const std::string& query);
-  Answer List(const ResourceInfo& r, const Selector& sel, const std::map<std::string, std::string>& q);
+  Answer List(const ResourceInfo& r, const Selector& sel,
+              const std::map<std::string, std::string>& q);
   Answer StartWatch(const ResourceInfo& r, const Selector& sel,
                     const std::map<std::string, std::string>& q);
   void Record(const ResourceInfo& r, const std::string& ns, const std::string& name,
