@@ -9,7 +9,7 @@ namespace {
 using nlohmann::json;
 
 struct ResourceInfo {
-  std::string_view name;         // kubectl name
+  std::string_view name;  // kubectl name
   std::string_view kind;
   std::string_view api_version;  // group/version watched
   std::string_view path;
@@ -41,18 +41,30 @@ const json& EmptyObject() {
   return kEmpty;
 }
 
-// A string map (labels, annotations): absent or null is fine, anything but strings is not.
-Result<bool> CopyStringMap(const json& meta, const char* key, json& out, bool drop_last_applied) {
+// The annotations the checks read: the LBC's (alb.ingress.kubernetes.io/*, on Ingresses and on
+// Services), the legacy class annotation, and the default-class marker of IngressClasses.
+bool KeptAnnotation(std::string_view key) {
+  return key.starts_with(kAlbAnnotationPrefix) || key == kIngressClassAnnotation ||
+         key == kDefaultClassAnnotation;
+}
+
+// A string map (labels, annotations): absent or null is fine, anything but strings is not (every
+// entry is checked, kept or not). Only the entries `keep` accepts are kept (moved from `meta`);
+// no entry kept: no map at all.
+template <typename Keep>
+Result<bool> MoveStringMap(json& meta, const char* key, json& out, Keep keep) {
   auto it = meta.find(key);
   if (it == meta.end() || it->is_null()) return false;
   if (!it->is_object()) return Error{std::string("metadata.") + key + " is not an object"};
-  json copy = json::object();
   for (auto& [k, v] : it->items()) {
     if (!v.is_string()) return Error{std::string("metadata.") + key + "." + k + " is not a string"};
-    if (drop_last_applied && k == kLastAppliedAnnotation) continue;
-    copy[k] = v;
   }
-  out[key] = std::move(copy);
+  json kept = json::object();
+  for (auto& [k, v] : it->items()) {
+    if (keep(std::string_view(k))) kept.emplace(k, std::move(v));
+  }
+  if (kept.empty()) return false;
+  out[key] = std::move(kept);
   return true;
 }
 
@@ -71,8 +83,9 @@ Result<bool> CheckTypeFields(Resource r, const json& raw) {
   return true;
 }
 
-// metadata: name, namespace, uid, labels, annotations, deletionTimestamp.
-Result<json> PruneMetadata(Resource r, const json& raw, Object& obj) {
+// metadata: name, namespace, uid, deletionTimestamp; a Namespace's labels (namespaceSelector);
+// the annotations KeptAnnotation accepts (not on Namespaces).
+Result<json> PruneMetadata(Resource r, json& raw, Object& obj) {
   auto meta = raw.find("metadata");
   if (meta == raw.end() || !meta->is_object()) return Error{"metadata is not an object"};
   auto name = meta->find("name");
@@ -99,12 +112,13 @@ Result<json> PruneMetadata(Resource r, const json& raw, Object& obj) {
     obj.uid = uid->get<std::string>();
     out["uid"] = obj.uid;
   }
-  auto labels = CopyStringMap(*meta, "labels", out, false);
+  const bool is_namespace = r == Resource::kNamespaces;
+  auto labels = MoveStringMap(*meta, "labels", out, [&](std::string_view) { return is_namespace; });
   if (!labels) return labels.error();
-  if (r != Resource::kNamespaces) {
-    auto annotations = CopyStringMap(*meta, "annotations", out, true);
-    if (!annotations) return annotations.error();
-  }
+  auto annotations = MoveStringMap(*meta, "annotations", out, [&](std::string_view key) {
+    return !is_namespace && KeptAnnotation(key);
+  });
+  if (!annotations) return annotations.error();
   auto deletion = meta->find("deletionTimestamp");
   if (deletion != meta->end() && !deletion->is_null()) {
     if (!deletion->is_string()) return Error{"metadata.deletionTimestamp is not a string"};
@@ -113,14 +127,47 @@ Result<json> PruneMetadata(Resource r, const json& raw, Object& obj) {
   return out;
 }
 
-// spec: moved whole, except a Service's (type and ports only) and a Namespace's (none).
+// Moves the members of `from` named in `keys` (when present and not null) into `to`.
+void MoveMembers(json& from, std::initializer_list<const char*> keys, json& to) {
+  for (const char* key : keys) {
+    auto it = from.find(key);
+    if (it != from.end() && !it->is_null()) to[key] = std::move(*it);
+  }
+}
+
+// A Service port: what the backend and healthcheck-port lookups match on.
+json PrunePort(json& port) {
+  json out = json::object();
+  MoveMembers(port, {"name", "port", "targetPort", "nodePort"}, out);
+  return out;
+}
+
+// spec: IngressClass and IngressClassParams whole (few, small, read field by field); an
+// Ingress's ingressClassName and defaultBackend (rules and tls are the object's own: no check
+// reads another Ingress's); a Service's type and ports (name, port, targetPort, nodePort); a
+// TargetGroupBinding's target group, mode and service (not networking or nodeSelector); a
+// Namespace's none.
 Result<json> PruneSpec(Resource r, json& raw) {
   if (r == Resource::kNamespaces) return json::object();
   auto spec = raw.find("spec");
   if (spec == raw.end() || spec->is_null()) return json::object();
   if (!spec->is_object()) return Error{"spec is not an object"};
-  if (r != Resource::kServices) return std::move(*spec);
   json out = json::object();
+  switch (r) {
+    case Resource::kIngresses:
+      MoveMembers(*spec, {"ingressClassName", "defaultBackend"}, out);
+      return out;
+    case Resource::kTargetGroupBindings:
+      MoveMembers(*spec,
+                  {"targetGroupARN", "targetGroupName", "multiClusterTargetGroup", "targetType",
+                   "ipAddressType", "serviceRef", "vpcID"},
+                  out);
+      return out;
+    case Resource::kServices:
+      break;
+    default:
+      return std::move(*spec);
+  }
   auto type = spec->find("type");
   if (type != spec->end() && !type->is_null()) {
     if (!type->is_string()) return Error{"spec.type is not a string"};
@@ -129,10 +176,13 @@ Result<json> PruneSpec(Resource r, json& raw) {
   auto ports = spec->find("ports");
   if (ports != spec->end() && !ports->is_null()) {
     if (!ports->is_array()) return Error{"spec.ports is not an array"};
-    for (const auto& p : *ports) {
+    json kept = json::array();
+    kept.get_ref<json::array_t&>().reserve(ports->size());
+    for (auto& p : *ports) {
       if (!p.is_object()) return Error{"spec.ports has an element that is not an object"};
+      kept.push_back(PrunePort(p));
     }
-    out["ports"] = std::move(*ports);
+    out["ports"] = std::move(kept);
   }
   return out;
 }

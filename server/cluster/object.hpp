@@ -14,6 +14,8 @@ inline constexpr std::string_view kLastAppliedAnnotation =
     "kubectl.kubernetes.io/last-applied-configuration";
 inline constexpr std::string_view kDefaultClassAnnotation =
     "ingressclass.kubernetes.io/is-default-class";
+inline constexpr std::string_view kIngressClassAnnotation = "kubernetes.io/ingress.class";
+inline constexpr std::string_view kAlbAnnotationPrefix = "alb.ingress.kubernetes.io/";
 
 /// The "group/version" the view watches for `r` ("v1" for the core group).
 std::string_view ResourceApiVersion(Resource r);

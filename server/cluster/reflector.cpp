@@ -1,5 +1,6 @@
 #include "cluster/reflector.hpp"
 
+#include <malloc.h>
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 
@@ -9,7 +10,19 @@
 #include "albwebhook/log/log.hpp"
 #include "cluster/events.hpp"
 
+// mimalloc's, when the binary is linked with it (CMakeLists.txt: the server is, tests are not).
+extern "C" void mi_collect(bool force) __attribute__((weak));
+
 namespace albwebhook::cluster {
+
+void ReleaseFreedMemory() {
+  if (mi_collect != nullptr) {
+    mi_collect(true);
+  } else {
+    malloc_trim(0);
+  }
+}
+
 namespace {
 
 constexpr std::string_view kReasonNames[kRestartReasonCount] = {
@@ -100,21 +113,21 @@ void Reflector::FinishList(std::vector<ObjectPtr> items, std::string rv) {
   resource_version_ = std::move(rv);
   bool first = !status_.listed_once;
   status_.listed_once = true;
+  list_completed_ = true;
   status_.served = true;
   Established();
   if (deps_.metrics.synced) deps_.metrics.synced->Set(1);
   if (deps_.metrics.objects) deps_.metrics.objects->Set(static_cast<double>(store_.size()));
-  (first ? log::Info : log::Debug)("cluster: listed",
-                                   {{"resource", ResourceName(resource_)},
-                                    {"objects", store_.size()},
-                                    {"resourceVersion", resource_version_}});
+  (first ? log::Info : log::Debug)("cluster: listed", {{"resource", ResourceName(resource_)},
+                                                       {"objects", store_.size()},
+                                                       {"resourceVersion", resource_version_}});
   Changed();
 }
 
 std::string Reflector::WatchTarget(int timeout_seconds) const {
   return std::string(ResourcePath(resource_)) +
-         "?watch=true&allowWatchBookmarks=true&resourceVersion=" +
-         QueryEscape(resource_version_) + "&timeoutSeconds=" + std::to_string(timeout_seconds);
+         "?watch=true&allowWatchBookmarks=true&resourceVersion=" + QueryEscape(resource_version_) +
+         "&timeoutSeconds=" + std::to_string(timeout_seconds);
 }
 
 net::awaitable<Reflector::Step> Reflector::Watch() {
@@ -162,17 +175,17 @@ net::awaitable<Reflector::Step> Reflector::StreamEvents(Clock::time_point start,
     MarkBroken();
     if (ec == beast::error::timeout) {
       Restart(RestartReason::kError);
-      log::Warn("cluster: watch passed its client deadline", {{"resource", ResourceName(resource_)}});
+      log::Warn("cluster: watch passed its client deadline",
+                {{"resource", ResourceName(resource_)}});
       conn_->Close();
       co_return Step{Next::kWatch, Backoff()};
     }
     // A normal end (the server's timeoutSeconds) or a dropped stream: resume from the last
     // resourceVersion seen, bookmarks included; no relist.
     Restart(RestartReason::kClosed);
-    log::Debug("cluster: watch closed, resuming",
-               {{"resource", ResourceName(resource_)},
-                {"resourceVersion", resource_version_},
-                {"error", ec ? ec.message() : ""}});
+    log::Debug("cluster: watch closed, resuming", {{"resource", ResourceName(resource_)},
+                                                   {"resourceVersion", resource_version_},
+                                                   {"error", ec ? ec.message() : ""}});
     bool idle_and_short = resource_version_ == start_rv && Clock::now() - start < kShortWatch;
     co_return Step{Next::kWatch, idle_and_short ? Backoff() : Clock::duration::zero()};
   }

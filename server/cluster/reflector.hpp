@@ -9,6 +9,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <utility>
 
 #include "cluster/http_client.hpp"
 #include "cluster/store.hpp"
@@ -40,6 +41,12 @@ struct ReflectorStatus {
   std::optional<Clock::time_point> broken_since;  // no list or watch established since then
 };
 
+/// Returns freed memory to the OS: mimalloc's mi_collect(true) when the binary is linked with
+/// it, else glibc's malloc_trim(0). For the io thread after a list has been published (the
+/// list's parsed pages and the replaced objects are free then, and the thread goes back to
+/// idle watches, so the allocator would otherwise keep them).
+void ReleaseFreedMemory();
+
 class Reflector {
  public:
   struct Deps {
@@ -60,6 +67,8 @@ class Reflector {
   Resource resource() const { return resource_; }
   ResourceStore& store() { return store_; }
   const ReflectorStatus& status() const { return status_; }
+  /// True once after each completed list (the View releases memory after publishing it).
+  bool TakeListCompleted() { return std::exchange(list_completed_, false); }
 
   // Steps, public for tests that drive a reflector by hand.
   enum class Next { kList, kWatch };
@@ -98,6 +107,7 @@ class Reflector {
   std::string resource_version_;
   std::string last_token_;  // the token of the last request (a 401 retries at once if it changed)
   int backoff_attempts_ = 0;
+  bool list_completed_ = false;
   std::mt19937_64 random_;
 };
 

@@ -34,7 +34,9 @@ struct View::Impl {
   std::string last_reason;  // io thread: logs availability changes once
 
   Impl(const ViewConfig& c, std::shared_ptr<net::ssl::context> ctx)
-      : config(c), tls(std::move(ctx)), tokens(c.client.token, c.client.token_file),
+      : config(c),
+        tls(std::move(ctx)),
+        tokens(c.client.token, c.client.token_file),
         io(std::make_unique<net::io_context>(1)) {
     state.store(ClusterState::Empty("not yet listed"));
   }
@@ -126,9 +128,10 @@ void View::Impl::Publish() {
   std::string reason = Availability(Clock::now(), next_check);
   ClusterState::DataArray data;
   std::array<ResourceStatus, kResourceCount> status;
-  bool all = true;
+  bool all = true, listed = false;
   for (std::size_t i = 0; i < kResourceCount; ++i) {
     Reflector& refl = *reflectors[i];
+    listed = refl.TakeListCompleted() || listed;
     data[i] = refl.store().Export();
     status[i].synced = refl.status().listed_once;
     status[i].served = refl.status().served;
@@ -137,6 +140,9 @@ void View::Impl::Publish() {
   }
   bool available = reason.empty();
   state.store(std::make_shared<const ClusterState>(std::move(data), status, available, reason));
+  // The previous snapshot is gone (unless a request still holds it): after a list, that frees
+  // the replaced objects; with the list's parsed pages, tens of MiB at 10 000 Ingresses.
+  if (listed) ReleaseFreedMemory();
   if (reason != last_reason) {
     if (available) {
       log::Info("cluster view available");

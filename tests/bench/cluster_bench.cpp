@@ -25,10 +25,12 @@
 #include "cluster/events.hpp"
 #include "cluster/object.hpp"
 #include "cluster/store.hpp"
+#include "cluster_objects.hpp"
 
 using namespace albwebhook::cluster;
 using nlohmann::json;
 using BenchClock = std::chrono::steady_clock;
+using namespace albwebhook::bench;
 
 namespace {
 
@@ -37,114 +39,6 @@ double RssMiB() {
   long pages = 0, resident = 0;
   statm >> pages >> resident;
   return static_cast<double>(resident) * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1 << 20);
-}
-
-json ManagedFields() {
-  json fields = json::array();
-  for (int i = 0; i < 3; ++i) {
-    fields.push_back({{"manager", "kubectl-client-side-apply"},
-                      {"operation", "Update"},
-                      {"apiVersion", "networking.k8s.io/v1"},
-                      {"time", "2024-05-01T10:00:00Z"},
-                      {"fieldsType", "FieldsV1"},
-                      {"fieldsV1",
-                       {{"f:metadata", {{"f:annotations", {{".", json::object()}}}}},
-                        {"f:spec", {{"f:rules", json::object()}, {"f:tls", json::object()}}}}}});
-  }
-  return fields;
-}
-
-json IngressObject(const std::string& ns, int i, int rv) {
-  std::string name = "app-" + std::to_string(i);
-  json annotations = {
-      {"alb.ingress.kubernetes.io/scheme", "internet-facing"},
-      {"alb.ingress.kubernetes.io/target-type", "ip"},
-      {"alb.ingress.kubernetes.io/group.name", "shared-" + std::to_string(i % 20)},
-      {"alb.ingress.kubernetes.io/listen-ports", R"([{"HTTP":80},{"HTTPS":443}])"},
-      {"alb.ingress.kubernetes.io/certificate-arn",
-       "arn:aws:acm:eu-west-1:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-0123456789ab"},
-      {"alb.ingress.kubernetes.io/healthcheck-path", "/healthz"},
-      {"alb.ingress.kubernetes.io/ssl-redirect", "443"},
-      {"alb.ingress.kubernetes.io/tags", "team=payments,env=prod,cost-center=4711"},
-      {"meta.helm.sh/release-name", name},
-      {"meta.helm.sh/release-namespace", ns}};
-  json paths = json::array();
-  for (const char* p : {"/", "/api", "/static"}) {
-    paths.push_back(
-        {{"path", p},
-         {"pathType", "Prefix"},
-         {"backend", {{"service", {{"name", name + "-svc"}, {"port", {{"number", 8080}}}}}}}});
-  }
-  json rules = json::array();
-  for (int r = 0; r < 2; ++r) {
-    rules.push_back({{"host", name + "-" + std::to_string(r) + ".prod.example.com"},
-                     {"http", {{"paths", paths}}}});
-  }
-  json obj = {
-      {"apiVersion", "networking.k8s.io/v1"},
-      {"kind", "Ingress"},
-      {"metadata",
-       {{"name", name},
-        {"namespace", ns},
-        {"uid", "5f0c1a2b-1111-2222-3333-" + std::to_string(100000000 + i)},
-        {"resourceVersion", std::to_string(rv)},
-        {"generation", 4},
-        {"creationTimestamp", "2024-05-01T10:00:00Z"},
-        {"labels", {{"app.kubernetes.io/name", name}, {"app.kubernetes.io/managed-by", "Helm"}}},
-        {"annotations", annotations},
-        {"managedFields", ManagedFields()}}},
-      {"spec",
-       {{"ingressClassName", "alb"},
-        {"rules", rules},
-        {"tls", {{{"hosts", {name + "-0.prod.example.com"}}, {"secretName", name + "-tls"}}}}}},
-      {"status",
-       {{"loadBalancer",
-         {{"ingress",
-           {{{"hostname", "k8s-shared-0123456789-123456789.eu-west-1.elb.amazonaws.com"}}}}}}}}};
-  obj["metadata"]["annotations"]["kubectl.kubernetes.io/last-applied-configuration"] =
-      json{{"spec", obj["spec"]}, {"metadata", {{"annotations", annotations}}}}.dump();
-  return obj;
-}
-
-json ServiceObject(const std::string& ns, int i) {
-  return {{"metadata",
-           {{"name", "app-" + std::to_string(i) + "-svc"},
-            {"namespace", ns},
-            {"uid", "6a-" + std::to_string(i)},
-            {"resourceVersion", "5"},
-            {"labels", {{"app", "app-" + std::to_string(i)}}},
-            {"annotations", {{"alb.ingress.kubernetes.io/healthcheck-path", "/ready"}}},
-            {"managedFields", ManagedFields()}}},
-          {"spec",
-           {{"type", "ClusterIP"},
-            {"clusterIP", "10.100.12.34"},
-            {"clusterIPs", {"10.100.12.34"}},
-            {"selector", {{"app", "app-" + std::to_string(i)}}},
-            {"ports",
-             {{{"name", "http"}, {"port", 8080}, {"targetPort", 8080}, {"protocol", "TCP"}},
-              {{"name", "metrics"}, {"port", 9090}, {"targetPort", 9090}, {"protocol", "TCP"}}}}}},
-          {"status", {{"loadBalancer", json::object()}}}};
-}
-
-json BindingObject(const std::string& ns, int i) {
-  return {
-      {"apiVersion", "elbv2.k8s.aws/v1beta1"},
-      {"kind", "TargetGroupBinding"},
-      {"metadata",
-       {{"name", "tgb-" + std::to_string(i)},
-        {"namespace", ns},
-        {"resourceVersion", "9"},
-        {"managedFields", ManagedFields()}}},
-      {"spec",
-       {{"targetGroupARN", "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/k8s-" +
-                               std::to_string(i) + "/0123456789abcdef"},
-        {"targetType", "ip"},
-        {"serviceRef", {{"name", "app-" + std::to_string(i) + "-svc"}, {"port", 8080}}},
-        {"networking",
-         {{"ingress",
-           {{{"from", {{{"securityGroup", {{"groupID", "sg-0123456789abcdef0"}}}}}},
-             {"ports", {{{"protocol", "TCP"}}}}}}}}}}},
-      {"status", {{"observedGeneration", 1}}}};
 }
 
 std::string Ns(int i, int namespaces) { return "team-" + std::to_string(i % namespaces); }

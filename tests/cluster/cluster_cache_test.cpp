@@ -26,9 +26,15 @@ json Ingress(const std::string& ns, const std::string& name) {
             {"labels", {{"app", "web"}}},
             {"annotations",
              {{"alb.ingress.kubernetes.io/scheme", "internal"},
+              {"kubernetes.io/ingress.class", "alb"},
+              {"meta.helm.sh/release-name", "web"},
               {"kubectl.kubernetes.io/last-applied-configuration", "{...huge...}"}}},
             {"managedFields", json::array({{{"manager", "kubectl"}}})}}},
-          {"spec", {{"ingressClassName", "alb"}, {"rules", json::array()}}},
+          {"spec",
+           {{"ingressClassName", "alb"},
+            {"defaultBackend", {{"service", {{"name", "web"}, {"port", {{"number", 80}}}}}}},
+            {"rules", json::array({{{"host", "a.example.com"}}})},
+            {"tls", json::array({{{"secretName", "s"}}})}}},
           {"status", {{"loadBalancer", json::object()}}}};
 }
 
@@ -39,29 +45,45 @@ TEST(ClusterObject, PrunesToWhatChecksRead) {
   EXPECT_EQ(o.namespace_, "ns1");
   EXPECT_EQ(o.name, "web");
   EXPECT_EQ(o.uid, "u-web");
+  // Only the LBC's annotations and the class annotation; no labels (only Namespaces keep them);
+  // the spec without rules and tls.
   EXPECT_EQ(o.doc, json::parse(R"({"apiVersion":"networking.k8s.io/v1","kind":"Ingress",
-      "metadata":{"name":"web","namespace":"ns1","uid":"u-web","labels":{"app":"web"},
-        "annotations":{"alb.ingress.kubernetes.io/scheme":"internal"}},
-      "spec":{"ingressClassName":"alb","rules":[]}})"));
+      "metadata":{"name":"web","namespace":"ns1","uid":"u-web",
+        "annotations":{"alb.ingress.kubernetes.io/scheme":"internal",
+                       "kubernetes.io/ingress.class":"alb"}},
+      "spec":{"ingressClassName":"alb",
+              "defaultBackend":{"service":{"name":"web","port":{"number":80}}}}})"));
   ASSERT_NE(o.Annotation("alb.ingress.kubernetes.io/scheme"), nullptr);
-  EXPECT_EQ(*o.Label("app"), "web");
-  EXPECT_EQ(o.Label("none"), nullptr);
+  EXPECT_EQ(o.Annotation("meta.helm.sh/release-name"), nullptr);
+  EXPECT_EQ(o.Label("app"), nullptr);
   EXPECT_FALSE(o.deleting());
 }
 
 TEST(ClusterObject, ServiceKeepsTypeAndPortsNamespaceKeepsLabels) {
-  json svc = {{"metadata", {{"name", "s"}, {"namespace", "n"}, {"annotations", {{"a", "b"}}}}},
-              {"spec",
-               {{"type", "NodePort"},
-                {"ports", json::array({{{"port", 80}, {"name", "http"}}})},
-                {"selector", {{"app", "x"}}},
-                {"clusterIP", "10.0.0.1"}}}};
+  json svc = {
+      {"metadata",
+       {{"name", "s"},
+        {"namespace", "n"},
+        {"labels", {{"app", "x"}}},
+        {"annotations", {{"a", "b"}, {"alb.ingress.kubernetes.io/healthcheck-path", "/ready"}}}}},
+      {"spec",
+       {{"type", "NodePort"},
+        {"ports", json::array({{{"port", 80},
+                                {"name", "http"},
+                                {"targetPort", "web"},
+                                {"nodePort", 30080},
+                                {"protocol", "TCP"}}})},
+        {"selector", {{"app", "x"}}},
+        {"clusterIP", "10.0.0.1"}}}};
   auto s = MakeObject(Resource::kServices, json(svc));
   ASSERT_TRUE(s);
-  EXPECT_EQ((*s)->spec(), json::parse(R"({"type":"NodePort","ports":[{"port":80,"name":"http"}]})"));
+  EXPECT_EQ((*s)->spec(), json::parse(R"({"type":"NodePort",
+      "ports":[{"port":80,"name":"http","targetPort":"web","nodePort":30080}]})"));
+  EXPECT_EQ((*s)->metadata(), json::parse(R"({"name":"s","namespace":"n",
+      "annotations":{"alb.ingress.kubernetes.io/healthcheck-path":"/ready"}})"));
   EXPECT_EQ((*s)->doc["kind"], "Service");  // set when the list item had none
-  json ns = {{"metadata", {{"name", "team"}, {"labels", {{"env", "prod"}}},
-                           {"annotations", {{"x", "y"}}}}},
+  json ns = {{"metadata",
+              {{"name", "team"}, {"labels", {{"env", "prod"}}}, {"annotations", {{"x", "y"}}}}},
              {"spec", {{"finalizers", {"kubernetes"}}}}};
   auto n = MakeObject(Resource::kNamespaces, json(ns));
   ASSERT_TRUE(n);
@@ -70,25 +92,56 @@ TEST(ClusterObject, ServiceKeepsTypeAndPortsNamespaceKeepsLabels) {
   EXPECT_EQ((*n)->spec(), json::object());
 }
 
+TEST(ClusterObject, BindingKeepsTargetGroupFieldsAndDroppedEntriesAreStillValidated) {
+  json tgb = {{"metadata", {{"name", "b"}, {"namespace", "n"}, {"uid", "u"}}},
+              {"spec",
+               {{"targetGroupARN", "arn:aws:elasticloadbalancing:x"},
+                {"multiClusterTargetGroup", true},
+                {"targetType", "ip"},
+                {"serviceRef", {{"name", "web"}, {"port", 80}}},
+                {"networking", {{"ingress", json::array({{{"from", json::array()}}})}}},
+                {"nodeSelector", {{"matchLabels", {{"a", "b"}}}}}}}};
+  auto b = MakeObject(Resource::kTargetGroupBindings, json(tgb));
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ((*b)->spec(), json::parse(R"({"targetGroupARN":"arn:aws:elasticloadbalancing:x",
+      "multiClusterTargetGroup":true,"targetType":"ip","serviceRef":{"name":"web","port":80}})"));
+  EXPECT_FALSE((*b)->metadata().contains("annotations"));  // none kept: no map
+  // An annotation or label that is not kept must still be a string.
+  json bad = Ingress("n", "x");
+  bad["metadata"]["annotations"]["meta.helm.sh/release-name"] = 5;
+  EXPECT_FALSE(MakeObject(Resource::kIngresses, std::move(bad)));
+  json bad_label = Ingress("n", "x");
+  bad_label["metadata"]["labels"]["app"] = json::array();
+  EXPECT_FALSE(MakeObject(Resource::kIngresses, std::move(bad_label)));
+}
+
 TEST(ClusterObject, RejectsWrongKindsAndFieldTypes) {
   const std::vector<std::pair<Resource, json>> bad = {
       {Resource::kIngresses, json::array()},
-      {Resource::kIngresses, {{"kind", "Service"}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
+      {Resource::kIngresses,
+       {{"kind", "Service"}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
       {Resource::kIngresses, {{"kind", 5}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
-      {Resource::kIngresses, {{"apiVersion", "v1"}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
+      {Resource::kIngresses,
+       {{"apiVersion", "v1"}, {"metadata", {{"name", "a"}, {"namespace", "n"}}}}},
       {Resource::kIngresses, {{"metadata", "x"}}},
       {Resource::kIngresses, {{"metadata", {{"name", ""}, {"namespace", "n"}}}}},
       {Resource::kIngresses, {{"metadata", {{"name", 3}, {"namespace", "n"}}}}},
       {Resource::kIngresses, {{"metadata", {{"name", "a"}}}}},  // namespaced, no namespace
       {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", 1}}}}},
       {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"uid", 1}}}}},
-      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"labels", {{"k", 1}}}}}}},
-      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"annotations", "s"}}}}},
-      {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"deletionTimestamp", 1}}}}},
+      {Resource::kIngresses,
+       {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"labels", {{"k", 1}}}}}}},
+      {Resource::kIngresses,
+       {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"annotations", "s"}}}}},
+      {Resource::kIngresses,
+       {{"metadata", {{"name", "a"}, {"namespace", "n"}, {"deletionTimestamp", 1}}}}},
       {Resource::kIngresses, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", "s"}}},
-      {Resource::kServices, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"ports", 1}}}}},
-      {Resource::kServices, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"ports", {1}}}}}},
-      {Resource::kServices, {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"type", 1}}}}},
+      {Resource::kServices,
+       {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"ports", 1}}}}},
+      {Resource::kServices,
+       {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"ports", {1}}}}}},
+      {Resource::kServices,
+       {{"metadata", {{"name", "a"}, {"namespace", "n"}}}, {"spec", {{"type", 1}}}}},
   };
   for (const auto& [r, raw] : bad) {
     EXPECT_FALSE(MakeObject(r, json(raw))) << raw.dump();
@@ -160,16 +213,24 @@ TEST(ClusterState, FromObjectsAnswersTheReadApi) {
       Ingress("ns2", "c"),
       {{"apiVersion", "networking.k8s.io/v1"},
        {"kind", "IngressClass"},
-       {"metadata", {{"name", "alb"},
-                     {"annotations", {{"ingressclass.kubernetes.io/is-default-class", "true"}}}}},
+       {"metadata",
+        {{"name", "alb"},
+         {"annotations", {{"ingressclass.kubernetes.io/is-default-class", "true"}}}}},
        {"spec", {{"controller", "ingress.k8s.aws/alb"}}}},
-      {{"apiVersion", "networking.k8s.io/v1"}, {"kind", "IngressClass"},
+      {{"apiVersion", "networking.k8s.io/v1"},
+       {"kind", "IngressClass"},
        {"metadata", {{"name", "nginx"}}}},
-      {{"apiVersion", "elbv2.k8s.aws/v1beta1"}, {"kind", "IngressClassParams"},
-       {"metadata", {{"name", "p"}}}, {"spec", {{"scheme", "internal"}}}},
-      {{"apiVersion", "elbv2.k8s.aws/v1beta1"}, {"kind", "TargetGroupBinding"},
-       {"metadata", {{"name", "t"}, {"namespace", "ns1"}}}, {"spec", {{"targetGroupARN", "arn"}}}},
-      {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "s"}, {"namespace", "ns1"}}}},
+      {{"apiVersion", "elbv2.k8s.aws/v1beta1"},
+       {"kind", "IngressClassParams"},
+       {"metadata", {{"name", "p"}}},
+       {"spec", {{"scheme", "internal"}}}},
+      {{"apiVersion", "elbv2.k8s.aws/v1beta1"},
+       {"kind", "TargetGroupBinding"},
+       {"metadata", {{"name", "t"}, {"namespace", "ns1"}}},
+       {"spec", {{"targetGroupARN", "arn"}}}},
+      {{"apiVersion", "v1"},
+       {"kind", "Service"},
+       {"metadata", {{"name", "s"}, {"namespace", "ns1"}}}},
       {{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", "ns1"}}}},
       {{"apiVersion", "apps/v1"}, {"kind", "Deployment"}, {"metadata", {{"name", "d"}}}},
       {{"apiVersion", "v1"}, {"kind", "Service"}, {"metadata", {{"name", "nons"}}}},
@@ -208,20 +269,22 @@ TEST(ClusterState, FromObjectsAnswersTheReadApi) {
 }
 
 TEST(ClusterEvents, ParsesListPagesAndSkipsBadItems) {
-  auto page = ParseListPage(Resource::kIngresses, json{
-      {"metadata", {{"resourceVersion", "10"}, {"continue", "tok"}}},
-      {"items", {Ingress("a", "1"), {{"metadata", {{"name", "nons"}}}}}}}.dump());
+  auto page = ParseListPage(Resource::kIngresses,
+                            json{{"metadata", {{"resourceVersion", "10"}, {"continue", "tok"}}},
+                                 {"items", {Ingress("a", "1"), {{"metadata", {{"name", "nons"}}}}}}}
+                                .dump());
   ASSERT_TRUE(page);
   EXPECT_EQ(page->items.size(), 1u);
   EXPECT_EQ(page->skipped.size(), 1u);
   EXPECT_EQ(page->continue_token, "tok");
-  auto null_items = ParseListPage(Resource::kIngresses,
-                                  R"({"metadata":{"resourceVersion":"3"},"items":null})");
+  auto null_items =
+      ParseListPage(Resource::kIngresses, R"({"metadata":{"resourceVersion":"3"},"items":null})");
   ASSERT_TRUE(null_items);
   EXPECT_TRUE(null_items->items.empty());
   EXPECT_FALSE(ParseListPage(Resource::kIngresses, "{"));
   EXPECT_FALSE(ParseListPage(Resource::kIngresses, R"({"items":[]})"));
-  EXPECT_FALSE(ParseListPage(Resource::kIngresses, R"({"metadata":{"resourceVersion":"1"},"items":{}})"));
+  EXPECT_FALSE(
+      ParseListPage(Resource::kIngresses, R"({"metadata":{"resourceVersion":"1"},"items":{}})"));
   EXPECT_EQ(DescribeStatus(403, R"({"kind":"Status","reason":"Forbidden","message":"no"})"),
             "403 Forbidden: no");
   EXPECT_EQ(DescribeStatus(500, "oops"), "500: oops");
@@ -243,10 +306,12 @@ TEST(ClusterEvents, ParsesWatchEvents) {
       R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"too old"}})");
   ASSERT_TRUE(error);
   EXPECT_EQ(error->error_code, 410);
-  for (const char* bad : {"", "x", "[]", R"({"type":"ADDED"})", R"({"type":"WHAT","object":{}})",
-                          R"({"object":{}})", R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})",
-                          R"({"type":"BOOKMARK","object":{"metadata":{}}})",
-                          R"({"type":"MODIFIED","object":{"kind":"Service","metadata":{"name":"a","namespace":"n","resourceVersion":"1"}}})"}) {
+  for (
+      const char* bad :
+      {"", "x", "[]", R"({"type":"ADDED"})", R"({"type":"WHAT","object":{}})", R"({"object":{}})",
+       R"({"type":"ADDED","object":{"metadata":{"name":"a"}}})",
+       R"({"type":"BOOKMARK","object":{"metadata":{}}})",
+       R"({"type":"MODIFIED","object":{"kind":"Service","metadata":{"name":"a","namespace":"n","resourceVersion":"1"}}})"}) {
     EXPECT_FALSE(ParseWatchEvent(Resource::kIngresses, bad)) << bad;
   }
 }

@@ -41,7 +41,9 @@ json IngressObj(const std::string& ns, const std::string& name, const std::strin
           {"metadata",
            {{"name", name},
             {"namespace", ns},
-            {"annotations", {{"alb.ingress.kubernetes.io/group.name", "g"}}},
+            {"annotations",
+             {{"alb.ingress.kubernetes.io/group.name", "g"},
+              {"alb.ingress.kubernetes.io/tags", "host=" + host}}},
             {"managedFields", json::array({{{"manager", "kubectl"}}})}}},
           {"spec", {{"ingressClassName", "alb"}, {"rules", {{{"host", host}}}}}},
           {"status", {{"loadBalancer", json::object()}}}};
@@ -141,7 +143,10 @@ class ClusterViewTest : public ::testing::Test {
   bool HasHost(const std::string& ns, const std::string& name, const std::string& host) {
     auto snapshot = view_->Snapshot();  // held while its objects are read
     const Object* o = snapshot->FindIngress(ns, name);
-    return o != nullptr && o->spec()["rules"][0]["host"] == host;
+    // spec.rules is not cached: the host is mirrored in a kept annotation.
+    const std::string* tags =
+        o != nullptr ? o->Annotation("alb.ingress.kubernetes.io/tags") : nullptr;
+    return tags != nullptr && *tags == "host=" + host;
   }
 
   std::chrono::milliseconds bookmark_interval_ = 1h;  // off unless a test wants them
@@ -239,6 +244,36 @@ TEST_F(ClusterViewTest, RelistAfterExpiredWatchEvent) {
   ASSERT_TRUE(Eventually([&] { return Lists() > lists; }));
   EXPECT_GE(Restarts(kIngresses, "expired"), 1);
   EXPECT_TRUE(Eventually([&] { return HasHost("team-a", "web", "during.example"); }));
+}
+
+TEST_F(ClusterViewTest, RelistAfterWatchAnsweredHttp410) {
+  Seed();
+  server_->SetWatchExpiryAsHttpStatus(true);
+  StartView();
+  ASSERT_TRUE(view_->WaitSynced(15s));
+  ASSERT_TRUE(Eventually([&] { return server_->OpenWatches(kIngresses) == 1; }));
+  std::size_t lists = Lists();
+  server_->Upsert(kIngresses, IngressObj("team-a", "web", "during.example"));
+  server_->Upsert(kIngresses, IngressObj("team-c", "added", "c.example"));
+  server_->Remove(kIngresses, "team-b", "api");
+  // The ingress watch is dropped before it delivers these, and its resourceVersion compacted:
+  // the resumed watch is answered HTTP 410 Gone (no stream), which must relist.
+  server_->Upsert("services", {{"metadata", {{"name", "bump"}, {"namespace", "n"}}}});
+  server_->Compact();
+  server_->DropWatches();
+  ASSERT_TRUE(Eventually([&] { return Lists() > lists; }));
+  EXPECT_GE(Restarts(kIngresses, "expired"), 1);
+  EXPECT_TRUE(Eventually([&] {
+    auto s = view_->Snapshot();
+    return s->FindIngress("team-b", "api") == nullptr &&
+           s->FindIngress("team-c", "added") != nullptr && s->Count(Resource::kIngresses) == 2;
+  }));
+  EXPECT_TRUE(HasHost("team-a", "web", "during.example"));
+  // And it watches again from the relist's resourceVersion: later events arrive.
+  ASSERT_TRUE(Eventually([&] { return server_->OpenWatches(kIngresses) == 1; }));
+  server_->Upsert(kIngresses, IngressObj("team-a", "web", "after.example"));
+  EXPECT_TRUE(Eventually([&] { return HasHost("team-a", "web", "after.example"); }));
+  EXPECT_TRUE(Eventually([&] { return view_->Snapshot()->available(); }));
 }
 
 TEST_F(ClusterViewTest, PaginatedListAndExpiredContinue) {

@@ -391,6 +391,26 @@ TEST_F(FakeApiServerTest, WatchFromCompactedVersionGets410ErrorEvent) {
   EXPECT_EQ(ok.NextEvent()["type"], "ADDED");
 }
 
+TEST_F(FakeApiServerTest, WatchFromCompactedVersionCanBeHttp410) {
+  FakeApiServer server(Options());
+  const std::string old = server.Upsert(kIngresses, Ingress("a", "one"));
+  server.Upsert(kIngresses, Ingress("a", "two"));
+  server.Compact();
+  server.SetWatchExpiryAsHttpStatus(true);
+  KubeClient w(server.port(), pki_);
+  ExpectStatus(w.Get("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" + old), 410,
+               "Expired");
+  EXPECT_EQ(server.OpenWatches(kIngresses), 0u);
+  // A current resourceVersion still streams.
+  KubeClient ok(server.port(), pki_);
+  EXPECT_EQ(ok.StartWatch("/apis/networking.k8s.io/v1/ingresses?watch=1&resourceVersion=" +
+                          server.ResourceVersion())
+                .status,
+            200);
+  server.Upsert(kIngresses, Ingress("a", "three"));
+  EXPECT_EQ(ok.NextEvent()["type"], "ADDED");
+}
+
 TEST_F(FakeApiServerTest, HistoryLimitExpiresOldVersions) {
   auto options = Options();
   options.history_limit = 2;

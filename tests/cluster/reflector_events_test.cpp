@@ -14,7 +14,7 @@ using nlohmann::json;
 std::string Event(const std::string& type, const std::string& name, const std::string& rv,
                   const std::string& host = "a.example.com") {
   json obj = {{"metadata", {{"name", name}, {"namespace", "ns"}, {"resourceVersion", rv}}},
-              {"spec", {{"rules", {{{"host", host}}}}}}};
+              {"spec", {{"ingressClassName", host}, {"rules", {{{"host", host}}}}}}};
   return json{{"type", type}, {"object", obj}}.dump() + "\n";
 }
 
@@ -44,7 +44,7 @@ TEST_F(ReflectorEventsTest, AppliesEventsInOrderAndKeepsPartialLines) {
   EXPECT_EQ(code_, 0);
   EXPECT_EQ(pending, next.substr(0, 10));  // the incomplete line waits for the rest
   ASSERT_NE(Find("a"), nullptr);
-  EXPECT_EQ(Find("a")->spec()["rules"][0]["host"], "b.example.com");
+  EXPECT_EQ(Find("a")->spec()["ingressClassName"], "b.example.com");
   EXPECT_EQ(Find("b"), nullptr);
   EXPECT_EQ(reflector_->resource_version(), "5");
   EXPECT_GT(changes_, 0);
@@ -75,7 +75,8 @@ TEST_F(ReflectorEventsTest, ErrorEventCarriesItsCode) {
   std::string pending =
       Event("ADDED", "a", "2") +
       R"({"type":"ERROR","object":{"kind":"Status","code":410,"reason":"Expired","message":"old"}})"
-      "\n" + Event("ADDED", "z", "9");
+      "\n" +
+      Event("ADDED", "z", "9");
   EXPECT_FALSE(Apply(pending));
   EXPECT_EQ(code_, 410);
   EXPECT_NE(Find("a"), nullptr);  // before the error: applied

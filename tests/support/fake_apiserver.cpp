@@ -68,7 +68,8 @@ void FakeApiServer::Impl::Stop() {
 net::awaitable<void> FakeApiServer::Impl::Accept() {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket = co_await acceptor->async_accept(net::redirect_error(net::use_awaitable, ec));
+    tcp::socket socket =
+        co_await acceptor->async_accept(net::redirect_error(net::use_awaitable, ec));
     if (ec == net::error::operation_aborted || !acceptor->is_open()) co_return;
     if (ec) continue;
     net::co_spawn(*io, Session(std::move(socket)), net::detached);
@@ -91,7 +92,8 @@ net::awaitable<void> FakeApiServer::Impl::Session(tcp::socket socket) {
   auto& lowest = beast::get_lowest_layer(stream);
   boost::system::error_code ec;
   lowest.expires_after(std::chrono::seconds(10));
-  co_await stream.async_handshake(ssl::stream_base::server, net::redirect_error(net::use_awaitable, ec));
+  co_await stream.async_handshake(ssl::stream_base::server,
+                                  net::redirect_error(net::use_awaitable, ec));
   if (ec) co_return;
   const bool cert_ok = ClientCertVerified(stream.native_handle());
   beast::flat_buffer buffer;
@@ -132,7 +134,8 @@ net::awaitable<void> FakeApiServer::Impl::Session(tcp::socket socket) {
   co_await stream.async_shutdown(net::redirect_error(net::use_awaitable, ec));
 }
 
-net::awaitable<bool> FakeApiServer::Impl::ServeWatch(Stream& stream, const std::shared_ptr<Watch>& w,
+net::awaitable<bool> FakeApiServer::Impl::ServeWatch(Stream& stream,
+                                                     const std::shared_ptr<Watch>& w,
                                                      const http::request<http::string_body>& req) {
   struct Unregister {  // also runs when the io_context is destroyed with this frame
     Impl* impl;
@@ -180,7 +183,8 @@ net::awaitable<bool> FakeApiServer::Impl::ServeWatch(Stream& stream, const std::
     co_await w->wake.async_wait(net::redirect_error(net::use_awaitable, ec));
   }
   lowest.expires_after(std::chrono::seconds(30));
-  co_await net::async_write(stream, http::make_chunk_last(), net::redirect_error(net::use_awaitable, ec));
+  co_await net::async_write(stream, http::make_chunk_last(),
+                            net::redirect_error(net::use_awaitable, ec));
   co_return !ec;
 }
 
@@ -206,7 +210,8 @@ std::string FakeApiServer::Upsert(const std::string& resource, json object) {
   json& meta = object["metadata"];
   if (!r->namespaced) {
     meta.erase("namespace");
-  } else if (!meta.contains("namespace") || !meta["namespace"].is_string() || meta["namespace"] == "") {
+  } else if (!meta.contains("namespace") || !meta["namespace"].is_string() ||
+             meta["namespace"] == "") {
     meta["namespace"] = "default";
   }
   object["apiVersion"] = r->ApiVersion();
@@ -229,7 +234,8 @@ std::string FakeApiServer::Upsert(const std::string& resource, json object) {
   return std::to_string(impl_->rv);
 }
 
-void FakeApiServer::Remove(const std::string& resource, const std::string& ns, const std::string& name) {
+void FakeApiServer::Remove(const std::string& resource, const std::string& ns,
+                           const std::string& name) {
   const ResourceInfo* r = fakeapi::FindByName(resource);
   if (r == nullptr) throw std::invalid_argument("unknown resource: " + resource);
   std::lock_guard lock(impl_->mutex);
@@ -277,13 +283,19 @@ void FakeApiServer::SetPageExpiry(bool expire) {
   impl_->page_expiry = expire;
 }
 
+void FakeApiServer::SetWatchExpiryAsHttpStatus(bool as_status) {
+  std::lock_guard lock(impl_->mutex);
+  impl_->watch_expiry_as_status = as_status;
+}
+
 void FakeApiServer::InjectRaw(const std::string& resource, std::string line) {
   std::lock_guard lock(impl_->mutex);
   for (const auto& w : impl_->watches)
     if (w->resource->name == resource) impl_->Push(w, line);
 }
 
-std::size_t FakeApiServer::Requests(std::string_view path_prefix, std::string_view query_contains) const {
+std::size_t FakeApiServer::Requests(std::string_view path_prefix,
+                                    std::string_view query_contains) const {
   std::lock_guard lock(impl_->mutex);
   std::size_t n = 0;
   for (const auto& [path, query] : impl_->requests)
@@ -304,7 +316,8 @@ std::string FakeApiServer::ResourceVersion() const {
   return std::to_string(impl_->rv);
 }
 
-std::string FakeApiServer::WriteKubeconfig(const std::string& dir, const std::string& ca_file) const {
+std::string FakeApiServer::WriteKubeconfig(const std::string& dir,
+                                           const std::string& ca_file) const {
   std::string token;
   {
     std::lock_guard lock(impl_->mutex);

@@ -4,21 +4,20 @@
 // or client-certificate auth, discovery enough for kubectl, list (limit/continue) and watch
 // (chunked JSON lines, bookmarks, 410 Expired) of the six resources the cluster view watches.
 // Objects live in memory; one global resourceVersion counter, as etcd's revision.
-#include <nlohmann/json.hpp>
-
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 
 namespace albwebhook::testing {
 
 struct FakeApiServerOptions {
-  std::string cert_file, key_file;  // PEM server pair for 127.0.0.1/localhost (MakePki)
+  std::string cert_file, key_file;   // PEM server pair for 127.0.0.1/localhost (MakePki)
   std::string token = "test-token";  // required bearer token ("" = no auth)
-  std::string client_ca_file;  // non-empty: also accept client certs signed by it
+  std::string client_ca_file;        // non-empty: also accept client certs signed by it
   // Watch events kept; a watch from an older resourceVersion gets an ERROR event (Status 410
   // Expired), a list with a continue token older than that an HTTP 410.
   std::size_t history_limit = 1000;
@@ -32,7 +31,7 @@ struct FakeApiServerOptions {
 class FakeApiServer {
  public:
   explicit FakeApiServer(FakeApiServerOptions options);  // starts serving on its own thread
-  ~FakeApiServer();                                       // stops, closes every connection
+  ~FakeApiServer();                                      // stops, closes every connection
   FakeApiServer(const FakeApiServer&) = delete;
   FakeApiServer& operator=(const FakeApiServer&) = delete;
 
@@ -55,11 +54,16 @@ class FakeApiServer {
   void SetStatus(const std::string& resource, int http_status);
   void SetLatency(std::chrono::milliseconds delay);  // delay before every answer
   void SetPageExpiry(bool expire);                   // continue tokens answered 410 Expired
+  // A watch from a compacted resourceVersion: false (default) = HTTP 200 and one ERROR event
+  // carrying a 410 Status (the watch cache); true = an HTTP 410 Gone Status answer before any
+  // stream (the apiserver's etcd path, older releases).
+  void SetWatchExpiryAsHttpStatus(bool as_status);
   // Writes this raw line (+\n) to every open watch of resource.
   void InjectRaw(const std::string& resource, std::string line);
   // Requests seen whose path starts with path_prefix and whose raw query contains
   // query_contains.
-  std::size_t Requests(std::string_view path_prefix = "", std::string_view query_contains = "") const;
+  std::size_t Requests(std::string_view path_prefix = "",
+                       std::string_view query_contains = "") const;
   std::size_t OpenWatches(const std::string& resource = "") const;
   // Writes `dir`/kubeconfig (server url(), certificate-authority ca_file, token) and returns its
   // path.

@@ -93,6 +93,7 @@ struct FakeApiServer::Impl {
   std::map<std::string, int> status;
   std::chrono::milliseconds latency{0};
   bool page_expiry = false;
+  bool watch_expiry_as_status = false;
   std::uint64_t rv = 1000;         // the last resourceVersion assigned
   std::uint64_t compacted = 1000;  // history holds every event with a resourceVersion above it
   std::map<std::string, std::map<std::string, json>> store;  // resource -> ns/name -> object
@@ -110,7 +111,8 @@ struct FakeApiServer::Impl {
   Answer Handle(const http::request<http::string_body>& req, bool cert_ok);
   Answer Route(const std::string& path, const std::string& query);
   Answer Resource(const std::vector<std::string>& segments, const std::string& query);
-  Answer List(const ResourceInfo& r, const Selector& sel, const std::map<std::string, std::string>& q);
+  Answer List(const ResourceInfo& r, const Selector& sel,
+              const std::map<std::string, std::string>& q);
   Answer StartWatch(const ResourceInfo& r, const Selector& sel,
                     const std::map<std::string, std::string>& q);
   void Record(const ResourceInfo& r, const std::string& ns, const std::string& name,

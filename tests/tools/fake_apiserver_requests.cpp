@@ -73,16 +73,17 @@ Answer FakeApiServer::Impl::Handle(const http::request<http::string_body>& req, 
     if (auth != "Bearer " + token) return JsonAnswer(fakeapi::UnauthorizedStatus());
   }
   if (req.method() != http::verb::get) {
-    return JsonAnswer(fakeapi::Status(405, "MethodNotAllowed",
-                                      "the server does not allow this method on the requested resource",
-                                      json::object()));
+    return JsonAnswer(fakeapi::Status(
+        405, "MethodNotAllowed", "the server does not allow this method on the requested resource",
+        json::object()));
   }
   return Route(path, query);
 }
 
 Answer FakeApiServer::Impl::Route(const std::string& path, const std::string& query) {
   if (path == "/version" || path == "/version/") return OkAnswer(fakeapi::VersionInfo());
-  if (path == "/healthz" || path == "/livez" || path == "/readyz") return {200, "ok", "text/plain", nullptr};
+  if (path == "/healthz" || path == "/livez" || path == "/readyz")
+    return {200, "ok", "text/plain", nullptr};
   if (path == "/api" || path == "/api/")
     return OkAnswer(fakeapi::ApiVersions("127.0.0.1:" + std::to_string(port)));
   if (path == "/apis" || path == "/apis/") return OkAnswer(fakeapi::ApiGroupList(Hidden()));
@@ -94,7 +95,8 @@ Answer FakeApiServer::Impl::Route(const std::string& path, const std::string& qu
   return Resource(segments, query);
 }
 
-Answer FakeApiServer::Impl::Resource(const std::vector<std::string>& seg, const std::string& query) {
+Answer FakeApiServer::Impl::Resource(const std::vector<std::string>& seg,
+                                     const std::string& query) {
   std::size_t at = 0;
   std::string prefix;
   if (seg.size() >= 2 && seg[0] == "api") {
@@ -123,10 +125,18 @@ Answer FakeApiServer::Impl::Resource(const std::vector<std::string>& seg, const 
   const bool watch = TrueParam(q, "watch");
   const bool get = rest.size() == 2 && !watch;
   switch (const auto it = status.find(r->name); it == status.end() ? 0 : it->second) {
-    case 403: return JsonAnswer(fakeapi::ForbiddenStatus(*r, watch ? "watch" : get ? "get" : "list", sel.ns));
-    case 404: return JsonAnswer(fakeapi::ResourceNotFoundStatus());
-    case 500: return JsonAnswer(fakeapi::InternalErrorStatus(*r));
-    default: break;
+    case 403:
+      return JsonAnswer(fakeapi::ForbiddenStatus(*r,
+                                                 watch ? "watch"
+                                                 : get ? "get"
+                                                       : "list",
+                                                 sel.ns));
+    case 404:
+      return JsonAnswer(fakeapi::ResourceNotFoundStatus());
+    case 500:
+      return JsonAnswer(fakeapi::InternalErrorStatus(*r));
+    default:
+      break;
   }
   if (get) {
     const auto& bucket = store[r->name];
@@ -175,8 +185,10 @@ Answer FakeApiServer::Impl::List(const ResourceInfo& r, const Selector& sel,
     metadata["continue"] = fakeapi::EncodeContinue({from.rv, last_key + std::string(1, '\0')});
     if (!sel.selective) metadata["remainingItemCount"] = remaining;
   }
-  return OkAnswer({{"kind", r.kind + "List"}, {"apiVersion", r.ApiVersion()},
-                   {"metadata", metadata}, {"items", items}});
+  return OkAnswer({{"kind", r.kind + "List"},
+                   {"apiVersion", r.ApiVersion()},
+                   {"metadata", metadata},
+                   {"items", items}});
 }
 
 Answer FakeApiServer::Impl::StartWatch(const ResourceInfo& r, const Selector& sel,
@@ -203,11 +215,14 @@ Answer FakeApiServer::Impl::StartWatch(const ResourceInfo& r, const Selector& se
   } else {
     const auto n = fakeapi::ParseResourceVersion(from);
     if (!n) {
-      return JsonAnswer(fakeapi::Status(400, "BadRequest",
-                                        "resourceVersion: Invalid value: \"" + from + "\""));
+      return JsonAnswer(
+          fakeapi::Status(400, "BadRequest", "resourceVersion: Invalid value: \"" + from + "\""));
     }
     if (*n < compacted) {
-      w->lines.push_back(EventLine("ERROR", fakeapi::TooOldResourceVersionStatus(*n, compacted + 1)));
+      if (watch_expiry_as_status)
+        return JsonAnswer(fakeapi::TooOldResourceVersionStatus(*n, compacted + 1));
+      w->lines.push_back(
+          EventLine("ERROR", fakeapi::TooOldResourceVersionStatus(*n, compacted + 1)));
       w->closed = true;
       return {200, "", "application/json", w};
     }
@@ -228,10 +243,12 @@ std::set<std::string> FakeApiServer::Impl::Hidden() const {
   return hidden;
 }
 
-std::string FakeApiServer::Impl::BookmarkLine(const ResourceInfo& r, bool initial_events_end) const {
+std::string FakeApiServer::Impl::BookmarkLine(const ResourceInfo& r,
+                                              bool initial_events_end) const {
   json meta = {{"resourceVersion", std::to_string(rv)}};
   if (initial_events_end) meta["annotations"] = {{"k8s.io/initial-events-end", "true"}};
-  return EventLine("BOOKMARK", {{"kind", r.kind}, {"apiVersion", r.ApiVersion()}, {"metadata", meta}});
+  return EventLine("BOOKMARK",
+                   {{"kind", r.kind}, {"apiVersion", r.ApiVersion()}, {"metadata", meta}});
 }
 
 void FakeApiServer::Impl::Push(const std::shared_ptr<Watch>& w, std::string line) {
@@ -239,11 +256,12 @@ void FakeApiServer::Impl::Push(const std::shared_ptr<Watch>& w, std::string line
   net::post(*io, [w] { w->wake.cancel(); });
 }
 
-void FakeApiServer::Impl::Record(const ResourceInfo& r, const std::string& ns, const std::string& name,
-                                 const char* type, const json& object) {
+void FakeApiServer::Impl::Record(const ResourceInfo& r, const std::string& ns,
+                                 const std::string& name, const char* type, const json& object) {
   std::string line = EventLine(type, object);
   for (const auto& w : watches) {
-    if (w->resource == &r && !w->closed && Selector{w->ns, w->name}.Matches(ns, name)) Push(w, line);
+    if (w->resource == &r && !w->closed && Selector{w->ns, w->name}.Matches(ns, name))
+      Push(w, line);
   }
   history.push_back({rv, &r, ns, name, std::move(line)});
   while (history.size() > options.history_limit) {

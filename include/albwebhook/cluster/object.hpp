@@ -36,11 +36,19 @@ bool ResourceNamespaced(Resource resource);
 /// The resource an object's apiVersion group and kind belong to (the version is not checked).
 std::optional<Resource> ResourceOfKind(std::string_view api_version, std::string_view kind);
 
-/// One cached object, pruned to what the checks read. `doc` keeps the original shape
+/// One cached object, pruned to what the checks read (the cache holds every object of the
+/// cluster: 10 000 Ingresses must fit in tens of MiB). `doc` keeps the original shape
 /// (apiVersion, kind, metadata{name, namespace, uid, labels, annotations, deletionTimestamp},
-/// spec) so that code written for admission objects reads it unchanged. Dropped: managedFields,
-/// status, resourceVersion, the last-applied-configuration annotation, everything else; Service
-/// keeps spec.type and spec.ports only; Namespace keeps metadata only (its labels).
+/// spec) so that code written for admission objects reads it unchanged; what it keeps:
+///  - annotations: only alb.ingress.kubernetes.io/*, kubernetes.io/ingress.class and
+///    ingressclass.kubernetes.io/is-default-class (none on Namespaces); labels: Namespaces only;
+///    a map with no kept entry is absent;
+///  - spec: IngressClass and IngressClassParams whole; Ingress: ingressClassName and
+///    defaultBackend (not rules or tls); Service: type and ports[] {name, port, targetPort,
+///    nodePort}; TargetGroupBinding: targetGroupARN, targetGroupName, multiClusterTargetGroup,
+///    targetType, ipAddressType, serviceRef, vpcID; Namespace: none.
+/// Dropped: managedFields, status, resourceVersion, everything else. A check that needs more
+/// must add it to the pruning (server/cluster/object.cpp) and to this list.
 struct Object {
   std::string namespace_;  // "" for cluster-scoped resources
   std::string name;
