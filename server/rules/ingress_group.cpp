@@ -45,9 +45,13 @@ struct MemberRef {
   std::string key;  // "ns/name"
 };
 
-/// Every explicit group of a snapshot with its members (for one policy scope), unread.
+/// The Ingresses of a snapshot that may belong to each explicit group (for one policy scope):
+/// by their group.name annotation, a lookup per Ingress (a storm of watch events makes a new
+/// snapshot, and its index, up to 50 times a second); scope and class are judged per group,
+/// when the group is read. When IngressClassParams set a group, an Ingress may join without the
+/// annotation: then every Ingress's class is loaded here.
 struct GroupIndex {
-  std::map<std::string, std::vector<MemberRef>, std::less<>> groups;
+  std::map<std::string, std::vector<const cluster::Object*>, std::less<>> candidates;
 };
 
 /// The policy fields membership depends on (IsIngressInScope), as a key for Derived.
@@ -62,7 +66,6 @@ std::string ScopeKey(const policy::IngressPolicy& policy) {
 std::shared_ptr<const GroupIndex> BuildIndex(const cluster::ClusterState& cluster,
                                              const policy::IngressPolicy& policy) {
   auto index = std::make_shared<GroupIndex>();
-  // Params may set the group: then an Ingress may join without a group.name annotation.
   bool any_params_group = false;
   cluster.ForEach(cluster::Resource::kIngressClassParams, [&](const cluster::Object& params) {
     const auto& spec = params.spec();
@@ -72,22 +75,38 @@ std::shared_ptr<const GroupIndex> BuildIndex(const cluster::ClusterState& cluste
   static const std::string kKey = std::string(kAlbAnnotationPrefix) + "group.name";
   cluster.ForEachIngress([&](const cluster::Object& ingress) {
     if (ingress.deleting()) return;
-    if (!any_params_group && ingress.Annotation(kKey) == nullptr) return;
+    if (!any_params_group) {
+      if (const std::string* name = ingress.Annotation(kKey)) {
+        index->candidates[*name].push_back(&ingress);
+      }
+      return;
+    }
     if (!IsIngressInScope(policy, ingress.doc, &cluster)) return;
     ClassConfig klass = LoadClassConfig(cluster, ingress.doc, ingress.namespace_);
-    if (!klass.known()) return;  // refused by the LBC (not a member) or unknown: not judged
+    if (!klass.known()) return;
     std::string_view group = GroupOf(ingress, klass);
-    if (group.empty()) return;
-    std::string key = ingress.namespace_ + "/" + ingress.name;
-    auto& members = index->groups[std::string(group)];
-    members.push_back({&ingress, std::move(klass), GroupOrder(ingress), std::move(key)});
+    if (!group.empty()) index->candidates[std::string(group)].push_back(&ingress);
   });
-  for (auto& [name, members] : index->groups) {
-    std::sort(members.begin(), members.end(), [](const MemberRef& a, const MemberRef& b) {
-      return a.order != b.order ? a.order < b.order : a.key < b.key;
-    });
-  }
   return index;
+}
+
+/// The members of `group` among its candidates, sorted as the LBC sorts them.
+std::vector<MemberRef> Members(const cluster::ClusterState& cluster,
+                               const policy::IngressPolicy& policy, std::string_view group,
+                               const std::vector<const cluster::Object*>& candidates) {
+  std::vector<MemberRef> members;
+  for (const cluster::Object* ingress : candidates) {
+    if (!IsIngressInScope(policy, ingress->doc, &cluster)) continue;
+    ClassConfig klass = LoadClassConfig(cluster, ingress->doc, ingress->namespace_);
+    if (!klass.known()) continue;  // refused by the LBC (not a member) or unknown: not judged
+    if (GroupOf(*ingress, klass) != group) continue;
+    members.push_back({ingress, std::move(klass), GroupOrder(*ingress),
+                       ingress->namespace_ + "/" + ingress->name});
+  }
+  std::sort(members.begin(), members.end(), [](const MemberRef& a, const MemberRef& b) {
+    return a.order != b.order ? a.order < b.order : a.key < b.key;
+  });
+  return members;
 }
 
 std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs) {
@@ -121,11 +140,11 @@ std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& clust
   const std::string scope = ScopeKey(policy);
   auto index = std::static_pointer_cast<const GroupIndex>(
       cluster.Derived("ingress-groups/" + scope, [&] { return BuildIndex(cluster, policy); }));
-  auto refs = index->groups.find(group);
-  if (refs == index->groups.end()) return kNone;  // not kept: any name may be asked for
+  auto candidates = index->candidates.find(group);
+  if (candidates == index->candidates.end()) return kNone;  // not kept: any name may be asked for
   std::string key = "ingress-group/" + scope + "/" + std::string(group);
-  return std::static_pointer_cast<const GroupMembers>(
-      cluster.Derived(key, [&] { return ReadGroup(refs->second); }));
+  return std::static_pointer_cast<const GroupMembers>(cluster.Derived(
+      key, [&] { return ReadGroup(Members(cluster, policy, group, candidates->second)); }));
 }
 
 }  // namespace albwebhook::rules
