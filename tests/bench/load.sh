@@ -234,7 +234,8 @@ hwm_mib() {  # name
 ROWS="$WORK/rows"
 : >"$ROWS"
 # run_row LABEL THREADS CONNS WRK_THREADS BODY PATH [extra wrk args...]: fresh servers, then
-# ROUNDS alternating rounds; one line per server and round: "LABEL server round rps p50 p99 errors rss".
+# ROUNDS alternating rounds; one line per server and round: "LABEL server round rps p50 p99 errors rss"
+# (LABEL without spaces).
 run_row() {
   local label=$1 threads=$2 conns=$3 wrk_threads=$4 body=$5 path=$6
   shift 6
@@ -267,7 +268,7 @@ for path in validate mutate; do
 done
 # Thread scaling: --threads N against nginx with N workers, wrk with two threads for every N.
 for t in $THREADS; do
-  run_row "validate|3KB|64|$t (wrk -t2)" "$t" 64 2 "$WORK/ingress.json" validate
+  run_row "validate|3KB|64|$t,wrk-t2" "$t" 64 2 "$WORK/ingress.json" validate
 done
 # New TLS handshakes per second: every request on a new connection (full handshake, no resumption).
 run_row "handshake|3KB|16|1" 1 16 1 "$WORK/ingress.json" validate -H 'Connection: close'
@@ -276,6 +277,8 @@ for path in validate mutate; do
   run_row "$path|1MiB|1|1" 1 1 1 "$WORK/ingress-large.json" "$path"
 done
 
+# The raw rounds, kept where LOAD_SH_KEEP_ROWS says (one line per server and round).
+[[ -n ${LOAD_SH_KEEP_ROWS:-} ]] && cp "$ROWS" "$LOAD_SH_KEEP_ROWS"
 python3 - "$ROWS" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$DURATION" "${SERVER_ENV:+ ($SERVER_ENV)}" "$ROUNDS" "$SERVERS" <<'PYEOF'
 import statistics, sys
 rows, servers = {}, sys.argv[7].split()
