@@ -14,7 +14,9 @@
 #pragma once
 
 #include <algorithm>
+#include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
@@ -24,6 +26,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <utility>
 
 #include "albwebhook/log/log.hpp"
 #include "albwebhook/metrics/metrics.hpp"
@@ -31,6 +35,7 @@
 #include "albwebhook/transport/server.hpp"
 #include "albwebhook/util/duration.hpp"
 #include "transport/http_framing.hpp"
+#include "transport/http_response.hpp"
 #include "transport/session_host.hpp"
 
 namespace albwebhook::transport::detail {
@@ -40,7 +45,12 @@ namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 
 // One connection's requests until close. Every step runs on the connection's executor (a strand
-// for TLS connections); every I/O step has a deadline.
+// for TLS connections when the server runs more than one thread); every I/O step has a deadline.
+//
+// Per connection, reused from request to request: the read buffer, the request body's string
+// (its capacity kept up to kKeptCapacity, so that a large request does not stay pinned to an
+// idle connection) and the answer, serialised once into one buffer (http_response.hpp) and
+// written as one buffer.
 template <class Derived>
 class HttpSession : public std::enable_shared_from_this<Derived> {
  public:
@@ -103,7 +113,10 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
 
   void ReadHeader() {
     first_request_ = false;
-    parser_.emplace();
+    // The previous request's body string (emptied in Send, capacity bounded) is reused.
+    std::string body = std::move(spare_body_);
+    body.clear();
+    parser_.emplace(std::piecewise_construct, std::make_tuple(std::move(body)));
     parser_->header_limit(static_cast<std::uint32_t>(server_.config.max_header_bytes));
     parser_->body_limit(server_.config.max_body_bytes);
     parser_->on_chunk_header(on_chunk_header_);
@@ -140,7 +153,9 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
       fresh_ = false;
       --server_.fresh_connections;
     }
-    const auto& req = parser_->get();
+    auto& req = parser_->get();
+    // A chunked body grows in OnChunkHeader, exactly within its reservation: it starts empty.
+    if (parser_->chunked()) std::string().swap(req.body());
     // The caller's deadline: never answer later than it will wait (?timeout=, Go duration).
     deadline_ = start_ + server_.config.body_timeout;
     const Millis timeout = util::ParseGoDuration(QueryParam(req.target(), "timeout"));
@@ -239,12 +254,12 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
   }
 
   void SendReply(Reply reply, bool close) {
-    auto res = std::make_unique<http::response<http::string_body>>(
-        static_cast<http::status>(reply.status), parser_->get().version());
-    res->set(http::field::content_type, "application/json");
-    if (reply.retry_after) res->set(http::field::retry_after, "1");
-    res->body() = std::move(reply.body);
-    Send(std::move(res), close);
+    ResponseHead head;
+    head.status = reply.status;
+    head.version = parser_->get().version();
+    head.content_type = "application/json";
+    head.retry_after = reply.retry_after;
+    Send(head, reply.body, close);
   }
 
   // A body over the limit: answered 413 without reading it, then close.
@@ -264,41 +279,52 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
 
   void SendError(http::status status, std::string_view message) {
     server_.metrics->HttpError(static_cast<int>(status));
-    const unsigned version = (parser_ && parser_->is_header_done()) ? parser_->get().version() : 11;
-    auto res = std::make_unique<http::response<http::string_body>>(status, version);
-    res->set(http::field::content_type, "text/plain; charset=utf-8");
-    if (status == http::status::method_not_allowed) res->set(http::field::allow, "POST");
-    res->body() = std::string(message) + "\n";
+    ResponseHead head;
+    head.status = static_cast<int>(status);
+    head.version = (parser_ && parser_->is_header_done()) ? parser_->get().version() : 11;
+    head.content_type = "text/plain; charset=utf-8";
+    head.allow_post = status == http::status::method_not_allowed;
+    std::string body;
+    body.reserve(message.size() + 1);
+    body.append(message).push_back('\n');
     // After a protocol error the stream position is unknown: close.
-    Send(std::move(res), /*close=*/true);
+    Send(head, body, /*close=*/true);
   }
 
-  void Send(std::unique_ptr<http::response<http::string_body>> res, bool close) {
+  void Send(ResponseHead& head, std::string_view body, bool close) {
     const bool keep_alive = !close && !server_.draining.load() && parser_ &&
                             parser_->is_header_done() && parser_->get().keep_alive();
-    res->keep_alive(keep_alive);
-    res->set(http::field::server, "alb-webhook");
-    res->prepare_payload();
+    head.keep_alive = keep_alive;
     // The answer is ready: the request body, and its share of the budget, go now (before the
-    // client can read the answer and send the next request).
-    if (parser_) std::string().swap(parser_->get().body());
+    // client can read the answer and send the next request). A small body's string is kept for
+    // the next request; a large one is freed.
+    if (parser_) {
+      std::string& request_body = parser_->get().body();
+      request_body.clear();
+      if (request_body.capacity() > kKeptCapacity) std::string().swap(request_body);
+      spare_body_ = std::move(request_body);
+    }
     body_reservation_.Release();
     if (self().Now() >= deadline_ && in_request_) {
       // The caller has stopped waiting: an answer now would only be read by nobody.
       log::Warn("request deadline passed before the answer was ready; closing");
       return;
     }
-    response_ = std::move(res);
+    out_.clear();
+    AppendResponse(out_, head, body);
     ++answers_sent_;
     const auto write_deadline = self().Now() + server_.config.write_timeout;
     self().ArmDeadline(in_request_ ? std::min(deadline_, write_deadline) : write_deadline);
-    http::async_write(
-        self().stream(), *response_,
+    boost::asio::async_write(
+        self().stream(), boost::asio::buffer(out_),
         beast::bind_front_handler(&HttpSession::OnWrite, this->shared_from_this(), keep_alive));
   }
 
   void OnWrite(bool keep_alive, beast::error_code ec, std::size_t /*n*/) {
-    response_.reset();
+    out_.clear();
+    if (out_.capacity() > kKeptCapacity) std::string().swap(out_);
+    // The read buffer keeps what the client has pipelined; past the bound it is shrunk to that.
+    if (buffer_.capacity() > kKeptCapacity) buffer_.shrink_to_fit();
     if (in_request_) {
       in_request_ = false;
       --server_.requests_in_flight;
@@ -309,6 +335,9 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
     WaitForRequest();
   }
 
+  // What a connection keeps between requests, at most, in each of its reused buffers.
+  static constexpr std::size_t kKeptCapacity = 16 * 1024;
+
   beast::flat_buffer buffer_;
   BodyReservation body_reservation_;  // declared before parser_: released after the body is freed
   std::optional<http::request_parser<http::string_body>> parser_;
@@ -316,7 +345,8 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
       [this](std::uint64_t size, beast::string_view, beast::error_code& ec) {
         OnChunkHeader(size, ec);
       };
-  std::unique_ptr<http::response<http::string_body>> response_;
+  std::string spare_body_;  // the last request body's string, emptied: the next one's
+  std::string out_;         // the answer being written, serialised (http_response.hpp)
   Clock::time_point start_{};
   Clock::time_point deadline_ = Clock::time_point::max();
   bool over_budget_ = false;

@@ -20,19 +20,26 @@ namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 
 // One HTTPS connection: the TLS handshake, then the request loop of HttpSession (every I/O
-// step on the connection's strand, with the deadlines of a beast::tcp_stream).
-class HttpsSession : public HttpSession<HttpsSession> {
+// step on the connection's executor, with the deadlines of a beast::basic_stream).
+template <class Executor>
+class HttpsSession : public HttpSession<HttpsSession<Executor>> {
+  using Base = HttpSession<HttpsSession<Executor>>;
+  using Stream = beast::ssl_stream<beast::basic_stream<tcp, Executor>>;
+  using Base::server_;
+
  public:
-  HttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& server)
-      : HttpSession(server), ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_) {}
+  using Socket = net::basic_stream_socket<tcp, Executor>;
+
+  HttpsSession(Socket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& server)
+      : Base(server), ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_) {}
 
   void Start() {
     net::dispatch(stream_.get_executor(),
-                  beast::bind_front_handler(&HttpsSession::DoHandshake, shared_from_this()));
+                  beast::bind_front_handler(&HttpsSession::DoHandshake, this->shared_from_this()));
   }
 
   // The hooks of HttpSession.
-  beast::ssl_stream<beast::tcp_stream>& stream() { return stream_; }
+  Stream& stream() { return stream_; }
   void ArmTimeout(Clock::duration timeout) {
     beast::get_lowest_layer(stream_).expires_after(timeout);
   }
@@ -42,7 +49,7 @@ class HttpsSession : public HttpSession<HttpsSession> {
   static Clock::time_point Now() { return Clock::now(); }
   void DoClose() {
     ArmTimeout(std::chrono::seconds(1));
-    stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
       beast::error_code ignored;
       beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     });
@@ -53,7 +60,7 @@ class HttpsSession : public HttpSession<HttpsSession> {
     ArmTimeout(server_.config.handshake_timeout);
     stream_.async_handshake(
         ssl::stream_base::server,
-        beast::bind_front_handler(&HttpsSession::OnHandshake, shared_from_this()));
+        beast::bind_front_handler(&HttpsSession::OnHandshake, this->shared_from_this()));
   }
 
   void OnHandshake(beast::error_code ec) {
@@ -62,18 +69,24 @@ class HttpsSession : public HttpSession<HttpsSession> {
       log::Debug("tls handshake failed", {{"error", ec.message()}});
       return;  // closing the socket is the destructor's job
     }
-    BeginRequests();
+    this->BeginRequests();
   }
 
   std::shared_ptr<ssl::context> ctx_;  // outlives stream_
-  beast::ssl_stream<beast::tcp_stream> stream_;
+  Stream stream_;
 };
 
 }  // namespace
 
-void StartHttpsSession(tcp::socket&& socket, std::shared_ptr<ssl::context> ctx,
+void StartHttpsSession(PlainSocket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& host) {
+  using Session = HttpsSession<PlainSocket::executor_type>;
+  std::make_shared<Session>(std::move(socket), std::move(ctx), host)->Start();
+}
+
+void StartHttpsSession(StrandSocket&& socket, std::shared_ptr<ssl::context> ctx,
                        SessionHost& host) {
-  std::make_shared<HttpsSession>(std::move(socket), std::move(ctx), host)->Start();
+  using Session = HttpsSession<StrandSocket::executor_type>;
+  std::make_shared<Session>(std::move(socket), std::move(ctx), host)->Start();
 }
 
 }  // namespace albwebhook::transport::detail

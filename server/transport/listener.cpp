@@ -55,8 +55,9 @@ Result<tcp::acceptor*> detail::Bind(tcp::acceptor& acceptor, const std::string& 
 }
 
 void Server::Impl::DoAccept() {
-  acceptor.async_accept(net::make_strand(ioc), [this](boost::system::error_code ec,
-                                                      tcp::socket socket) {
+  // One thread: every connection on the io_context's own executor. Several: one strand each.
+  // Either way a concrete executor type (https_session.hpp).
+  auto on_accept = [this](boost::system::error_code ec, auto& socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
       if (connections.load() >= config.max_connections) {
@@ -76,7 +77,18 @@ void Server::Impl::DoAccept() {
       log::Warn("accept failed", {{"error", ec.message()}});
     }
     DoAccept();
-  });
+  };
+  if (config.threads == 1) {
+    acceptor.async_accept(ioc.get_executor(),
+                          [on_accept](boost::system::error_code ec, detail::PlainSocket socket) {
+                            on_accept(ec, socket);
+                          });
+  } else {
+    acceptor.async_accept(net::make_strand(ioc),
+                          [on_accept](boost::system::error_code ec, detail::StrandSocket socket) {
+                            on_accept(ec, socket);
+                          });
+  }
 }
 
 void Server::Impl::DoAcceptMetrics() {
