@@ -45,6 +45,27 @@ ClusterState::DerivedPtr ClusterState::Derived(std::string_view key,
   return derived_.try_emplace(std::string(key), std::move(built)).first->second;
 }
 
+void ClusterState::ForEachNamespaceDerived(
+    Resource r, std::string_view key, const BucketBuild& build,
+    const std::function<void(const DerivedPtr&)>& visit) const {
+  const auto& d = data_[Index(r)];
+  if (!d) return;
+  for (const auto& [ns, bucket] : d->by_namespace) {
+    DerivedPtr found;
+    {
+      std::lock_guard lock(bucket->derived_mu);
+      auto it = bucket->derived.find(key);
+      if (it != bucket->derived.end()) found = it->second;
+    }
+    if (!found) {
+      DerivedPtr built = build(*bucket);
+      std::lock_guard lock(bucket->derived_mu);
+      found = bucket->derived.try_emplace(std::string(key), std::move(built)).first->second;
+    }
+    visit(found);
+  }
+}
+
 std::shared_ptr<const ClusterState> ClusterState::FromObjects(
     const std::vector<nlohmann::json>& objects, std::vector<std::string>* skipped) {
   std::array<ResourceStore, kResourceCount> stores;

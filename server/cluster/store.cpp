@@ -10,14 +10,14 @@ void ResourceStore::Unshare() {
   data_shared_ = false;
 }
 
-ObjectMap& ResourceStore::MutableBucket(const std::string& ns) {
+Bucket& ResourceStore::MutableBucket(const std::string& ns) {
   Unshare();
   auto owned = owned_.find(ns);
   if (owned != owned_.end()) return *owned->second;
   auto existing = data_->by_namespace.find(ns);
   auto copy = existing == data_->by_namespace.end()
-                  ? std::make_shared<ObjectMap>()
-                  : std::make_shared<ObjectMap>(*existing->second);
+                  ? std::make_shared<Bucket>()
+                  : std::make_shared<Bucket>(static_cast<const ObjectMap&>(*existing->second));
   data_->by_namespace[ns] = copy;
   owned_.emplace(ns, copy);
   return *copy;
@@ -50,11 +50,11 @@ bool ResourceStore::Remove(std::string_view ns, std::string_view name) {
 }
 
 void ResourceStore::Replace(const std::vector<ObjectPtr>& objects) {
-  std::map<std::string, std::shared_ptr<ObjectMap>, std::less<>> buckets;
+  std::map<std::string, std::shared_ptr<Bucket>, std::less<>> buckets;
   auto data = std::make_shared<detail::ResourceData>();
   for (const auto& obj : objects) {
     auto& bucket = buckets[obj->namespace_];
-    if (!bucket) bucket = std::make_shared<ObjectMap>();
+    if (!bucket) bucket = std::make_shared<Bucket>();
     auto [it, inserted] = bucket->insert_or_assign(obj->name, obj);
     if (inserted) ++data->count;
   }

@@ -5,6 +5,7 @@
 
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <string>
 #include <vector>
@@ -13,7 +14,18 @@
 
 namespace albwebhook::cluster {
 
-using BucketPtr = std::shared_ptr<const ObjectMap>;
+/// One namespace's objects (the map), and what check code derived from them alone
+/// (ClusterState::ForEachNamespaceDerived). A bucket is never changed once a snapshot holds it,
+/// so the derived data stays valid for every snapshot that shares the bucket; a change makes a
+/// new bucket (a copy of the objects only), and with it new derived data.
+struct Bucket : ObjectMap {
+  Bucket() = default;
+  explicit Bucket(const ObjectMap& objects) : ObjectMap(objects) {}
+
+  mutable std::mutex derived_mu;
+  mutable std::map<std::string, std::shared_ptr<const void>, std::less<>> derived;  // guarded
+};
+using BucketPtr = std::shared_ptr<const Bucket>;
 
 namespace detail {
 /// What a snapshot holds of one resource: namespace ("" when cluster-scoped) -> bucket.
@@ -44,12 +56,12 @@ class ResourceStore {
   DataPtr Export();
 
  private:
-  ObjectMap& MutableBucket(const std::string& ns);
+  Bucket& MutableBucket(const std::string& ns);
   void Unshare();
 
   std::shared_ptr<detail::ResourceData> data_;
   bool data_shared_ = false;  // data_ was handed to a snapshot
-  std::map<std::string, std::shared_ptr<ObjectMap>, std::less<>> owned_;  // copied since Export
+  std::map<std::string, std::shared_ptr<Bucket>, std::less<>> owned_;  // copied since Export
 };
 
 }  // namespace albwebhook::cluster

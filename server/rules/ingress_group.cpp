@@ -45,13 +45,21 @@ struct MemberRef {
   std::string key;  // "ns/name"
 };
 
+using Candidates = std::map<std::string, std::vector<const cluster::Object*>, std::less<>>;
+
 /// The Ingresses of a snapshot that may belong to each explicit group (for one policy scope):
-/// by their group.name annotation, a lookup per Ingress (a storm of watch events makes a new
-/// snapshot, and its index, up to 50 times a second); scope and class are judged per group,
-/// when the group is read. When IngressClassParams set a group, an Ingress may join without the
-/// annotation: then every Ingress's class is loaded here.
+/// by their group.name annotation; scope and class are judged per group, when the group is read.
+/// When IngressClassParams set a group, an Ingress may join without the annotation: then every
+/// Ingress's class is loaded here.
 struct GroupIndex {
-  std::map<std::string, std::vector<const cluster::Object*>, std::less<>> candidates;
+  Candidates candidates;
+};
+
+/// One namespace's Ingresses by group.name annotation, active ones only. Kept with the
+/// namespace's objects (ForEachNamespaceDerived): a storm of watch events makes a new snapshot up
+/// to 50 times a second, and each rebuilds only the namespaces that changed.
+struct NamespaceGroups {
+  Candidates by_group;
 };
 
 /// The policy fields membership depends on (IsIngressInScope), as a key for Derived.
@@ -73,14 +81,30 @@ std::shared_ptr<const GroupIndex> BuildIndex(const cluster::ClusterState& cluste
     if (it != spec.end() && it->is_object()) any_params_group = true;
   });
   static const std::string kKey = std::string(kAlbAnnotationPrefix) + "group.name";
+  if (!any_params_group) {
+    auto build = [](const cluster::ObjectMap& ingresses) {
+      auto groups = std::make_shared<NamespaceGroups>();
+      for (const auto& [name, ingress] : ingresses) {
+        if (ingress->deleting()) continue;
+        if (const std::string* group = ingress->Annotation(kKey)) {
+          groups->by_group[*group].push_back(ingress.get());
+        }
+      }
+      return std::static_pointer_cast<const void>(groups);
+    };
+    cluster.ForEachNamespaceDerived(cluster::Resource::kIngresses, "ingress-groups/annotation",
+                                    build, [&](const cluster::ClusterState::DerivedPtr& data) {
+                                      const auto& groups =
+                                          *static_cast<const NamespaceGroups*>(data.get());
+                                      for (const auto& [group, members] : groups.by_group) {
+                                        auto& all = index->candidates[group];
+                                        all.insert(all.end(), members.begin(), members.end());
+                                      }
+                                    });
+    return index;
+  }
   cluster.ForEachIngress([&](const cluster::Object& ingress) {
     if (ingress.deleting()) return;
-    if (!any_params_group) {
-      if (const std::string* name = ingress.Annotation(kKey)) {
-        index->candidates[*name].push_back(&ingress);
-      }
-      return;
-    }
     if (!IsIngressInScope(policy, ingress.doc, &cluster)) return;
     ClassConfig klass = LoadClassConfig(cluster, ingress.doc, ingress.namespace_);
     if (!klass.known()) return;

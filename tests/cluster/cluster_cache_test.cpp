@@ -206,6 +206,54 @@ TEST(ClusterStore, ManyChangesBetweenExportsCopyABucketOnce) {
   EXPECT_EQ(before->count, 100u);
 }
 
+/// A snapshot of Ingresses only, from the store's current content.
+StatePtr IngressSnapshot(ResourceStore& store) {
+  ClusterState::DataArray data;
+  data[static_cast<std::size_t>(Resource::kIngresses)] = store.Export();
+  return std::make_shared<const ClusterState>(data, std::array<ResourceStatus, kResourceCount>{},
+                                              true, "");
+}
+
+TEST(ClusterState, NamespaceDerivedDataIsBuiltOncePerNamespaceVersion) {
+  ResourceStore store;
+  store.Upsert(Make("a", "1"));
+  store.Upsert(Make("b", "1"));
+  store.Upsert(Make("b", "2"));
+  std::vector<std::string> built;  // "ns:count" per build
+  auto build = [&built](const ObjectMap& objects) {
+    const ObjectPtr& first = objects.begin()->second;
+    built.push_back(first->namespace_ + ":" + std::to_string(objects.size()));
+    return std::static_pointer_cast<const void>(std::make_shared<std::size_t>(objects.size()));
+  };
+  auto sizes = [&](const ClusterState& state, std::string_view key) {
+    std::vector<std::size_t> out;
+    state.ForEachNamespaceDerived(Resource::kIngresses, key, build,
+                                  [&out](const ClusterState::DerivedPtr& data) {
+                                    out.push_back(*static_cast<const std::size_t*>(data.get()));
+                                  });
+    return out;
+  };
+  StatePtr first = IngressSnapshot(store);
+  EXPECT_EQ(sizes(*first, "count"), (std::vector<std::size_t>{1, 2}));  // namespace order
+  EXPECT_EQ(sizes(*first, "count"), (std::vector<std::size_t>{1, 2}));  // kept
+  EXPECT_EQ(built, (std::vector<std::string>{"a:1", "b:2"}));
+  sizes(*first, "other key");  // another key is other data
+  EXPECT_EQ(built.size(), 4u);
+
+  built.clear();
+  store.Upsert(Make("a", "2"));  // only namespace a changes
+  StatePtr second = IngressSnapshot(store);
+  EXPECT_EQ(sizes(*second, "count"), (std::vector<std::size_t>{2, 2}));
+  EXPECT_EQ(built, (std::vector<std::string>{"a:2"}));  // b's data is shared with `first`
+  // The older snapshot keeps its own: never the newer namespace's data.
+  EXPECT_EQ(sizes(*first, "count"), (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(built.size(), 1u);
+  // A relist makes every namespace new.
+  store.Replace({Make("a", "1"), Make("b", "1")});
+  EXPECT_EQ(sizes(*IngressSnapshot(store), "count"), (std::vector<std::size_t>{1, 1}));
+  EXPECT_EQ(built, (std::vector<std::string>{"a:2", "a:1", "b:1"}));
+}
+
 TEST(ClusterState, FromObjectsAnswersTheReadApi) {
   std::vector<json> objects = {
       Ingress("ns1", "a"),

@@ -77,6 +77,15 @@ class ClusterState {
   using DerivedPtr = std::shared_ptr<const void>;
   DerivedPtr Derived(std::string_view key, const std::function<DerivedPtr()>& build) const;
 
+  /// Derived per namespace of `r`: `build` gets one namespace's objects and may read nothing
+  /// else (no other namespace or resource, no policy: `key` names what it computes). Its result
+  /// is kept with that namespace's objects, which later snapshots share until the namespace
+  /// changes: a watch event costs one namespace's rebuild, not the whole resource's. `visit` gets
+  /// each namespace's result, in namespace order. Same concurrency as Derived.
+  using BucketBuild = std::function<DerivedPtr(const ObjectMap&)>;
+  void ForEachNamespaceDerived(Resource r, std::string_view key, const BucketBuild& build,
+                               const std::function<void(const DerivedPtr&)>& visit) const;
+
   // Assembled by the View (and FromObjects); not for check code.
   using DataArray = std::array<std::shared_ptr<const detail::ResourceData>, kResourceCount>;
   ClusterState(DataArray data, std::array<ResourceStatus, kResourceCount> status, bool available,
