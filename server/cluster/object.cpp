@@ -210,6 +210,21 @@ std::string ResourceVersionOf(const json& raw) {
   return rv != meta->end() && rv->is_string() ? rv->get<std::string>() : "";
 }
 
+std::size_t IngressRulePaths(const json& ingress) {
+  auto spec = ingress.is_object() ? ingress.find("spec") : ingress.end();
+  if (spec == ingress.end() || !spec->is_object()) return 0;
+  auto rules = spec->find("rules");
+  if (rules == spec->end() || !rules->is_array()) return 0;
+  std::size_t count = 0;
+  for (const json& rule : *rules) {
+    auto http = rule.is_object() ? rule.find("http") : rule.end();
+    if (http == rule.end() || !http->is_object()) continue;
+    auto paths = http->find("paths");
+    if (paths != http->end() && paths->is_array()) count += paths->size();
+  }
+  return count;
+}
+
 Result<ObjectPtr> MakeObject(Resource r, json&& raw) {
   if (!raw.is_object()) return Error{"object is not a JSON object"};
   auto type_ok = CheckTypeFields(r, raw);
@@ -217,6 +232,7 @@ Result<ObjectPtr> MakeObject(Resource r, json&& raw) {
   auto obj = std::make_shared<Object>();
   auto meta = PruneMetadata(r, raw, *obj);
   if (!meta) return meta.error();
+  if (r == Resource::kIngresses) obj->rule_paths = IngressRulePaths(raw);
   auto spec = PruneSpec(r, raw);
   if (!spec) return spec.error();
   obj->doc = json::object();

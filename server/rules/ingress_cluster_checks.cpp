@@ -99,7 +99,11 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   const std::string group = ExplicitGroupName(member);
   static const GroupMembers kNoGroup;
   const auto others = group.empty() ? nullptr : LoadGroup(cluster, ctx.policy.ingress, group);
-  FillEffective(member, JudgeGroup(member, others ? *others : kNoGroup, verdict), effective);
+  const GroupMembers& members = others ? *others : kNoGroup;
+  GroupOutcome outcome = JudgeGroup(member, members, verdict);
+  CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
+                      verdict);
+  FillEffective(member, std::move(outcome), effective);
 }
 
 }  // namespace albwebhook::rules

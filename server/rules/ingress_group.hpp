@@ -73,6 +73,8 @@ struct GroupMembers {
   std::vector<std::size_t> same_as;
   /// The members' namespaces in order of first appearance, with their member counts.
   std::vector<std::pair<std::string, std::size_t>> namespaces;
+  /// Per member: its spec.rules[].http.paths[] count (cluster::Object::rule_paths).
+  std::vector<std::size_t> rule_paths;
 };
 
 /// The members of `group` in the snapshot `cluster`: active (not being deleted), ours by
@@ -96,6 +98,18 @@ struct GroupOutcome {
 /// "ns/name") is not one of the others: the candidate replaces it. Members with the inputs of one
 /// already judged are not judged again (they would raise the same errors, later in order).
 GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict);
+
+/// AWS's default quota of listener rules per Application Load Balancer, default rules excluded
+/// (adjustable in Service Quotas).
+inline constexpr std::size_t kAlbRuleQuota = 100;
+
+/// The listener rules of the candidate's ALB as the LBC creates them (buildListenerRules: one
+/// per path of every member, on each listen port of that member, none on HTTP listeners when the
+/// group redirects to HTTPS), against kAlbRuleQuota: a warning, since the quota may have been
+/// raised and the LBC's rule optimizer may drop rules that a redirect action overshadows.
+/// Members whose listen ports do not parse count for none.
+void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_paths,
+                         const GroupMembers& group, bool ssl_redirect, Verdict& verdict);
 
 /// The conflicts of one pair, each kind reported once per request (GroupConflicts below).
 class ConflictReporter {

@@ -189,6 +189,73 @@ TEST(IngressGroupMembers, DeletedOtherClassAndOldVersionDoNotCount) {
       1U);
 }
 
+/// `ing` with `n` Prefix paths /p0 ... on its one rule.
+json WithPaths(json ing, int n) {
+  json paths = json::array();
+  for (int i = 0; i < n; ++i) {
+    json path = ing["spec"]["rules"][0]["http"]["paths"][0];
+    path["path"] = "/p" + std::to_string(i);
+    paths.push_back(std::move(path));
+  }
+  ing["spec"]["rules"][0]["http"]["paths"] = std::move(paths);
+  return ing;
+}
+
+std::string RuleQuotaWarning(const std::string& whose, int total, int own) {
+  return whose + " would get up to " + std::to_string(total) + " listener rules (" +
+         std::to_string(own) +
+         " from this Ingress: one per path and listen port), over AWS's default quota of 100 "
+         "rules per Application Load Balancer; unless the quota was raised, the LBC fails to "
+         "create the rules beyond it (TooManyRules)";
+}
+
+TEST(IngressGroupRules, CountedOverTheGroupAgainstTheQuota) {
+  // Three other members of 30 paths on HTTP:80 (the rules are pruned from the view: their
+  // counts are kept) and the candidate's 20.
+  std::vector<json> objects = {Class("")};
+  for (int i = 0; i < 3; ++i) {
+    objects.push_back(WithPaths(Ing("team-b", "m" + std::to_string(i), Group({})), 30));
+  }
+  const json candidate = WithPaths(Ing("team-a", "shop", Group({})), 20);
+  Verdict v = Judge(objects, candidate);
+  EXPECT_TRUE(Denials(v).empty());
+  EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(RuleQuotaWarning(
+                                                "the load balancer of IngressGroup g", 110, 20)));
+
+  // Two listen ports double the candidate's rules; 100 in all is within the quota.
+  const json two_ports = WithPaths(
+      Ing("team-a", "shop", Group({{"listen-ports", R"([{"HTTP": 80}, {"HTTP": 8080}])"}})), 5);
+  EXPECT_THAT(Messages(Judge(objects, two_ports), Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("listener rules"))));
+  const json two_ports_more = WithPaths(
+      Ing("team-a", "shop", Group({{"listen-ports", R"([{"HTTP": 80}, {"HTTP": 8080}])"}})), 6);
+  EXPECT_THAT(
+      Messages(Judge(objects, two_ports_more), Severity::kWarn),
+      ::testing::Contains(RuleQuotaWarning("the load balancer of IngressGroup g", 102, 12)));
+
+  // The group redirects HTTP to HTTPS: HTTP listeners get no rules, only the candidate's 443.
+  const json redirect = WithPaths(Ing("team-a", "shop",
+                                      Group({{"listen-ports", R"([{"HTTP": 80}, {"HTTPS": 443}])"},
+                                             {"ssl-redirect", "443"},
+                                             {"certificate-arn",
+                                              "arn:aws:acm:eu-west-1:123456789012:certificate/"
+                                              "0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d"}})),
+                                  20);
+  EXPECT_THAT(Messages(Judge(objects, redirect), Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("listener rules"))));
+
+  // The candidate's old version does not count: it is replaced.
+  std::vector<json> with_old = {Class(""), WithPaths(Ing("team-b", "m0", Group({})), 30),
+                                WithPaths(Ing("team-a", "shop", Group({})), 90)};
+  EXPECT_THAT(Messages(Judge(with_old, candidate), Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("listener rules"))));
+
+  // No group: the Ingress alone.
+  EXPECT_THAT(
+      Messages(Judge({Class("")}, WithPaths(Ing("team-a", "shop", nullptr), 101)), Severity::kWarn),
+      ::testing::Contains(RuleQuotaWarning("this Ingress's load balancer", 101, 101)));
+}
+
 TEST(IngressGroupMembers, ParamsGroupAndSchemeWinOverAnnotations) {
   // The params put every Ingress of the class into group g, whatever its annotations say.
   json params = Params("p", {{"group", {{"name", "g"}}}, {"scheme", "internal"}});

@@ -54,6 +54,9 @@ struct Object {
   std::string name;
   std::string uid;
   nlohmann::json doc;
+  /// Ingress: its spec.rules[].http.paths[] count, kept when the rules are pruned (each path is
+  /// a listener rule per listen port of its load balancer).
+  std::size_t rule_paths = 0;
 
   const nlohmann::json& metadata() const;  // always an object
   const nlohmann::json& spec() const;      // an object ({} when absent)
@@ -63,6 +66,8 @@ struct Object {
   bool deleting() const;  // metadata.deletionTimestamp is set
 };
 using ObjectPtr = std::shared_ptr<const Object>;
+/// An Ingress's spec.rules[].http.paths[] count (rules without http make no listener rule).
+std::size_t IngressRulePaths(const nlohmann::json& ingress);
 /// Objects of one namespace (or of a cluster-scoped resource) by name.
 using ObjectMap = std::map<std::string, ObjectPtr, std::less<>>;
 
