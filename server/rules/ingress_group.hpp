@@ -50,6 +50,13 @@ struct MemberConfig {
   std::set<std::string> prefix_lists;
   std::optional<std::string> ssl_policy;
   std::vector<std::string> certificate_arns;
+  // Settled by the group's first member's params when they set them, else merged.
+  std::optional<std::string> ipam_pool;     // ipam-ipv4-pool-id (non-empty)
+  bool params_ipam_pool = false;            // params spec.ipamConfiguration.ipv4IPAMPoolId set
+  std::optional<StringMapSorted> capacity;  // minimum-load-balancer-capacity; nullopt: unreadable
+  bool params_capacity = false;             // params spec.minimumLoadBalancerCapacity set
+  std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
+                                        // unreadable
 };
 
 /// `ingress` (an Ingress doc as the view holds it) read with its class configuration.
@@ -120,6 +127,12 @@ class ConflictReporter {
   /// "<core>: <mine> (this Ingress) vs <theirs> (<other>)"
   void Versus(const std::string& core, const std::string& mine, const std::string& theirs,
               const MemberConfig& other);
+  /// Versus as a warning (a conflict the LBC raises only with a controller feature gate on).
+  void VersusWarning(const std::string& core, const std::string& mine, const std::string& theirs,
+                     const MemberConfig& other);
+  /// "<core>: <mine> (this Ingress) vs <theirs> (<other>)"
+  static std::string Text(const std::string& core, const std::string& mine,
+                          const std::string& theirs, const std::string& other);
 
  private:
   Verdict& verdict_;

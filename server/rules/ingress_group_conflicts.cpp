@@ -86,6 +86,30 @@ void MapConflict(const std::optional<StringMapSorted>& mine,
   }
 }
 
+void ManageRulesConflict(const MemberConfig& c, const MemberConfig& o, ConflictReporter& r) {
+  if (c.manage_sg_rules && o.manage_sg_rules && *c.manage_sg_rules != *o.manage_sg_rules) {
+    r.Versus("conflicting manage backend security group rules settings",
+             *c.manage_sg_rules ? "true" : "false", *o.manage_sg_rules ? "true" : "false", o);
+  }
+}
+
+/// IPv4 IPAM pool and minimum capacity: the first member's params, when they set one, settle it
+/// for the group; else the members' annotations merge. Capacity reservation is behind the
+/// LBCapacityReservation feature gate (on by default): its conflict is a warning.
+void FirstParamsConflicts(const MemberConfig& c, const MemberConfig& o, const MemberConfig& first,
+                          ConflictReporter& r) {
+  if (!first.params_ipam_pool && c.ipam_pool && o.ipam_pool && *c.ipam_pool != *o.ipam_pool) {
+    r.Versus("conflicting ipv4 ipam pools", *c.ipam_pool, *o.ipam_pool, o);
+  }
+  if (first.params_capacity || !c.capacity || !o.capacity) return;
+  for (const auto& [key, value] : *c.capacity) {
+    auto it = o.capacity->find(key);
+    if (it != o.capacity->end() && it->second != value) {
+      r.VersusWarning("conflicting capacity reservation " + key, value, it->second, o);
+    }
+  }
+}
+
 void ShieldConflict(const MemberConfig& c, const MemberConfig& o, ConflictReporter& r) {
   if (c.shield && o.shield && *c.shield != *o.shield) {
     r.Versus("conflicting enable shield advanced protection", *c.shield ? "true" : "false",
@@ -105,7 +129,10 @@ class GroupJudge {
 
   void Visit(const MemberConfig& o, bool first) {
     // The first member's params attributes settle attribute conflicts.
-    if (first) resolved_ = Before(c_, o) ? c_.params_lb_attributes : o.params_lb_attributes;
+    if (first) {
+      first_ = Before(c_, o) ? &c_ : &o;
+      resolved_ = first_->params_lb_attributes;
+    }
     ScalarConflict(c_, o, &MemberConfig::lb_name, "conflicting load balancer name", reporter_);
     ScalarConflict(c_, o, &MemberConfig::scheme, "conflicting scheme", reporter_);
     ScalarConflict(c_, o, &MemberConfig::ip_address_type, "conflicting IPAddressType", reporter_);
@@ -119,6 +146,8 @@ class GroupJudge {
     ScalarConflict(c_, o, &MemberConfig::waf_classic, "conflicting WAFClassic WebACL IDs",
                    reporter_);
     ShieldConflict(c_, o, reporter_);
+    ManageRulesConflict(c_, o, reporter_);
+    FirstParamsConflicts(c_, o, *first_, reporter_);
     ListenPortConflicts(c_, o, reporter_);
     Defer(o);
     Settle(o);
@@ -140,7 +169,7 @@ class GroupJudge {
   struct Pending {
     std::string core, mine, theirs, other;
     void Flush(ConflictReporter& r) const {
-      r.Report(core, core + ": " + mine + " (this Ingress) vs " + theirs + " (" + other + ")");
+      r.Report(core, ConflictReporter::Text(core, mine, theirs, other));
     }
   };
 
@@ -168,6 +197,7 @@ class GroupJudge {
 
   const MemberConfig& c_;
   ConflictReporter reporter_;
+  const MemberConfig* first_ = nullptr;  // the group's first member (set by the first Visit)
   StringMapSorted resolved_;
   GroupOutcome outcome_;
   bool any_name_ = false, any_disabled_ = false;
@@ -181,9 +211,21 @@ void ConflictReporter::Report(const std::string& kind, std::string message) {
   if (done_.insert(kind).second) verdict_.Deny("ingress-group", std::move(message));
 }
 
+std::string ConflictReporter::Text(const std::string& core, const std::string& mine,
+                                   const std::string& theirs, const std::string& other) {
+  return core + ": " + mine + " (this Ingress) vs " + theirs + " (" + other + ")";
+}
+
 void ConflictReporter::Versus(const std::string& core, const std::string& mine,
                               const std::string& theirs, const MemberConfig& other) {
-  Report(core, core + ": " + mine + " (this Ingress) vs " + theirs + " (" + other.key + ")");
+  Report(core, Text(core, mine, theirs, other.key));
+}
+
+void ConflictReporter::VersusWarning(const std::string& core, const std::string& mine,
+                                     const std::string& theirs, const MemberConfig& other) {
+  if (done_.insert(core).second) {
+    verdict_.Warn("ingress-group", Text(core, mine, theirs, other.key));
+  }
 }
 
 GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group,

@@ -55,7 +55,7 @@ StringMapSorted KeyValues(const json& spec, std::string_view key) {
 }
 
 /// The alb.ingress.kubernetes.io suffixes a member's configuration reads, sorted (binary search).
-constexpr std::array<std::string_view, 22> kSuffixes = {
+constexpr std::array<std::string_view, 25> kSuffixes = {
     "certificate-arn",
     "create-acm-cert",
     "customer-owned-ipv4-pool",
@@ -63,9 +63,12 @@ constexpr std::array<std::string_view, 22> kSuffixes = {
     "group.order",
     "inbound-cidrs",
     "ip-address-type",
+    "ipam-ipv4-pool-id",
     "listen-ports",
     "load-balancer-attributes",
     "load-balancer-name",
+    "manage-backend-security-group-rules",
+    "minimum-load-balancer-capacity",
     "scheme",
     "security-group-prefix-lists",
     "security-groups",
@@ -257,6 +260,25 @@ void ReadListeners(const Reader& r, MemberConfig& m) {
   m.ssl_policy = r.Either("sslPolicy", "ssl-policy");
 }
 
+/// model_build_ipam.go, model_build_load_balancer_capacity_reservation.go and
+/// buildManageSecurityGroupRulesFlag: values the first member's params settle for the group (or
+/// a controller flag), merged over the members' annotations.
+void ReadGroupSettings(const Reader& r, MemberConfig& m) {
+  if (const json* ipam = Member(r.spec(), "ipamConfiguration"); ipam != nullptr) {
+    const json* pool = Member(*ipam, "ipv4IPAMPoolId");
+    m.params_ipam_pool = pool != nullptr && pool->is_string();
+  }
+  if (const std::string* pool = r.Alb("ipam-ipv4-pool-id"); pool && !pool->empty()) {
+    m.ipam_pool = *pool;
+  }
+  const json* capacity = Member(r.spec(), "minimumLoadBalancerCapacity");
+  m.params_capacity = capacity != nullptr && capacity->is_object();
+  m.capacity = r.AnnotationMap("minimum-load-balancer-capacity");
+  if (const std::string* raw = r.Alb("manage-backend-security-group-rules")) {
+    m.manage_sg_rules = ParseGoBool(*raw);
+  }
+}
+
 MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   MemberConfig m;
   m.key = std::move(key);
@@ -268,6 +290,7 @@ MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   ReadLoadBalancer(r, m);
   ReadAddOnsAndTags(r, m);
   ReadListeners(r, m);
+  ReadGroupSettings(r, m);
   return m;
 }
 

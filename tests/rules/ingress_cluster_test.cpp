@@ -317,6 +317,31 @@ TEST(IngressGroupMembers, FirstMembersParamsSettleAttributesAndParamsTagsWin) {
                 "conflicting tag env: prod (this Ingress) vs test (team-b/web)"}));
 }
 
+TEST(IngressGroupMembers, FirstMembersParamsSettleIpamAndCapacity) {
+  const json other = Ing("team-b", "web",
+                         Group({{"ipam-ipv4-pool-id", "ipam-pool-0fedcba9876543210"},
+                                {"minimum-load-balancer-capacity", "CapacityUnits=200"}}));
+  const json candidate = Ing("team-a", "shop",
+                             Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"},
+                                    {"minimum-load-balancer-capacity", "CapacityUnits=100"}}));
+  // No params: the IPAM pools conflict (a denial); capacity reservation is behind a feature
+  // gate that is on by default, so its conflict is a warning.
+  Verdict v = Judge({Class(""), other}, candidate);
+  EXPECT_EQ(GroupDenials(v), (std::vector<std::string>{
+                                 "conflicting ipv4 ipam pools: ipam-pool-0123456789abcdef0 (this "
+                                 "Ingress) vs ipam-pool-0fedcba9876543210 (team-b/web)"}));
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ::testing::Contains("conflicting capacity reservation CapacityUnits: 100 (this "
+                                  "Ingress) vs 200 (team-b/web)"));
+  // The first member's params set both: the annotations do not count.
+  json params = Params("p", {{"ipamConfiguration", {{"ipv4IPAMPoolId", "ipam-pool-1"}}},
+                             {"minimumLoadBalancerCapacity", {{"capacityUnits", 300}}}});
+  v = Judge({Class("p"), params, other}, candidate);
+  EXPECT_TRUE(GroupDenials(v).empty());
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("conflicting"))));
+}
+
 // --- Policy on effective values ------------------------------------------------------------------
 
 std::vector<std::string> Checks(const Verdict& v) {

@@ -106,6 +106,21 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
                    Group({{"shield-advanced-protection", "false"}}),
                    "conflicting enable shield advanced protection: true (this Ingress) vs "
                    "false (team-b/web)"},
+      ConflictCase{"manage_backend_sg_rules",
+                   Group({{"manage-backend-security-group-rules", "true"}}),
+                   Group({{"manage-backend-security-group-rules", "f"}}),
+                   "conflicting manage backend security group rules settings: true (this "
+                   "Ingress) vs false (team-b/web)"},
+      ConflictCase{"same_manage_backend_sg_rules",
+                   Group({{"manage-backend-security-group-rules", "true"}}),
+                   Group({{"manage-backend-security-group-rules", "1"}}), ""},
+      ConflictCase{"ipam_pool", Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"}}),
+                   Group({{"ipam-ipv4-pool-id", "ipam-pool-0fedcba9876543210"}}),
+                   "conflicting ipv4 ipam pools: ipam-pool-0123456789abcdef0 (this Ingress) vs "
+                   "ipam-pool-0fedcba9876543210 (team-b/web)"},
+      ConflictCase{"ipam_pool_empty_is_unset",
+                   Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"}}),
+                   Group({{"ipam-ipv4-pool-id", ""}}), ""},
       ConflictCase{
           "ssl_redirect",
           Group({{"listen-ports", kTls}, {"certificate-arn", kCert}, {"ssl-redirect", "443"}}),
