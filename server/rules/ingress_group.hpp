@@ -55,6 +55,9 @@ struct MemberConfig {
   bool params_ipam_pool = false;            // params spec.ipamConfiguration.ipv4IPAMPoolId set
   std::optional<StringMapSorted> capacity;  // minimum-load-balancer-capacity; nullopt: unreadable
   bool params_capacity = false;             // params spec.minimumLoadBalancerCapacity set
+  /// "<Protocol>-<Port>" -> listener attributes: annotations, params (spec.listeners).
+  std::map<std::string, StringMapSorted, std::less<>> listener_attributes;
+  std::map<std::string, StringMapSorted, std::less<>> params_listener_attributes;
   std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
                                         // unreadable
 };

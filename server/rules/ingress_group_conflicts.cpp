@@ -149,6 +149,7 @@ class GroupJudge {
     ManageRulesConflict(c_, o, reporter_);
     FirstParamsConflicts(c_, o, *first_, reporter_);
     ListenPortConflicts(c_, o, reporter_);
+    ListenerAttributeConflicts(o);
     Defer(o);
     Settle(o);
   }
@@ -184,6 +185,33 @@ class GroupJudge {
     }
   }
 
+  /// buildIngressGroupListenerAttributes, per listener both listen on with one protocol: the
+  /// attributes of the first member in group order on that port (ingList[0]) settle a key its
+  /// params set; any other key with two values fails.
+  void ListenerAttributeConflicts(const MemberConfig& o) {
+    if (!o.ports) return;
+    for (const auto& [port, protocol] : *o.ports) {
+      auto mine_port =
+          c_.ports ? c_.ports->find(port) : std::map<std::int64_t, std::string>::const_iterator();
+      const bool candidate_listens = c_.ports && mine_port != c_.ports->end();
+      auto [first, added] = first_on_port_.try_emplace(port, &o);
+      if (added && candidate_listens && Before(c_, o)) first->second = &c_;
+      if (!candidate_listens || mine_port->second != protocol) continue;
+      const std::string name = protocol + "-" + std::to_string(port);
+      auto mine = c_.listener_attributes.find(name);
+      auto theirs = o.listener_attributes.find(name);
+      if (mine == c_.listener_attributes.end() || theirs == o.listener_attributes.end()) continue;
+      const auto& settled = first->second->params_listener_attributes;
+      auto params = settled.find(name);
+      for (const auto& [key, value] : mine->second) {
+        auto it = theirs->second.find(key);
+        if (it == theirs->second.end() || it->second == value) continue;
+        if (params != settled.end() && params->second.contains(key)) continue;
+        reporter_.Versus("conflicting listener attributes " + key, value, it->second, o);
+      }
+    }
+  }
+
   /// What the member contributes to the shared ALB.
   void Settle(const MemberConfig& o) {
     any_name_ = any_name_ || o.wafv2_name.has_value();
@@ -198,6 +226,7 @@ class GroupJudge {
   const MemberConfig& c_;
   ConflictReporter reporter_;
   const MemberConfig* first_ = nullptr;  // the group's first member (set by the first Visit)
+  std::map<std::int64_t, const MemberConfig*> first_on_port_;  // ListenerAttributeConflicts
   StringMapSorted resolved_;
   GroupOutcome outcome_;
   bool any_name_ = false, any_disabled_ = false;

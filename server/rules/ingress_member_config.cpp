@@ -124,9 +124,18 @@ class Reader {
   }
   const json& spec() const { return spec_; }
 
+  /// listener-attributes.<Protocol>-<Port> annotations: "<Protocol>-<Port>" and the value.
+  const std::vector<std::pair<std::string_view, const std::string*>>& ListenerAttributes() const {
+    return listener_attributes_;
+  }
+
   void Add(std::string_view key, const std::string& value) {
     if (!key.starts_with(kAlbAnnotationPrefix)) return;
     key.remove_prefix(kAlbAnnotationPrefix.size());
+    if (key.starts_with(kListenerAttributes)) {
+      listener_attributes_.emplace_back(key.substr(kListenerAttributes.size()), &value);
+      return;
+    }
     auto it = std::lower_bound(kSuffixes.begin(), kSuffixes.end(), key);
     if (it != kSuffixes.end() && *it == key) values_[it - kSuffixes.begin()] = &value;
   }
@@ -139,13 +148,19 @@ class Reader {
       if (values_[i] == nullptr || kSuffixes[i] == "group.order") continue;
       out += std::to_string(i) + ":" + std::to_string(values_[i]->size()) + ":" + *values_[i];
     }
+    for (const auto& [listener, value] : listener_attributes_) {
+      out += "L" + std::to_string(listener.size()) + ":" + std::string(listener) +
+             std::to_string(value->size()) + ":" + *value;
+    }
     return out;
   }
 
  private:
+  static constexpr std::string_view kListenerAttributes = "listener-attributes.";
   static inline const json kEmpty = json::object();
   const json& spec_;
   std::array<const std::string*, kSuffixes.size()> values_{};
+  std::vector<std::pair<std::string_view, const std::string*>> listener_attributes_;
 };
 
 void ReadLoadBalancer(const Reader& r, MemberConfig& m) {
@@ -279,6 +294,34 @@ void ReadGroupSettings(const Reader& r, MemberConfig& m) {
   }
 }
 
+/// model_build_listener.go: each listener's attributes from the member's
+/// listener-attributes.<Protocol>-<Port> annotation (one that does not parse is left out: the
+/// LBC fails on it with another error), and the params' spec.listeners[].listenerAttributes (the
+/// first entry of each protocol and port).
+void ReadListenerAttributes(const Reader& r, MemberConfig& m) {
+  for (const auto& [listener, raw] : r.ListenerAttributes()) {
+    if (auto parsed = ParseStringMap(*raw)) {
+      StringMapSorted& attributes = m.listener_attributes[std::string(listener)];
+      for (auto& [k, v] : *parsed) attributes[k] = v;
+    }
+  }
+  const json* listeners = Member(r.spec(), "listeners");
+  if (listeners == nullptr || !listeners->is_array()) return;
+  for (const json& listener : *listeners) {
+    const json* protocol = Member(listener, "protocol");
+    const json* port = Member(listener, "port");
+    if (protocol == nullptr || !protocol->is_string() || port == nullptr ||
+        !port->is_number_integer()) {
+      continue;
+    }
+    const std::string name =
+        protocol->get<std::string>() + "-" + std::to_string(port->get<std::int64_t>());
+    if (!m.params_listener_attributes.contains(name)) {
+      m.params_listener_attributes[name] = KeyValues(listener, "listenerAttributes");
+    }
+  }
+}
+
 MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   MemberConfig m;
   m.key = std::move(key);
@@ -291,6 +334,7 @@ MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   ReadAddOnsAndTags(r, m);
   ReadListeners(r, m);
   ReadGroupSettings(r, m);
+  ReadListenerAttributes(r, m);
   return m;
 }
 

@@ -342,6 +342,29 @@ TEST(IngressGroupMembers, FirstMembersParamsSettleIpamAndCapacity) {
               ::testing::Not(::testing::Contains(::testing::HasSubstr("conflicting"))));
 }
 
+TEST(IngressGroupMembers, FirstMemberOnTheListenerSettlesItsAttributes) {
+  const std::string key = "listener-attributes.HTTP-80";
+  json other = Ing("team-b", "web", Group({{key, "routing.http.response.server.enabled=false"}}));
+  const json candidate =
+      Ing("team-a", "shop", Group({{key, "routing.http.response.server.enabled=true"}}));
+  json params =
+      Params("p", {{"listeners",
+                    {{{"protocol", "HTTP"},
+                      {"port", 80},
+                      {"listenerAttributes",
+                       {{{"key", "routing.http.response.server.enabled"}, {"value", "true"}}}}}}}});
+  // team-a/shop is first on HTTP:80 and its params set the key: no conflict.
+  EXPECT_TRUE(GroupDenials(Judge({Class("p"), params, other}, candidate)).empty());
+  // team-b/web first (group.order), of class alb by the class annotation (no params): nothing
+  // settles the key, so the members' values conflict.
+  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
+  other["metadata"]["annotations"][std::string(kP) + "group.order"] = "-1";
+  EXPECT_EQ(GroupDenials(Judge({Class("p"), params, other}, candidate)),
+            (std::vector<std::string>{"conflicting listener attributes "
+                                      "routing.http.response.server.enabled: true (this Ingress) "
+                                      "vs false (team-b/web)"}));
+}
+
 // --- Policy on effective values ------------------------------------------------------------------
 
 std::vector<std::string> Checks(const Verdict& v) {

@@ -114,6 +114,18 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
       ConflictCase{"same_manage_backend_sg_rules",
                    Group({{"manage-backend-security-group-rules", "true"}}),
                    Group({{"manage-backend-security-group-rules", "1"}}), ""},
+      ConflictCase{
+          "listener_attributes",
+          Group({{"listener-attributes.HTTP-80", "routing.http.response.server.enabled=true"}}),
+          Group({{"listener-attributes.HTTP-80", "routing.http.response.server.enabled=false"}}),
+          "conflicting listener attributes routing.http.response.server.enabled: true "
+          "(this Ingress) vs false (team-b/web)"},
+      ConflictCase{
+          "listener_attributes_other_listener",
+          Group({{"listener-attributes.HTTP-80", "routing.http.response.server.enabled=true"}}),
+          Group({{"listen-ports", "[{\"HTTP\":8080}]"},
+                 {"listener-attributes.HTTP-8080", "routing.http.response.server.enabled=false"}}),
+          ""},
       ConflictCase{"ipam_pool", Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"}}),
                    Group({{"ipam-ipv4-pool-id", "ipam-pool-0fedcba9876543210"}}),
                    "conflicting ipv4 ipam pools: ipam-pool-0123456789abcdef0 (this Ingress) vs "
