@@ -516,6 +516,40 @@ const AnnotationCheck kFamilyChecks[] = {
 
 std::span<const AnnotationCheck> FamilyAnnotationChecks() { return kFamilyChecks; }
 
+std::string MtlsAttributes::Text() const {
+  std::string out = "{mode " + mode;
+  if (!trust_store.empty()) out += ", trustStore " + trust_store;
+  if (ignore_expiry)
+    out += std::string(", ignoreClientCertificateExpiry ") + (*ignore_expiry ? "true" : "false");
+  if (advertise_ca_names) out += ", advertiseTrustStoreCaNames " + *advertise_ca_names;
+  return out + "}";
+}
+
+std::optional<std::map<std::int64_t, MtlsAttributes>> ParseMutualAuthentication(
+    std::string_view raw) {
+  GoJson parsed = ParseGoJson(raw);
+  if (!parsed.error.empty() || GoUnmarshalTypeError(parsed.value, kMtlsEntries) ||
+      !parsed.value.is_array() || parsed.value.empty()) {
+    return std::nullopt;
+  }
+  std::map<std::int64_t, MtlsAttributes> out;
+  for (const nlohmann::json& entry : parsed.value) {
+    if (MtlsEntryProblem(entry)) return std::nullopt;  // also: the port is set and in range
+    MtlsAttributes a{GoString(entry, "mode"), GoString(entry, "trustStore"), std::nullopt,
+                     std::nullopt};
+    if (const nlohmann::json* ignore = GoPtr(entry, "ignoreClientCertificateExpiry")) {
+      a.ignore_expiry = ignore->get<bool>();
+    } else if (a.mode == "verify") {
+      a.ignore_expiry = false;
+    }
+    if (const nlohmann::json* advertise = GoPtr(entry, "advertiseTrustStoreCaNames")) {
+      a.advertise_ca_names = advertise->get<std::string>();
+    }
+    out[GoPtr(entry, "port")->get<std::int64_t>()] = std::move(a);
+  }
+  return out;
+}
+
 bool CheckFamilyKeyAnnotation(const Annotation& a) {
   if (a.suffix.size() > kTargetControlPort.size() &&
       a.suffix.substr(0, kTargetControlPort.size()) == kTargetControlPort) {

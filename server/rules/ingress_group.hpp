@@ -58,6 +58,8 @@ struct MemberConfig {
   /// "<Protocol>-<Port>" -> listener attributes: annotations, params (spec.listeners).
   std::map<std::string, StringMapSorted, std::less<>> listener_attributes;
   std::map<std::string, StringMapSorted, std::less<>> params_listener_attributes;
+  /// mutual-authentication per listen port (HTTPS listeners use it); absent or unreadable: none.
+  std::map<std::int64_t, MtlsAttributes> mtls;
   std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
                                         // unreadable
 };

@@ -38,11 +38,25 @@ void PortConflicts(const MemberConfig& c, const MemberConfig& o, std::int64_t po
   if (!c.prefix_lists.empty() && !o.prefix_lists.empty() && c.prefix_lists != o.prefix_lists) {
     Report(r, port, "inbound-prefix-lists", c, GoSet(c.prefix_lists), o, GoSet(o.prefix_lists));
   }
-  // sslPolicy is only set on each member's HTTPS listeners.
-  if (mine == "HTTPS" && theirs == "HTTPS" && c.ssl_policy && o.ssl_policy &&
-      *c.ssl_policy != *o.ssl_policy) {
+  // sslPolicy and mutual authentication are only set on each member's HTTPS listeners.
+  if (mine != "HTTPS" || theirs != "HTTPS") return;
+  if (c.ssl_policy && o.ssl_policy && *c.ssl_policy != *o.ssl_policy) {
     Report(r, port, "sslPolicy", c, *c.ssl_policy, o, *o.ssl_policy);
   }
+  auto my_mtls = c.mtls.find(port);
+  auto their_mtls = o.mtls.find(port);
+  if (my_mtls == c.mtls.end() || their_mtls == o.mtls.end() ||
+      my_mtls->second == their_mtls->second) {
+    return;
+  }
+  // When only the trust stores differ, one named and the other by ARN may be the same store
+  // once the LBC resolves the name (an AWS lookup): not judged.
+  MtlsAttributes mine_but_store = my_mtls->second;
+  mine_but_store.trust_store = their_mtls->second.trust_store;
+  const bool by_name_and_arn = my_mtls->second.trust_store.starts_with("arn:") !=
+                               their_mtls->second.trust_store.starts_with("arn:");
+  if (mine_but_store == their_mtls->second && by_name_and_arn) return;
+  Report(r, port, "mTLS Attributes", c, my_mtls->second.Text(), o, their_mtls->second.Text());
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ StringMapSorted KeyValues(const json& spec, std::string_view key) {
 }
 
 /// The alb.ingress.kubernetes.io suffixes a member's configuration reads, sorted (binary search).
-constexpr std::array<std::string_view, 25> kSuffixes = {
+constexpr std::array<std::string_view, 26> kSuffixes = {
     "certificate-arn",
     "create-acm-cert",
     "customer-owned-ipv4-pool",
@@ -69,6 +69,7 @@ constexpr std::array<std::string_view, 25> kSuffixes = {
     "load-balancer-name",
     "manage-backend-security-group-rules",
     "minimum-load-balancer-capacity",
+    "mutual-authentication",
     "scheme",
     "security-group-prefix-lists",
     "security-groups",
@@ -289,6 +290,9 @@ void ReadGroupSettings(const Reader& r, MemberConfig& m) {
   const json* capacity = Member(r.spec(), "minimumLoadBalancerCapacity");
   m.params_capacity = capacity != nullptr && capacity->is_object();
   m.capacity = r.AnnotationMap("minimum-load-balancer-capacity");
+  if (const std::string* raw = r.Alb("mutual-authentication")) {
+    if (auto parsed = ParseMutualAuthentication(*raw)) m.mtls = std::move(*parsed);
+  }
   if (const std::string* raw = r.Alb("manage-backend-security-group-rules")) {
     m.manage_sg_rules = ParseGoBool(*raw);
   }

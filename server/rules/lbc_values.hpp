@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -57,5 +58,20 @@ std::optional<std::string> CheckSuccessCodes(std::string_view raw, bool grpc);
 
 /// A Network Load Balancer target group's HTTP matcher (AWS: codes 200-599, same list grammar).
 std::optional<std::string> CheckNlbSuccessCodes(std::string_view raw);
+
+/// One listener's mutual authentication as the LBC builds it (parseMtlsConfigEntries): verify
+/// without ignoreClientCertificateExpiry means false.
+struct MtlsAttributes {
+  std::string mode, trust_store;  // trust_store: a name or an ARN, as written
+  std::optional<bool> ignore_expiry;
+  std::optional<std::string> advertise_ca_names;
+  bool operator==(const MtlsAttributes&) const = default;
+  /// "{mode verify, trustStore ts, ignoreClientCertificateExpiry false, ...}"
+  std::string Text() const;
+};
+/// The mutual-authentication annotation: listen port -> attributes (a later entry for a port
+/// wins); nullopt when the LBC fails on the value (the annotation checks report why).
+std::optional<std::map<std::int64_t, MtlsAttributes>> ParseMutualAuthentication(
+    std::string_view raw);
 
 }  // namespace albwebhook::rules

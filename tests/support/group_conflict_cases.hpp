@@ -46,6 +46,8 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
   constexpr const char* kSub1 = "subnet-aaaaaaaa,subnet-bbbbbbbb";
   constexpr const char* kTls = "[{\"HTTPS\":443},{\"HTTPS\":8443}]";
   constexpr const char* kCert = "arn:aws:acm:us-east-1:111111111111:certificate/abc";
+  constexpr const char* kAcmCert =
+      "arn:aws:acm:us-east-1:111111111111:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
   return {
       ConflictCase{"scheme", Group({{"scheme", "internal"}}),
                    Group({{"scheme", "internet-facing"}}),
@@ -125,6 +127,41 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
           Group({{"listener-attributes.HTTP-80", "routing.http.response.server.enabled=true"}}),
           Group({{"listen-ports", "[{\"HTTP\":8080}]"},
                  {"listener-attributes.HTTP-8080", "routing.http.response.server.enabled=false"}}),
+          ""},
+      ConflictCase{"mtls",
+                   Group({{"listen-ports", kTls},
+                          {"certificate-arn", kAcmCert},
+                          {"mutual-authentication",
+                           R"([{"port":443,"mode":"verify","trustStore":"ts-a"}])"}}),
+                   Group({{"listen-ports", kTls},
+                          {"certificate-arn", kAcmCert},
+                          {"mutual-authentication", R"([{"port":443,"mode":"passthrough"}])"}}),
+                   "failed to merge listenPort config for port: 443: conflicting mTLS "
+                   "Attributes, team-a/shop: {mode verify, trustStore ts-a, "
+                   "ignoreClientCertificateExpiry false} | team-b/web: {mode passthrough}"},
+      ConflictCase{
+          "mtls_default_ignore_expiry",
+          Group(
+              {{"listen-ports", kTls},
+               {"certificate-arn", kAcmCert},
+               {"mutual-authentication", R"([{"port":443,"mode":"verify","trustStore":"ts-a"}])"}}),
+          Group({{"listen-ports", kTls},
+                 {"certificate-arn", kAcmCert},
+                 {"mutual-authentication", R"([{"port":443,"mode":"verify","trustStore":"ts-a",)"
+                                           R"("ignoreClientCertificateExpiry":false}])"}}),
+          ""},
+      ConflictCase{
+          "mtls_store_by_name_and_arn",
+          Group(
+              {{"listen-ports", kTls},
+               {"certificate-arn", kAcmCert},
+               {"mutual-authentication", R"([{"port":443,"mode":"verify","trustStore":"ts-a"}])"}}),
+          Group(
+              {{"listen-ports", kTls},
+               {"certificate-arn", kAcmCert},
+               {"mutual-authentication",
+                R"([{"port":443,"mode":"verify","trustStore":)"
+                R"("arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/ts-a/0123456789abcdef"}])"}}),
           ""},
       ConflictCase{"ipam_pool", Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"}}),
                    Group({{"ipam-ipv4-pool-id", "ipam-pool-0fedcba9876543210"}}),
