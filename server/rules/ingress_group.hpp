@@ -60,6 +60,14 @@ struct MemberConfig {
   std::map<std::string, StringMapSorted, std::less<>> params_listener_attributes;
   /// mutual-authentication per listen port (HTTPS listeners use it); absent or unreadable: none.
   std::map<std::int64_t, MtlsAttributes> mtls;
+  /// The frontend NLB annotations the group merges (model_build_frontend_nlb.go); absent or
+  /// unreadable: nullopt.
+  struct FrontendNlb {
+    std::optional<bool> enable;
+    std::optional<std::string> scheme;
+    std::optional<std::vector<std::string>> subnets, security_groups;
+    std::optional<StringMapSorted> tags;
+  } frontend_nlb;
   std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
                                         // unreadable
 };

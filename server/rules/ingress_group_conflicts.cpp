@@ -86,6 +86,15 @@ void MapConflict(const std::optional<StringMapSorted>& mine,
   }
 }
 
+/// Go's %v of a map[string]string: "map[k1:v1 k2:v2]" (keys sorted).
+std::string GoMap(const StringMapSorted& items) {
+  std::string out = "map[";
+  for (auto it = items.begin(); it != items.end(); ++it) {
+    out += (it == items.begin() ? "" : " ") + it->first + ":" + it->second;
+  }
+  return out + "]";
+}
+
 void ManageRulesConflict(const MemberConfig& c, const MemberConfig& o, ConflictReporter& r) {
   if (c.manage_sg_rules && o.manage_sg_rules && *c.manage_sg_rules != *o.manage_sg_rules) {
     r.Versus("conflicting manage backend security group rules settings",
@@ -122,6 +131,7 @@ void ShieldConflict(const MemberConfig& c, const MemberConfig& o, ConflictReport
 class GroupJudge {
  public:
   GroupJudge(const MemberConfig& c, Verdict& verdict) : c_(c), reporter_(verdict) {
+    NoteFrontendNlb(c);
     any_name_ = c.wafv2_name.has_value();
     any_disabled_ = c.ssl_redirect_disabled;
     outcome_.ssl_redirect = c.ssl_redirect.has_value();
@@ -150,6 +160,7 @@ class GroupJudge {
     FirstParamsConflicts(c_, o, *first_, reporter_);
     ListenPortConflicts(c_, o, reporter_);
     ListenerAttributeConflicts(o);
+    FrontendNlbConflicts(o);
     Defer(o);
     Settle(o);
   }
@@ -163,6 +174,11 @@ class GroupJudge {
         any_waf_ || IsWaf(c_.waf_classic) ||
         (any_name_ ? any_named_waf_ || IsWaf(c_.wafv2_name) : any_arn_waf_ || IsWaf(c_.wafv2_arn));
     outcome_.ssl_redirect = outcome_.ssl_redirect && !any_disabled_;
+    // The frontend NLB is built (and its settings merged) only when the members that set
+    // enable-frontend-nlb all say true.
+    if (nlb_true_ && !nlb_false_) {
+      for (const Pending& conflict : nlb_conflicts_) conflict.Flush(reporter_);
+    }
     return std::move(outcome_);
   }
 
@@ -212,6 +228,43 @@ class GroupJudge {
     }
   }
 
+  void NoteFrontendNlb(const MemberConfig& m) {
+    if (m.frontend_nlb.enable) (*m.frontend_nlb.enable ? nlb_true_ : nlb_false_) = true;
+  }
+
+  /// model_build_frontend_nlb.go: enable-frontend-nlb always; the NLB's scheme, subnets (any
+  /// order), security groups (in order) and tags once the group builds the NLB (Finish).
+  void FrontendNlbConflicts(const MemberConfig& o) {
+    NoteFrontendNlb(o);
+    const MemberConfig::FrontendNlb& mine = c_.frontend_nlb;
+    const MemberConfig::FrontendNlb& theirs = o.frontend_nlb;
+    auto yes_no = [](bool value) { return std::string(value ? "true" : "false"); };
+    if (mine.enable && theirs.enable && *mine.enable != *theirs.enable) {
+      reporter_.Versus("conflicting enable frontend NLB values", yes_no(*mine.enable),
+                       yes_no(*theirs.enable), o);
+    }
+    auto defer = [this, &o](const std::string& core, std::string a, std::string b) {
+      for (const Pending& p : nlb_conflicts_) {
+        if (p.core == core) return;
+      }
+      nlb_conflicts_.push_back(Pending{core, std::move(a), std::move(b), o.key});
+    };
+    if (mine.scheme && theirs.scheme && *mine.scheme != *theirs.scheme) {
+      defer("frontend NLB: conflicting scheme", *mine.scheme, *theirs.scheme);
+    }
+    if (mine.subnets && theirs.subnets && Sorted(*mine.subnets) != Sorted(*theirs.subnets)) {
+      defer("frontend NLB: conflicting subnets", GoList(*mine.subnets), GoList(*theirs.subnets));
+    }
+    if (mine.security_groups && theirs.security_groups &&
+        *mine.security_groups != *theirs.security_groups) {
+      defer("frontend NLB: conflicting securityGroups", GoList(*mine.security_groups),
+            GoList(*theirs.security_groups));
+    }
+    if (mine.tags && theirs.tags && *mine.tags != *theirs.tags) {
+      defer("conflicting frontend NLB tags", GoMap(*mine.tags), GoMap(*theirs.tags));
+    }
+  }
+
   /// What the member contributes to the shared ALB.
   void Settle(const MemberConfig& o) {
     any_name_ = any_name_ || o.wafv2_name.has_value();
@@ -232,6 +285,8 @@ class GroupJudge {
   bool any_name_ = false, any_disabled_ = false;
   bool any_named_waf_ = false, any_arn_waf_ = false, any_waf_ = false;
   std::optional<Pending> arn_conflict_, redirect_conflict_;
+  bool nlb_true_ = false, nlb_false_ = false;  // enable-frontend-nlb values seen
+  std::vector<Pending> nlb_conflicts_;         // flushed when the group builds the NLB
 };
 
 }  // namespace

@@ -55,10 +55,15 @@ StringMapSorted KeyValues(const json& spec, std::string_view key) {
 }
 
 /// The alb.ingress.kubernetes.io suffixes a member's configuration reads, sorted (binary search).
-constexpr std::array<std::string_view, 26> kSuffixes = {
+constexpr std::array<std::string_view, 31> kSuffixes = {
     "certificate-arn",
     "create-acm-cert",
     "customer-owned-ipv4-pool",
+    "enable-frontend-nlb",
+    "frontend-nlb-scheme",
+    "frontend-nlb-security-groups",
+    "frontend-nlb-subnets",
+    "frontend-nlb-tags",
     "group.name",
     "group.order",
     "inbound-cidrs",
@@ -326,6 +331,20 @@ void ReadListenerAttributes(const Reader& r, MemberConfig& m) {
   }
 }
 
+/// The frontend NLB's group-wide settings, as buildFrontendNlb* read each member's annotations.
+void ReadFrontendNlb(const Reader& r, MemberConfig& m) {
+  MemberConfig::FrontendNlb& nlb = m.frontend_nlb;
+  if (const std::string* raw = r.Alb("enable-frontend-nlb")) nlb.enable = ParseGoBool(*raw);
+  if (const std::string* raw = r.Alb("frontend-nlb-scheme")) nlb.scheme = *raw;
+  if (const std::string* raw = r.Alb("frontend-nlb-subnets")) nlb.subnets = ParseStringList(*raw);
+  if (const std::string* raw = r.Alb("frontend-nlb-security-groups")) {
+    nlb.security_groups = ParseStringList(*raw);
+  }
+  if (r.Alb("frontend-nlb-tags") != nullptr) {
+    if (auto tags = r.AnnotationMap("frontend-nlb-tags")) nlb.tags = std::move(*tags);
+  }
+}
+
 MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   MemberConfig m;
   m.key = std::move(key);
@@ -339,6 +358,7 @@ MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   ReadListeners(r, m);
   ReadGroupSettings(r, m);
   ReadListenerAttributes(r, m);
+  ReadFrontendNlb(r, m);
   return m;
 }
 

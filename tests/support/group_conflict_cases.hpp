@@ -163,6 +163,22 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
                 R"([{"port":443,"mode":"verify","trustStore":)"
                 R"("arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/ts-a/0123456789abcdef"}])"}}),
           ""},
+      ConflictCase{"frontend_nlb_enable", Group({{"enable-frontend-nlb", "true"}}),
+                   Group({{"enable-frontend-nlb", "false"}}),
+                   "conflicting enable frontend NLB values: true (this Ingress) vs false "
+                   "(team-b/web)"},
+      ConflictCase{"frontend_nlb_scheme",
+                   Group({{"enable-frontend-nlb", "true"}, {"frontend-nlb-scheme", "internal"}}),
+                   Group({{"frontend-nlb-scheme", "internet-facing"}}),
+                   "frontend NLB: conflicting scheme: internal (this Ingress) vs internet-facing "
+                   "(team-b/web)"},
+      ConflictCase{"frontend_nlb_tags",
+                   Group({{"enable-frontend-nlb", "true"}, {"frontend-nlb-tags", "team=a"}}),
+                   Group({{"enable-frontend-nlb", "true"}, {"frontend-nlb-tags", "team=a,env=b"}}),
+                   "conflicting frontend NLB tags: map[team:a] (this Ingress) vs map[env:b "
+                   "team:a] (team-b/web)"},
+      ConflictCase{"frontend_nlb_not_built", Group({{"frontend-nlb-scheme", "internal"}}),
+                   Group({{"frontend-nlb-scheme", "internet-facing"}}), ""},
       ConflictCase{"ipam_pool", Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"}}),
                    Group({{"ipam-ipv4-pool-id", "ipam-pool-0fedcba9876543210"}}),
                    "conflicting ipv4 ipam pools: ipam-pool-0123456789abcdef0 (this Ingress) vs "
