@@ -67,6 +67,8 @@ struct MemberConfig {
     std::optional<std::string> scheme;
     std::optional<std::vector<std::string>> subnets, security_groups;
     std::optional<StringMapSorted> tags;
+    bool has_attributes = false;                // frontend-nlb-attributes present
+    std::optional<StringMapSorted> attributes;  // nullopt: absent or unreadable
   } frontend_nlb;
   std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
                                         // unreadable
@@ -140,6 +142,8 @@ class ConflictReporter {
   /// "<core>: <mine> (this Ingress) vs <theirs> (<other>)"
   void Versus(const std::string& core, const std::string& mine, const std::string& theirs,
               const MemberConfig& other);
+  /// Warns `message` unless a finding of kind `kind` was reported already.
+  void Warn(const std::string& kind, std::string message);
   /// Versus as a warning (a conflict the LBC raises only with a controller feature gate on).
   void VersusWarning(const std::string& core, const std::string& mine, const std::string& theirs,
                      const MemberConfig& other);

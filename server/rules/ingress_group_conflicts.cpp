@@ -178,6 +178,7 @@ class GroupJudge {
     // enable-frontend-nlb all say true.
     if (nlb_true_ && !nlb_false_) {
       for (const Pending& conflict : nlb_conflicts_) conflict.Flush(reporter_);
+      if (!nlb_absent_.empty()) reporter_.Warn("frontend NLB attributes", std::move(nlb_absent_));
     }
     return std::move(outcome_);
   }
@@ -263,6 +264,35 @@ class GroupJudge {
     if (mine.tags && theirs.tags && *mine.tags != *theirs.tags) {
       defer("conflicting frontend NLB tags", GoMap(*mine.tags), GoMap(*theirs.tags));
     }
+    FrontendNlbAttributes(o, defer);
+  }
+
+  /// getFrontendNlbAttributes: the first member (in group order) with the annotation chooses the
+  /// attributes, and every later member must have equal ones. Both present and different: a
+  /// denial. A later member without the annotation also fails there (go-cmp tells a nil map from
+  /// a non-nil one), which is surprising enough to be a warning until seen in a cluster.
+  template <typename Defer>
+  void FrontendNlbAttributes(const MemberConfig& o, const Defer& defer) {
+    const MemberConfig::FrontendNlb& mine = c_.frontend_nlb;
+    const MemberConfig::FrontendNlb& theirs = o.frontend_nlb;
+    if (mine.has_attributes && theirs.has_attributes) {
+      if (mine.attributes && theirs.attributes && *mine.attributes != *theirs.attributes) {
+        defer("conflicting frontend NLB attributes", GoMap(*mine.attributes),
+              GoMap(*theirs.attributes));
+      }
+      return;
+    }
+    if (mine.has_attributes == theirs.has_attributes) return;  // neither sets them
+    const MemberConfig& with = mine.has_attributes ? c_ : o;
+    const MemberConfig& without = mine.has_attributes ? o : c_;
+    if (!with.frontend_nlb.attributes || !Before(with, without) || nlb_absent_warned_) return;
+    nlb_absent_warned_ = true;
+    nlb_absent_ = "frontend NLB: " + without.key + " has no frontend-nlb-attributes while " +
+                  with.key + ", earlier in the group, sets " +
+                  GoMap(*with.frontend_nlb.attributes) +
+                  ": the LBC compares every later member's attributes with the first ones set "
+                  "(getFrontendNlbAttributes) and fails with conflicting frontend NLB attributes; "
+                  "set the same value on every member";
   }
 
   /// What the member contributes to the shared ALB.
@@ -287,6 +317,8 @@ class GroupJudge {
   std::optional<Pending> arn_conflict_, redirect_conflict_;
   bool nlb_true_ = false, nlb_false_ = false;  // enable-frontend-nlb values seen
   std::vector<Pending> nlb_conflicts_;         // flushed when the group builds the NLB
+  bool nlb_absent_warned_ = false;
+  std::string nlb_absent_;  // FrontendNlbAttributes' warning, given when the NLB is built
 };
 
 }  // namespace
@@ -305,11 +337,13 @@ void ConflictReporter::Versus(const std::string& core, const std::string& mine,
   Report(core, Text(core, mine, theirs, other.key));
 }
 
+void ConflictReporter::Warn(const std::string& kind, std::string message) {
+  if (done_.insert(kind).second) verdict_.Warn("ingress-group", std::move(message));
+}
+
 void ConflictReporter::VersusWarning(const std::string& core, const std::string& mine,
                                      const std::string& theirs, const MemberConfig& other) {
-  if (done_.insert(core).second) {
-    verdict_.Warn("ingress-group", Text(core, mine, theirs, other.key));
-  }
+  Warn(core, Text(core, mine, theirs, other.key));
 }
 
 GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group,

@@ -55,11 +55,12 @@ StringMapSorted KeyValues(const json& spec, std::string_view key) {
 }
 
 /// The alb.ingress.kubernetes.io suffixes a member's configuration reads, sorted (binary search).
-constexpr std::array<std::string_view, 31> kSuffixes = {
+constexpr std::array<std::string_view, 32> kSuffixes = {
     "certificate-arn",
     "create-acm-cert",
     "customer-owned-ipv4-pool",
     "enable-frontend-nlb",
+    "frontend-nlb-attributes",
     "frontend-nlb-scheme",
     "frontend-nlb-security-groups",
     "frontend-nlb-subnets",
@@ -340,6 +341,8 @@ void ReadFrontendNlb(const Reader& r, MemberConfig& m) {
   if (const std::string* raw = r.Alb("frontend-nlb-security-groups")) {
     nlb.security_groups = ParseStringList(*raw);
   }
+  nlb.has_attributes = r.Alb("frontend-nlb-attributes") != nullptr;
+  if (nlb.has_attributes) nlb.attributes = r.AnnotationMap("frontend-nlb-attributes");
   if (r.Alb("frontend-nlb-tags") != nullptr) {
     if (auto tags = r.AnnotationMap("frontend-nlb-tags")) nlb.tags = std::move(*tags);
   }

@@ -365,6 +365,32 @@ TEST(IngressGroupMembers, FirstMemberOnTheListenerSettlesItsAttributes) {
                                       "vs false (team-b/web)"}));
 }
 
+TEST(IngressGroupMembers, FrontendNlbAttributesOnlyOnTheFirstMemberWarn) {
+  const json candidate =
+      Ing("team-a", "shop",
+          Group({{"enable-frontend-nlb", "true"},
+                 {"frontend-nlb-attributes", "load_balancing.cross_zone.enabled=true"}}));
+  const json other = Ing("team-b", "web", Group({}));
+  const std::string warning =
+      "frontend NLB: team-b/web has no frontend-nlb-attributes while team-a/shop, earlier in the "
+      "group, sets map[load_balancing.cross_zone.enabled:true]: the LBC compares every later "
+      "member's attributes with the first ones set (getFrontendNlbAttributes) and fails with "
+      "conflicting frontend NLB attributes; set the same value on every member";
+  Verdict v = Judge({Class(""), other}, candidate);
+  EXPECT_TRUE(GroupDenials(v).empty());
+  EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(warning));
+  // The member without them first: the later one chooses, nothing to compare.
+  json first = other;
+  first["metadata"]["annotations"][std::string(kP) + "group.order"] = "-1";
+  EXPECT_THAT(Messages(Judge({Class(""), first}, candidate), Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("frontend NLB"))));
+  // No frontend NLB built: nothing.
+  json off = candidate;
+  off["metadata"]["annotations"].erase(std::string(kP) + "enable-frontend-nlb");
+  EXPECT_THAT(Messages(Judge({Class(""), other}, off), Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("frontend NLB"))));
+}
+
 // --- Policy on effective values ------------------------------------------------------------------
 
 std::vector<std::string> Checks(const Verdict& v) {

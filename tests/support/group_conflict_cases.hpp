@@ -177,6 +177,13 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
                    Group({{"enable-frontend-nlb", "true"}, {"frontend-nlb-tags", "team=a,env=b"}}),
                    "conflicting frontend NLB tags: map[team:a] (this Ingress) vs map[env:b "
                    "team:a] (team-b/web)"},
+      ConflictCase{"frontend_nlb_attributes",
+                   Group({{"enable-frontend-nlb", "true"},
+                          {"frontend-nlb-attributes", "load_balancing.cross_zone.enabled=true"}}),
+                   Group({{"frontend-nlb-attributes", "load_balancing.cross_zone.enabled=false"}}),
+                   "conflicting frontend NLB attributes: "
+                   "map[load_balancing.cross_zone.enabled:true] (this Ingress) vs "
+                   "map[load_balancing.cross_zone.enabled:false] (team-b/web)"},
       ConflictCase{"frontend_nlb_not_built", Group({{"frontend-nlb-scheme", "internal"}}),
                    Group({{"frontend-nlb-scheme", "internet-facing"}}), ""},
       ConflictCase{"ipam_pool", Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"}}),
