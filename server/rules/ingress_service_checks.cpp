@@ -76,12 +76,21 @@ std::optional<ServiceBackend> ReadServiceBackend(const json& backend, int rule, 
   return out;
 }
 
-/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order.
+/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order; a backend equal to
+/// one already read is left out (it reads the same, and adds nothing but a later location).
 std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
   std::vector<ServiceBackend> out;
-  auto add = [&out](const json* backend, int rule, int path) {
+  std::vector<const json*> read_from;  // the backend of each entry of `out`
+  auto add = [&out, &read_from](const json* backend, int rule, int path) {
     if (backend == nullptr) return;
-    if (auto read = ReadServiceBackend(*backend, rule, path)) out.push_back(std::move(*read));
+    if (std::any_of(read_from.begin(), read_from.end(),
+                    [backend](const json* seen) { return *seen == *backend; })) {
+      return;
+    }
+    if (auto read = ReadServiceBackend(*backend, rule, path)) {
+      out.push_back(std::move(*read));
+      read_from.push_back(backend);
+    }
   };
   const json* spec = GoPtr(object, "spec");
   if (spec == nullptr) return out;
