@@ -4,9 +4,9 @@
 #include <cstdio>
 #include <limits>
 
+#include "albwebhook/json/json_parse.hpp"
 #include "common/json_type.hpp"
 #include "common/text.hpp"
-#include "albwebhook/json/json_parse.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -153,7 +153,7 @@ GoJson ParseGoJson(std::string_view raw) {
 
 const json* GoField(const json& object, std::string_view name) {
   if (!object.is_object()) return nullptr;
-  if (auto it = object.find(std::string(name)); it != object.end()) return &*it;
+  if (auto it = object.find(name); it != object.end()) return &*it;
   for (auto it = object.begin(); it != object.end(); ++it) {
     if (common::EqualsIgnoreCase(it.key(), name)) return &it.value();
   }

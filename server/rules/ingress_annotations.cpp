@@ -41,7 +41,7 @@ void CheckListItems(
     const Annotation& a,
     const std::function<std::optional<std::string>(const std::string&)>& problem_of) {
   int reported = 0;
-  for (const auto& item : ParseStringList(a.value)) {
+  for (const auto& item : a.view.StringList(a.value)) {
     auto problem = problem_of(item);
     if (!problem) continue;
     if (reported++ == kMaxReportedItems) break;
@@ -63,7 +63,7 @@ std::optional<nlohmann::json> DecodeGoJson(const Annotation& a, const GoType& ty
 namespace {
 
 void CheckListenPortsAnnotation(const Annotation& a) {
-  ListenPortsResult parsed = ParseListenPorts(a.value);
+  const ListenPortsResult& parsed = a.view.ListenPorts(a.value);
   if (!parsed.error.empty()) {
     a.Deny(parsed.error + R"( (accepted: e.g. [{"HTTP": 80}, {"HTTPS": 443}]))");
     return;
@@ -89,7 +89,7 @@ void CheckCertificateArns(const Annotation& a) {
            "or an IAM server-certificate ARN";
   });
   auto listeners = GetEffectiveListeners(a.view);
-  if (listeners && listeners->explicit_ports && !ParseStringList(a.value).empty() &&
+  if (listeners && listeners->explicit_ports && !a.view.StringList(a.value).empty() &&
       std::none_of(listeners->ports.begin(), listeners->ports.end(),
                    [](const ListenPort& p) { return p.protocol == "HTTPS"; })) {
     a.Warn("unused: listen-ports has no HTTPS listener");
@@ -260,7 +260,7 @@ bool IsTagChar(unsigned char c) {
 }
 
 void CheckTags(const Annotation& a) {
-  auto parsed = ParseStringMap(a.value);
+  const auto& parsed = a.view.StringMap(a.value);
   if (!parsed) {
     a.Deny(
         "malformed; accepted: key=value pairs separated by commas (escape a comma in a value "

@@ -52,6 +52,23 @@ struct IngressView {
   const std::string* Annotation(std::string_view key) const;
   /// `alb.ingress.kubernetes.io/<suffix>` lookup; nullptr when absent.
   const std::string* Alb(std::string_view suffix) const;
+
+  /// The values this request's checks parse, each parsed once (issue 14): the annotation checks,
+  /// LocalEffective and the candidate's MemberConfig read listen-ports, certificate-arn and tags.
+  /// Keyed by the raw text (the parsers are pure functions of it), so a view edited or copied
+  /// after a parse is never served another value's result. One request's, never shared between
+  /// threads; entries are never moved (references stay valid while the view lives).
+  struct ParseMemo {
+    std::map<std::string, ListenPortsResult, std::less<>> listen_ports;
+    std::map<std::string, std::vector<std::string>, std::less<>> string_lists;
+    std::map<std::string, std::optional<policy::StringMap>, std::less<>> string_maps;
+  };
+  mutable ParseMemo parse_memo;
+
+  /// ParseListenPorts(raw), ParseStringList(raw), ParseStringMap(raw), memoized on this view.
+  const ListenPortsResult& ListenPorts(std::string_view raw) const;
+  const std::vector<std::string>& StringList(std::string_view raw) const;
+  const std::optional<policy::StringMap>& StringMap(std::string_view raw) const;
 };
 
 /// `spec`: read instead of `object`'s spec when given (see DefaultsView).

@@ -3,6 +3,8 @@
 #include "rules/ingress_class_config.hpp"
 
 #include <algorithm>
+#include <memory>
+#include <string>
 
 namespace albwebhook::rules {
 namespace {
@@ -23,12 +25,10 @@ std::string StringAt(const json& object, std::string_view key) {
   return value != nullptr && value->is_string() ? value->get<std::string>() : std::string();
 }
 
-/// The class name the LBC loads for `doc`: spec.ingressClassName, else the one default class.
+/// The class name the LBC loads: spec.ingressClassName (`name`), else the one default class.
 /// nullopt: no class (the Ingress is judged without one); "" with `unknown`: cannot tell.
-std::optional<std::string> ClassNameOf(const cluster::ClusterState& cluster, const json& doc,
+std::optional<std::string> ClassNameOf(const cluster::ClusterState& cluster, const json* name,
                                        bool& unknown) {
-  const json* spec = Member(doc, "spec");
-  const json* name = spec != nullptr ? Member(*spec, "ingressClassName") : nullptr;
   if (name != nullptr && !name->is_null()) {
     if (name->is_string()) return name->get<std::string>();
     unknown = true;
@@ -84,9 +84,16 @@ ClassConfig LoadParams(const cluster::ClusterState& cluster, const cluster::Obje
 
 ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, const json& doc,
                             std::string_view ns) {
-  if (HasClassAnnotation(doc)) return {};  // the annotation bypasses IngressClass loading
+  const json* spec = Member(doc, "spec");
+  return LoadClassConfig(cluster, HasClassAnnotation(doc),
+                         spec != nullptr ? Member(*spec, "ingressClassName") : nullptr, ns);
+}
+
+ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, bool class_annotation,
+                            const json* ingress_class_name, std::string_view ns) {
+  if (class_annotation) return {};  // the annotation bypasses IngressClass loading
   bool unknown = false;
-  const std::optional<std::string> class_name = ClassNameOf(cluster, doc, unknown);
+  const std::optional<std::string> class_name = ClassNameOf(cluster, ingress_class_name, unknown);
   if (unknown) return kUnknown;
   if (!class_name) return {};
   const cluster::Object* klass = cluster.FindIngressClass(*class_name);
@@ -96,7 +103,15 @@ ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, const json& do
       parameters->is_null()) {
     return {};
   }
-  return LoadParams(cluster, *klass, *parameters, ns);
+  // Per snapshot, the configuration of each (class, namespace) pair is loaded once: it depends
+  // on nothing else (the class, its params, the namespace's labels). Kept only for a namespace
+  // the snapshot holds, so the entries are bounded by its classes times its namespaces.
+  if (cluster.FindNamespace(ns) == nullptr) return LoadParams(cluster, *klass, *parameters, ns);
+  std::string key = "ingress-class-config/" + std::to_string(klass->name.size()) + ":" +
+                    klass->name + "/" + std::string(ns);
+  return *std::static_pointer_cast<const ClassConfig>(cluster.Derived(key, [&] {
+    return std::make_shared<const ClassConfig>(LoadParams(cluster, *klass, *parameters, ns));
+  }));
 }
 
 namespace {

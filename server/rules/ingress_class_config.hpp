@@ -28,6 +28,10 @@ struct ClassConfig {
 /// are read) in namespace `ns`.
 ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, const nlohmann::json& doc,
                             std::string_view ns);
+/// The same from what it reads of the doc: whether it has the kubernetes.io/ingress.class
+/// annotation, and its spec.ingressClassName (nullptr when absent).
+ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, bool class_annotation,
+                            const nlohmann::json* ingress_class_name, std::string_view ns);
 
 /// metav1.LabelSelector `selector` against `labels` (an object of strings, or null): true or
 /// false, nullopt when the selector is malformed (the LBC then fails with its parse error).

@@ -15,12 +15,12 @@ bool IsWaf(const std::optional<std::string>& value) {
 }
 
 /// The class the LBC loads for the object as the mutating webhook leaves it: its
-/// spec.ingressClassName, or the class annotation the defaults migrated there.
-json ClassNameOf(const json& object, const IngressView& view) {
+/// spec.ingressClassName, or the class annotation the defaults migrated there; nullptr for none.
+const json* ClassNameOf(const json& object, const IngressView& view) {
   auto spec = object.is_object() ? object.find("spec") : object.end();
   if (object.is_object() && spec != object.end() && spec->is_object()) {
     auto name = spec->find("ingressClassName");
-    if (name != spec->end() && !name->is_null()) return *name;
+    if (name != spec->end() && !name->is_null()) return &*name;
   }
   auto metadata = object.is_object() ? object.find("metadata") : object.end();
   if (view.Annotation(kIngressClassAnnotation) == nullptr && metadata != object.end() &&
@@ -28,21 +28,10 @@ json ClassNameOf(const json& object, const IngressView& view) {
     auto annotations = metadata->find("annotations");
     if (annotations != metadata->end() && annotations->is_object()) {
       auto migrated = annotations->find(std::string(kIngressClassAnnotation));
-      if (migrated != annotations->end()) return *migrated;
+      if (migrated != annotations->end()) return &*migrated;
     }
   }
   return nullptr;
-}
-
-/// What LoadClassConfig reads of the candidate: its class annotation (after defaults) and class.
-json ClassDoc(const json& object, const IngressView& view) {
-  json doc = {{"metadata", json::object()}, {"spec", json::object()}};
-  if (const std::string* value = view.Annotation(kIngressClassAnnotation)) {
-    doc["metadata"]["annotations"][std::string(kIngressClassAnnotation)] = *value;
-  }
-  json class_name = ClassNameOf(object, view);
-  if (!class_name.is_null()) doc["spec"]["ingressClassName"] = std::move(class_name);
-  return doc;
 }
 
 /// The effective configuration of the candidate `c` in a group with `others`.
@@ -77,10 +66,10 @@ EffectiveIngress LocalEffective(const IngressView& view) {
   e.has_ssl_redirect = view.Alb("ssl-redirect") != nullptr;
   if (const std::string* policy = view.Alb("ssl-policy")) e.ssl_policy = *policy;
   if (const std::string* certs = view.Alb("certificate-arn")) {
-    e.certificate_arns = ParseStringList(*certs);
+    e.certificate_arns = view.StringList(*certs);
   }
   const std::string* tags = view.Alb("tags");
-  e.tags = tags != nullptr ? ParseStringMap(*tags)
+  e.tags = tags != nullptr ? view.StringMap(*tags)
                            : std::optional<policy::StringMap>(policy::StringMap{});
   if (const std::string* group = view.Alb("group.name")) e.group = *group;
   return e;
@@ -89,7 +78,10 @@ EffectiveIngress LocalEffective(const IngressView& view) {
 void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cluster,
                              const json& object, const IngressView& view,
                              EffectiveIngress& effective, Verdict& verdict) {
-  const ClassConfig klass = LoadClassConfig(cluster, ClassDoc(object, view), view.ns);
+  // What LoadClassConfig reads of the candidate: its class annotation (after defaults) and class.
+  const ClassConfig klass =
+      LoadClassConfig(cluster, view.Annotation(kIngressClassAnnotation) != nullptr,
+                      ClassNameOf(object, view), view.ns);
   if (klass.state == ClassConfig::State::kInvalid) {
     verdict.Deny("ingress-class", klass.error);
     return;  // the LBC does not build this Ingress at all

@@ -103,7 +103,7 @@ class Reader {
     }
   }
   Reader(const IngressView& view, const ClassConfig& klass)
-      : spec_(klass.params != nullptr ? klass.params->spec() : kEmpty) {
+      : spec_(klass.params != nullptr ? klass.params->spec() : kEmpty), view_(&view) {
     auto it = view.annotations.lower_bound(kAlbAnnotationPrefix);
     for (; it != view.annotations.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
       Add(it->first, it->second);
@@ -124,12 +124,27 @@ class Reader {
     StringMapSorted out;
     const std::string* raw = Alb(suffix);
     if (raw == nullptr) return out;
-    auto parsed = ParseStringMap(*raw);
+    std::optional<policy::StringMap> own;
+    const auto& parsed = view_ != nullptr ? view_->StringMap(*raw) : (own = ParseStringMap(*raw));
     if (!parsed) return std::nullopt;
     for (auto& [k, v] : *parsed) out[k] = v;  // a repeated key keeps its last value
     return out;
   }
   const json& spec() const { return spec_; }
+  /// ParseStringList / ParseListenPorts of `raw`, each parsed once per request for a candidate
+  /// (the view's memo: its annotation checks and LocalEffective parsed them already).
+  std::vector<std::string> List(const std::string& raw) const {
+    return view_ != nullptr ? view_->StringList(raw) : ParseStringList(raw);
+  }
+  std::optional<std::map<std::int64_t, std::string>> Ports(const std::string& raw) const {
+    ListenPortsResult own;
+    const ListenPortsResult& parsed =
+        view_ != nullptr ? view_->ListenPorts(raw) : (own = ParseListenPorts(raw));
+    if (!parsed.error.empty()) return std::nullopt;
+    std::map<std::int64_t, std::string> ports;
+    for (const ListenPort& p : parsed.ports) ports[p.port] = p.protocol;
+    return ports;
+  }
 
   /// listener-attributes.<Protocol>-<Port> annotations: "<Protocol>-<Port>" and the value.
   const std::vector<std::pair<std::string_view, const std::string*>>& ListenerAttributes() const {
@@ -166,6 +181,7 @@ class Reader {
   static constexpr std::string_view kListenerAttributes = "listener-attributes.";
   static inline const json kEmpty = json::object();
   const json& spec_;
+  const IngressView* view_ = nullptr;  // the candidate's view (its parse memo), else nullptr
   std::array<const std::string*, kSuffixes.size()> values_{};
   std::vector<std::pair<std::string_view, const std::string*>> listener_attributes_;
 };
@@ -232,13 +248,8 @@ void ReadAddOnsAndTags(const Reader& r, MemberConfig& m) {
 
 std::optional<std::map<std::int64_t, std::string>> ReadPorts(const Reader& r,
                                                              const MemberConfig& m) {
+  if (const std::string* raw = r.Alb("listen-ports")) return r.Ports(*raw);
   std::map<std::int64_t, std::string> ports;
-  if (const std::string* raw = r.Alb("listen-ports")) {
-    ListenPortsResult parsed = ParseListenPorts(*raw);
-    if (!parsed.error.empty()) return std::nullopt;
-    for (const ListenPort& p : parsed.ports) ports[p.port] = p.protocol;
-    return ports;
-  }
   if (m.certificate_arns.empty()) {
     // create-acm-cert (behind a controller feature gate) may make the default HTTPS: unknown.
     const std::string* create = r.Alb("create-acm-cert");
@@ -254,7 +265,7 @@ void ReadListeners(const Reader& r, MemberConfig& m) {
   m.certificate_arns = Strings(r.spec(), "certificateArn");
   if (m.certificate_arns.empty()) {
     if (const std::string* certs = r.Alb("certificate-arn")) {
-      m.certificate_arns = ParseStringList(*certs);
+      m.certificate_arns = r.List(*certs);
     }
   }
   m.ports = ReadPorts(r, m);

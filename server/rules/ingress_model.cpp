@@ -215,6 +215,29 @@ const std::string* IngressView::Annotation(std::string_view key) const {
   return it == annotations.end() ? nullptr : &it->second;
 }
 
+namespace {
+
+template <typename Map, typename Parse>
+const typename Map::mapped_type& Memoized(Map& memo, std::string_view raw, Parse parse) {
+  auto it = memo.find(raw);
+  if (it == memo.end()) it = memo.emplace(std::string(raw), parse(raw)).first;
+  return it->second;
+}
+
+}  // namespace
+
+const ListenPortsResult& IngressView::ListenPorts(std::string_view raw) const {
+  return Memoized(parse_memo.listen_ports, raw, ParseListenPorts);
+}
+
+const std::vector<std::string>& IngressView::StringList(std::string_view raw) const {
+  return Memoized(parse_memo.string_lists, raw, ParseStringList);
+}
+
+const std::optional<policy::StringMap>& IngressView::StringMap(std::string_view raw) const {
+  return Memoized(parse_memo.string_maps, raw, ParseStringMap);
+}
+
 const std::string* IngressView::Alb(std::string_view suffix) const {
   // Called for every annotation every check reads: the key is built on the stack.
   char key[128];
@@ -388,14 +411,14 @@ void ApplyIngressDefaults(const policy::IngressPolicy& policy, json& object) {
 std::optional<EffectiveListeners> GetEffectiveListeners(const IngressView& view) {
   EffectiveListeners out;
   if (const std::string* raw = view.Alb("listen-ports")) {
-    ListenPortsResult parsed = ParseListenPorts(*raw);
+    const ListenPortsResult& parsed = view.ListenPorts(*raw);
     if (!parsed.error.empty()) return std::nullopt;
-    out.ports = std::move(parsed.ports);
+    out.ports = parsed.ports;
     out.explicit_ports = true;
     return out;
   }
   const std::string* certs = view.Alb("certificate-arn");
-  bool has_cert = certs != nullptr && !ParseStringList(*certs).empty();
+  bool has_cert = certs != nullptr && !view.StringList(*certs).empty();
   out.ports.push_back(has_cert ? ListenPort{"HTTPS", 443} : ListenPort{"HTTP", 80});
   return out;
 }

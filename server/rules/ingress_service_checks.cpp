@@ -4,6 +4,7 @@
 // the Service's value wins; IngressClassParams' targetType wins over both).
 #include "rules/ingress_service_checks.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -40,18 +41,6 @@ constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
     "target-node-labels",            // instance targets only
 };
 
-/// kTargetGroupSuffixes with the annotation prefix.
-const std::array<std::string, kTargetGroupSuffixes.size()>& TargetGroupKeys() {
-  static const auto kKeys = [] {
-    std::array<std::string, kTargetGroupSuffixes.size()> keys;
-    for (std::size_t i = 0; i < keys.size(); ++i) {
-      keys[i] = std::string(kAlbAnnotationPrefix) + std::string(kTargetGroupSuffixes[i]);
-    }
-    return keys;
-  }();
-  return kKeys;
-}
-
 /// One service backend: where it is, the Service, the port by name or number.
 struct ServiceBackend {
   int rule = -1, path = -1;  // spec.rules[rule].http.paths[path]; -1: spec.defaultBackend
@@ -87,12 +76,21 @@ std::optional<ServiceBackend> ReadServiceBackend(const json& backend, int rule, 
   return out;
 }
 
-/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order.
+/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order; a backend equal to
+/// one already read is left out (it reads the same, and adds nothing but a later location).
 std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
   std::vector<ServiceBackend> out;
-  auto add = [&out](const json* backend, int rule, int path) {
+  std::vector<const json*> read_from;  // the backend of each entry of `out`
+  auto add = [&out, &read_from](const json* backend, int rule, int path) {
     if (backend == nullptr) return;
-    if (auto read = ReadServiceBackend(*backend, rule, path)) out.push_back(std::move(*read));
+    if (std::any_of(read_from.begin(), read_from.end(),
+                    [backend](const json* seen) { return *seen == *backend; })) {
+      return;
+    }
+    if (auto read = ReadServiceBackend(*backend, rule, path)) {
+      out.push_back(std::move(*read));
+      read_from.push_back(backend);
+    }
   };
   const json* spec = GoPtr(object, "spec");
   if (spec == nullptr) return out;
@@ -124,42 +122,65 @@ bool HasPort(const cluster::Object& service, const ServiceBackend& backend) {
   return false;
 }
 
+bool IsTargetGroupKey(std::string_view key) {
+  if (!key.starts_with(kAlbAnnotationPrefix)) return false;
+  key.remove_prefix(kAlbAnnotationPrefix.size());
+  return std::find(kTargetGroupSuffixes.begin(), kTargetGroupSuffixes.end(), key) !=
+         kTargetGroupSuffixes.end();
+}
+
 /// The Ingress's target-group annotations (only those: their checks read no others).
 IngressView TargetGroupView(const IngressView& view) {
   IngressView out;
   out.ns = view.ns;
   out.name = view.name;
-  for (const std::string& key : TargetGroupKeys()) {
-    auto it = view.annotations.find(key);
-    if (it != view.annotations.end()) out.annotations.emplace(key, it->second);
+  auto it = view.annotations.lower_bound(kAlbAnnotationPrefix);
+  for (; it != view.annotations.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
+    if (IsTargetGroupKey(it->first)) out.annotations.emplace_hint(out.annotations.end(), *it);
   }
   return out;
 }
 
-/// The Ingress's target-group annotations with the Service's over them; nullopt when the Service
-/// sets none (the Ingress alone decides, and is judged as such).
-/// `own` is the TargetGroupView of `view`, made on first need.
-std::optional<IngressView> MergedView(const IngressView& view, std::optional<IngressView>& own,
-                                      const cluster::Object& service) {
+/// The Ingress's target-group annotations with the Service's (string-valued) ones over them;
+/// nullopt when the Service sets none (the Ingress alone decides, and is judged as such). One pass
+/// over the Service's alb.ingress.kubernetes.io annotations.
+std::optional<IngressView> MergedView(const IngressView& view, const cluster::Object& service) {
+  const json& metadata = service.metadata();
+  auto annotations = metadata.find("annotations");
+  if (annotations == metadata.end() || !annotations->is_object()) return std::nullopt;
+  const auto& map = annotations->get_ref<const json::object_t&>();
   std::optional<IngressView> merged;
-  for (const std::string& key : TargetGroupKeys()) {
-    const std::string* value = service.Annotation(key);
-    if (value == nullptr) continue;
-    if (!own) own = TargetGroupView(view);
-    if (!merged) merged = *own;
-    merged->annotations.insert_or_assign(key, *value);
+  for (auto it = map.lower_bound(kAlbAnnotationPrefix);
+       it != map.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
+    if (!it->second.is_string() || !IsTargetGroupKey(it->first)) continue;
+    if (!merged) merged = TargetGroupView(view);
+    merged->annotations.insert_or_assign(it->first, it->second.get_ref<const std::string&>());
   }
   return merged;
 }
 
+/// The messages of the findings of the Ingress's own target-group annotations.
+std::set<std::string> OwnMessages(const IngressView& view) {
+  Verdict own;
+  CheckIngressAnnotations(TargetGroupView(view), own);
+  std::set<std::string> messages;
+  for (const Finding& f : own.findings) messages.insert(f.message);
+  return messages;
+}
+
 /// Findings of the Ingress's annotation checks on the merged annotations that the Ingress's own
-/// annotations do not produce, attributed to the Service's target group.
-void CheckMergedAnnotations(const IngressView& merged, const std::set<std::string>& own,
-                            const std::string& service, Verdict& verdict) {
+/// annotations do not produce, attributed to the Service's target group. `own` holds the
+/// messages of the Ingress's own target-group annotations, computed on first need (a merge
+/// without findings needs none).
+void CheckMergedAnnotations(const IngressView& view, const IngressView& merged,
+                            std::optional<std::set<std::string>>& own, const std::string& service,
+                            Verdict& verdict) {
   Verdict judged;
   CheckIngressAnnotations(merged, judged);
+  if (judged.findings.empty()) return;
+  if (!own) own = OwnMessages(view);
   for (Finding& f : judged.findings) {
-    if (own.count(f.message) > 0) continue;
+    if (own->count(f.message) > 0) continue;
     std::string message = "target group for Service " + service + ": " + f.message;
     // IngressClassParams' spec.targetType overrides the Service's target-type: never certain.
     if (f.check == "target-type" || f.severity == Severity::kWarn) {
@@ -190,15 +211,6 @@ void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& s
                                        *port + " on service " + name);
 }
 
-/// The messages of the findings of the Ingress's own target-group annotations (`own`).
-std::set<std::string> OwnMessages(const IngressView& own_view) {
-  Verdict own;
-  CheckIngressAnnotations(own_view, own);
-  std::set<std::string> messages;
-  for (const Finding& f : own.findings) messages.insert(f.message);
-  return messages;
-}
-
 }  // namespace
 
 void CheckIngressServices(const Context& ctx, const IngressView& view, const json& object,
@@ -206,10 +218,20 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, const jso
   const cluster::ClusterState* cluster = AvailableCluster(ctx);
   if (cluster == nullptr || view.ns.empty()) return;  // no namespace: its Services are unknown
   std::set<std::string> reported;  // "<service>" and "<service>:<port>", each reported once
-  // Computed once, when a Service sets annotations.
-  std::optional<IngressView> own_view;
-  std::optional<std::set<std::string>> own;
-  for (const ServiceBackend& backend : ReadServiceBackends(object)) {
+  std::optional<std::set<std::string>> own;  // computed once, when a merge has findings
+  const std::vector<ServiceBackend> backends = ReadServiceBackends(object);
+  for (std::size_t i = 0; i < backends.size(); ++i) {
+    const ServiceBackend& backend = backends[i];
+    // A backend naming a Service and port seen before adds nothing: the same lookups, the same
+    // (already reported) findings. Most Ingresses route every path to one or two Services.
+    if (std::any_of(backends.begin(), backends.begin() + static_cast<std::ptrdiff_t>(i),
+                    [&backend](const ServiceBackend& seen) {
+                      return seen.service == backend.service &&
+                             seen.port_name == backend.port_name &&
+                             seen.port_number == backend.port_number;
+                    })) {
+      continue;
+    }
     const std::string name = view.ns + "/" + backend.service;
     const cluster::Object* service = cluster->FindService(view.ns, backend.service);
     if (service == nullptr) {
@@ -226,9 +248,8 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, const jso
     }
     if (!reported.insert(name).second) continue;  // what follows: once per Service
     CheckNamedHealthCheckPort(view, *service, name, verdict);
-    if (auto merged = MergedView(view, own_view, *service)) {
-      if (!own) own = OwnMessages(*own_view);
-      CheckMergedAnnotations(*merged, *own, name, verdict);
+    if (auto merged = MergedView(view, *service)) {
+      CheckMergedAnnotations(view, *merged, own, name, verdict);
     }
   }
 }

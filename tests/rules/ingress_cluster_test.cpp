@@ -102,6 +102,33 @@ TEST(IngressClassCheck, NamespaceSelectorMismatch) {
                   .empty());
 }
 
+TEST(IngressClassCheck, ClassConfigIsKeptPerSnapshotClassAndNamespace) {
+  json params = Params("p", {{"namespaceSelector", {{"matchLabels", {{"team", "a"}}}}}});
+  auto state = ClusterState::FromObjects({Class("p"), params, Namespace("team-a", {{"team", "a"}}),
+                                          Namespace("team-b", {{"team", "b"}})});
+  const json name = "alb";
+  // Two namespaces of one snapshot: each its own answer, asked in either order and again.
+  for (int round = 0; round < 2; ++round) {
+    EXPECT_EQ(LoadClassConfig(*state, false, &name, "team-b").state, ClassConfig::State::kInvalid);
+    const ClassConfig a = LoadClassConfig(*state, false, &name, "team-a");
+    EXPECT_EQ(a.state, ClassConfig::State::kParams);
+    ASSERT_NE(a.params, nullptr);
+    EXPECT_EQ(a.params->name, "p");
+  }
+  // The doc form reads the same; the class annotation bypasses the memo'd class.
+  json doc = {{"spec", {{"ingressClassName", "alb"}}}};
+  EXPECT_EQ(LoadClassConfig(*state, doc, "team-b").state, ClassConfig::State::kInvalid);
+  EXPECT_EQ(LoadClassConfig(*state, true, &name, "team-b").state, ClassConfig::State::kNoParams);
+  // A namespace the snapshot lacks is unknown (and not kept).
+  EXPECT_EQ(LoadClassConfig(*state, false, &name, "team-c").state, ClassConfig::State::kUnknown);
+  // A new snapshot (team-b relabelled) is not served the old one's answer.
+  auto next = ClusterState::FromObjects({Class("p"), params, Namespace("team-a", {{"team", "b"}}),
+                                         Namespace("team-b", {{"team", "a"}})});
+  EXPECT_EQ(LoadClassConfig(*next, false, &name, "team-b").state, ClassConfig::State::kParams);
+  EXPECT_EQ(LoadClassConfig(*next, false, &name, "team-a").state, ClassConfig::State::kInvalid);
+  EXPECT_EQ(LoadClassConfig(*state, false, &name, "team-a").state, ClassConfig::State::kParams);
+}
+
 TEST(IngressClassCheck, WhatTheViewDoesNotHoldIsNeverADenial) {
   json params = Params("p", {{"namespaceSelector", {{"matchLabels", {{"team", "a"}}}}}});
   // The namespace is not in the view: unknown.

@@ -71,6 +71,30 @@ TEST(IngressServices, MissingPortByNumberOrNameIsAWarning) {
   EXPECT_THAT(Judge(fine, WithDefaultBackend(MakeIngress(nullptr), "grpc")).findings, IsEmpty());
 }
 
+TEST(IngressServices, RepeatedBackendsAreReportedOnceAtTheFirst) {
+  // Four paths: web:80 twice (missing port), web:http (present), web:80 again; one Service.
+  json ingress = MakeIngress(Alb({{"healthcheck-path", "/healthz"}}));
+  json& paths = ingress["spec"]["rules"][0]["http"]["paths"];
+  json path = paths[0];
+  for (const json& port : {json{{"number", 80}}, json{{"name", "http"}}, json{{"number", 80}}}) {
+    path["backend"]["service"]["port"] = port;
+    paths.push_back(path);
+  }
+  Verdict v =
+      Judge({Service("web", {Port("http", 8080)}, Alb({{"healthcheck-path", "nope"}}))}, ingress);
+  EXPECT_THAT(
+      Messages(v, Severity::kWarn),
+      ElementsAre(std::string(kRulePath) + ": unable to find port 80 on service team-a/web"));
+  EXPECT_THAT(Messages(v, Severity::kDeny),
+              ElementsAre("target group for Service team-a/web: "
+                          "alb.ingress.kubernetes.io/healthcheck-path \"nope\": must begin "
+                          "with /"));
+  // The Service's valid value over none of the Ingress's: nothing.
+  Verdict fine = Judge({Service("web", {Port("http", 80)}, Alb({{"healthcheck-path", "/x"}}))},
+                       MakeIngress(nullptr));
+  EXPECT_THAT(fine.findings, IsEmpty());
+}
+
 TEST(IngressServices, UseAnnotationBackendsAreNotServices) {
   json ingress =
       MakeIngress(Alb({{"actions.redirect", R"({"type":"fixed-response",)"
