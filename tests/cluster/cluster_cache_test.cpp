@@ -364,5 +364,35 @@ TEST(ClusterEvents, ParsesWatchEvents) {
   }
 }
 
+TEST(ClusterEvents, ManagedFieldsAreCheckedNotKeptAndFloatsStillParse) {
+  json ingress = Ingress("n", "x");
+  ingress["metadata"]["managedFields"] = json::array({{{"manager", "kubectl"}, {"n", 1}}});
+  ingress["metadata"]["annotations"] = {{"alb.ingress.kubernetes.io/scheme", "internal"}};
+  auto added =
+      ParseWatchEvent(Resource::kIngresses, json{{"type", "ADDED"}, {"object", ingress}}.dump());
+  ASSERT_TRUE(added);
+  EXPECT_FALSE(added->object->metadata().contains("managedFields"));
+  ASSERT_NE(added->object->Annotation("alb.ingress.kubernetes.io/scheme"), nullptr);
+  EXPECT_EQ(*added->object->Annotation("alb.ingress.kubernetes.io/scheme"), "internal");
+  // A float (the fast parser leaves it to nlohmann) parses the same.
+  ingress["status"] = {{"ratio", 0.5}};
+  auto with_float =
+      ParseWatchEvent(Resource::kIngresses, json{{"type", "MODIFIED"}, {"object", ingress}}.dump());
+  ASSERT_TRUE(with_float);
+  EXPECT_EQ(with_float->object->doc, added->object->doc);
+  // Malformed managedFields text is still refused.
+  const std::string text = json{{"type", "ADDED"}, {"object", Ingress("n", "x")}}.dump();
+  std::string broken = text;
+  broken.insert(broken.find("\"metadata\":{") + 12, R"("managedFields":[{"a":},)");
+  EXPECT_FALSE(ParseWatchEvent(Resource::kIngresses, broken)) << broken;
+  // Lists skip them too.
+  auto page = ParseListPage(
+      Resource::kIngresses,
+      json{{"metadata", {{"resourceVersion", "5"}}}, {"items", json::array({ingress})}}.dump());
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->items.size(), 1u);
+  EXPECT_FALSE(page->items[0]->metadata().contains("managedFields"));
+}
+
 }  // namespace
 }  // namespace albwebhook::cluster
