@@ -137,12 +137,16 @@ std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs
   auto group = std::make_shared<GroupMembers>();
   group->members.reserve(refs.size());
   group->same_as.reserve(refs.size());
-  group->rule_paths.reserve(refs.size());
+  group->rules.reserve(refs.size());
   std::map<std::string, std::size_t, std::less<>> first_by_inputs;
   for (const MemberRef& ref : refs) {
     const std::size_t i = group->members.size();
     group->members.push_back(ReadMember(*ref.object, ref.klass));
-    group->rule_paths.push_back(ref.object->rule_paths);
+    const auto rules = MemberRules(group->members.back(), ref.object->rule_paths);
+    group->rules.push_back(rules);
+    group->rules_total += rules.first;
+    group->rules_total_redirect += rules.second;
+    group->index.emplace(ref.key, i);
     group->same_as.push_back(
         first_by_inputs.try_emplace(MemberInputs(*ref.object, ref.klass), i).first->second);
     const std::string& ns = ref.object->namespace_;

@@ -95,9 +95,17 @@ struct GroupMembers {
   std::vector<std::size_t> same_as;
   /// The members' namespaces in order of first appearance, with their member counts.
   std::vector<std::pair<std::string, std::size_t>> namespaces;
-  /// Per member: its spec.rules[].http.paths[] count (cluster::Object::rule_paths).
-  std::vector<std::size_t> rule_paths;
+  /// Per member: the listener rules it gives the ALB (CheckGroupRuleCount), when the group
+  /// does not / does redirect HTTP to HTTPS; and their sums over the members.
+  std::vector<std::pair<std::size_t, std::size_t>> rules;
+  std::size_t rules_total = 0, rules_total_redirect = 0;
+  /// "ns/name" -> index in `members`.
+  std::map<std::string, std::size_t, std::less<>> index;
 };
+
+/// The listener rules `member` with `paths` rule paths gives the ALB: when the group does not /
+/// does redirect HTTP to HTTPS.
+std::pair<std::size_t, std::size_t> MemberRules(const MemberConfig& member, std::size_t paths);
 
 /// The members of `group` in the snapshot `cluster`: active (not being deleted), ours by
 /// `policy`, with a class the view resolves. Built once per snapshot and policy scope (the

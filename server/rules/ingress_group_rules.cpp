@@ -20,15 +20,18 @@ std::size_t RuleListeners(const MemberConfig& member, bool ssl_redirect) {
 
 }  // namespace
 
+std::pair<std::size_t, std::size_t> MemberRules(const MemberConfig& member, std::size_t paths) {
+  return {paths * RuleListeners(member, false), paths * RuleListeners(member, true)};
+}
+
 void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_paths,
                          const GroupMembers& group, bool ssl_redirect, Verdict& verdict) {
   const std::size_t own = candidate_paths * RuleListeners(candidate, ssl_redirect);
-  std::size_t total = own;
-  for (std::size_t i = 0; i < group.members.size(); ++i) {
-    const MemberConfig& other = group.members[i];
-    if (other.key == candidate.key) continue;  // the candidate's old version: replaced
-    const std::size_t paths = i < group.rule_paths.size() ? group.rule_paths[i] : 0;
-    total += paths * RuleListeners(other, ssl_redirect);
+  std::size_t total = own + (ssl_redirect ? group.rules_total_redirect : group.rules_total);
+  // The candidate's old version is replaced.
+  if (auto old = group.index.find(candidate.key); old != group.index.end()) {
+    const auto& [all, redirect] = group.rules[old->second];
+    total -= ssl_redirect ? redirect : all;
   }
   if (total <= kAlbRuleQuota) return;
   const std::string name = ExplicitGroupName(candidate);
