@@ -48,6 +48,13 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
   constexpr const char* kCert = "arn:aws:acm:us-east-1:111111111111:certificate/abc";
   constexpr const char* kAcmCert =
       "arn:aws:acm:us-east-1:111111111111:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+  // An HTTPS member (listeners 443 and 8443, a valid certificate) with this mutual-authentication.
+  constexpr const char* kVerifyTsA = R"([{"port":443,"mode":"verify","trustStore":"ts-a"}])";
+  auto mtls = [&](const char* entries) {
+    return Group({{"listen-ports", kTls},
+                  {"certificate-arn", kAcmCert},
+                  {"mutual-authentication", entries}});
+  };
   return {
       ConflictCase{"scheme", Group({{"scheme", "internal"}}),
                    Group({{"scheme", "internet-facing"}}),
@@ -128,41 +135,19 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
           Group({{"listen-ports", "[{\"HTTP\":8080}]"},
                  {"listener-attributes.HTTP-8080", "routing.http.response.server.enabled=false"}}),
           ""},
-      ConflictCase{"mtls",
-                   Group({{"listen-ports", kTls},
-                          {"certificate-arn", kAcmCert},
-                          {"mutual-authentication",
-                           R"([{"port":443,"mode":"verify","trustStore":"ts-a"}])"}}),
-                   Group({{"listen-ports", kTls},
-                          {"certificate-arn", kAcmCert},
-                          {"mutual-authentication", R"([{"port":443,"mode":"passthrough"}])"}}),
+      ConflictCase{"mtls", mtls(kVerifyTsA), mtls(R"([{"port":443,"mode":"passthrough"}])"),
                    "failed to merge listenPort config for port: 443: conflicting mTLS "
                    "Attributes, team-a/shop: {mode verify, trustStore ts-a, "
                    "ignoreClientCertificateExpiry false} | team-b/web: {mode passthrough}"},
-      ConflictCase{
-          "mtls_default_ignore_expiry",
-          Group(
-              {{"listen-ports", kTls},
-               {"certificate-arn", kAcmCert},
-               {"mutual-authentication", R"([{"port":443,"mode":"verify","trustStore":"ts-a"}])"}}),
-          Group({{"listen-ports", kTls},
-                 {"certificate-arn", kAcmCert},
-                 {"mutual-authentication", R"([{"port":443,"mode":"verify","trustStore":"ts-a",)"
-                                           R"("ignoreClientCertificateExpiry":false}])"}}),
-          ""},
-      ConflictCase{
-          "mtls_store_by_name_and_arn",
-          Group(
-              {{"listen-ports", kTls},
-               {"certificate-arn", kAcmCert},
-               {"mutual-authentication", R"([{"port":443,"mode":"verify","trustStore":"ts-a"}])"}}),
-          Group(
-              {{"listen-ports", kTls},
-               {"certificate-arn", kAcmCert},
-               {"mutual-authentication",
-                R"([{"port":443,"mode":"verify","trustStore":)"
-                R"("arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/ts-a/0123456789abcdef"}])"}}),
-          ""},
+      ConflictCase{"mtls_default_ignore_expiry", mtls(kVerifyTsA),
+                   mtls(R"([{"port":443,"mode":"verify","trustStore":"ts-a",)"
+                        R"("ignoreClientCertificateExpiry":false}])"),
+                   ""},
+      ConflictCase{"mtls_store_by_name_and_arn", mtls(kVerifyTsA),
+                   mtls(R"([{"port":443,"mode":"verify","trustStore":)"
+                        R"("arn:aws:elasticloadbalancing:us-east-1:111111111111:truststore/)"
+                        R"(ts-a/0123456789abcdef"}])"),
+                   ""},
       ConflictCase{"frontend_nlb_enable", Group({{"enable-frontend-nlb", "true"}}),
                    Group({{"enable-frontend-nlb", "false"}}),
                    "conflicting enable frontend NLB values: true (this Ingress) vs false "
