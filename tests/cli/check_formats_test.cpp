@@ -3,6 +3,7 @@
 // exit codes of the text format.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -189,7 +190,12 @@ TEST(CheckFormatsTest, GithubCommandsPerFinding) {
 class CheckHostileTextTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::path(::testing::TempDir()) / "check-hostile";
+    // One directory per test and process: ctest runs these tests in parallel, and a shared
+    // directory removed by one test's TearDown vanished under another (seen once in CI).
+    dir_ = std::filesystem::path(::testing::TempDir()) /
+           ("check-hostile-" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) + "-" +
+            std::to_string(::getpid()));
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "a,b:c%.yaml").string();
     std::filesystem::copy_file(Data("formats/hostile.yaml"), path_,
