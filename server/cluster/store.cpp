@@ -1,6 +1,38 @@
 #include "cluster/store.hpp"
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace albwebhook::cluster {
+
+namespace detail {
+
+NamespaceIndex::const_iterator NamespaceIndex::LowerBound(std::string_view ns) const {
+  return std::lower_bound(entries_.begin(), entries_.end(), ns,
+                          [](const Entry& e, std::string_view key) { return e.first < key; });
+}
+
+const BucketPtr& NamespaceIndex::at(std::string_view ns) const {
+  auto it = find(ns);
+  if (it == end()) throw std::out_of_range("no bucket for namespace " + std::string(ns));
+  return it->second;
+}
+
+void NamespaceIndex::Set(std::string_view ns, BucketPtr bucket) {
+  auto at = entries_.begin() + (LowerBound(ns) - entries_.cbegin());
+  if (at != entries_.end() && at->first == ns) {
+    at->second = std::move(bucket);
+  } else {
+    entries_.emplace(at, std::string(ns), std::move(bucket));
+  }
+}
+
+void NamespaceIndex::Erase(std::string_view ns) {
+  auto it = find(ns);
+  if (it != end()) entries_.erase(it);
+}
+
+}  // namespace detail
 
 ResourceStore::ResourceStore() : data_(std::make_shared<detail::ResourceData>()) {}
 
@@ -18,7 +50,7 @@ Bucket& ResourceStore::MutableBucket(const std::string& ns) {
   auto copy = existing == data_->by_namespace.end()
                   ? std::make_shared<Bucket>()
                   : std::make_shared<Bucket>(static_cast<const ObjectMap&>(*existing->second));
-  data_->by_namespace[ns] = copy;
+  data_->by_namespace.Set(ns, copy);
   owned_.emplace(ns, copy);
   return *copy;
 }
@@ -43,7 +75,7 @@ bool ResourceStore::Remove(std::string_view ns, std::string_view name) {
   bucket.erase(bucket.find(name));
   --data_->count;
   if (bucket.empty()) {
-    data_->by_namespace.erase(ns_key);
+    data_->by_namespace.Erase(ns_key);
     owned_.erase(ns_key);
   }
   return true;
@@ -58,7 +90,10 @@ void ResourceStore::Replace(const std::vector<ObjectPtr>& objects) {
     auto [it, inserted] = bucket->insert_or_assign(obj->name, obj);
     if (inserted) ++data->count;
   }
-  for (auto& [ns, bucket] : buckets) data->by_namespace.emplace(ns, bucket);
+  std::vector<detail::NamespaceIndex::Entry> entries;
+  entries.reserve(buckets.size());
+  for (auto& [ns, bucket] : buckets) entries.emplace_back(ns, bucket);  // sorted: a std::map
+  data->by_namespace.Assign(std::move(entries));
   data_ = std::move(data);
   data_shared_ = false;
   owned_ = std::move(buckets);

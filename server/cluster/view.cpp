@@ -25,6 +25,7 @@ struct View::Impl {
   std::vector<std::unique_ptr<Reflector>> reflectors;
   std::unique_ptr<net::steady_timer> publish_timer, grace_timer;
   bool publish_pending = false;
+  std::chrono::steady_clock::time_point last_publish{};  // io thread
   std::thread thread;
   bool started = false, stopped = false;
   std::atomic<std::shared_ptr<const ClusterState>> state;
@@ -86,7 +87,9 @@ void View::Impl::MakeReflectors(prometheus::Registry& registry) {
 void View::Impl::RequestPublish() {
   if (publish_pending) return;
   publish_pending = true;
-  publish_timer->expires_after(config.publish_interval);
+  // Leading edge: a change after a quiet interval is published at once (the next turn of the
+  // io loop); during a storm, at most one snapshot per interval.
+  publish_timer->expires_at(last_publish + config.publish_interval);
   publish_timer->async_wait([this](beast::error_code ec) {
     if (ec) return;
     publish_pending = false;
@@ -124,6 +127,7 @@ std::string View::Impl::Availability(Clock::time_point now,
 }
 
 void View::Impl::Publish() {
+  last_publish = std::chrono::steady_clock::now();
   std::optional<Clock::time_point> next_check;
   std::string reason = Availability(Clock::now(), next_check);
   ClusterState::DataArray data;

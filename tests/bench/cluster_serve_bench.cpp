@@ -8,7 +8,8 @@
 //           metric shows the whole list and the server has been idle for a while (list buffers
 //           freed). Also the peak (VmHWM) during the sync.
 //   storm   validate throughput on keep-alive TLS connections, windows without and with a watch
-//           storm of 200 Ingress events/s (MODIFIED, a few ADDED), alternating; medians.
+//           storm of 200 Ingress events/s (MODIFIED, a few ADDED): rounds of two adjacent
+//           windows (ABBA order), the median of the per-round ratios; pooled medians too.
 //
 //   albwebhook_cluster_serve_bench [memory|storm|all] [--binary PATH] [--seconds S]
 //                                  [--rounds R] [--connections C] [--events-per-second N]
@@ -54,7 +55,7 @@ constexpr const char* kIngressResource = "ingresses.networking.k8s.io";
 struct Flags {
   std::string mode = "all";
   std::string binary = ALBWEBHOOK_BINARY;
-  int seconds = 3, rounds = 3, connections = 4, events_per_second = 200;
+  int seconds = 2, rounds = 10, connections = 4, events_per_second = 200;
 };
 
 std::string Ns(int i) { return "team-" + std::to_string(i % kNamespaces); }
@@ -321,46 +322,59 @@ void MeasureStorm(const Flags& flags, const std::string& dir, const albwebhook::
   {  // The storm alone: what the watch traffic costs the server (parsing, pruning, publishing).
     storm.store(true);
     std::this_thread::sleep_for(300ms);
-    const double cpu0 = CpuSeconds(s.process->pid());
+    const double cpu0 = CpuSeconds(s.process->pid()), own0 = CpuSeconds(getpid());
     const long ev0 = events.load();
     const auto t0 = Clock::now();
     std::this_thread::sleep_for(std::chrono::seconds(flags.seconds));
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
     const double cpu = CpuSeconds(s.process->pid()) - cpu0;
+    const double own = CpuSeconds(getpid()) - own0;
     const long n = events.load() - ev0;
     storm.store(false);
     std::printf(
         "the storm alone (no requests): %.0f events/s cost the server %.1f %% of a core "
-        "(%.0f us per event)\n",
-        n / secs, cpu / secs * 100, n > 0 ? cpu / n * 1e6 : 0.0);
+        "(%.0f us per event), and this process (the fake API server making them) %.1f %%\n",
+        n / secs, cpu / secs * 100, n > 0 ? cpu / n * 1e6 : 0.0, own / secs * 100);
   }
   LoadGenerator load(o);
   load.Start();
   std::this_thread::sleep_for(1s);  // warm-up: connections, handshakes, caches
-  std::vector<double> quiet, stormy, quiet_cpu, stormy_cpu;
+  // The machine's speed drifts by ±15 % over seconds (a shared VM): each round is a pair of
+  // adjacent windows, in A-B then B-A order on alternate rounds (a linear drift cancels), and
+  // the figure is the median of the per-round ratios; the pooled medians are printed too.
+  std::vector<double> quiet, stormy, quiet_cpu, stormy_cpu, rate_ratio, cpu_ratio;
   std::printf("validate throughput, %d keep-alive TLS connections, %d s windows:\n",
               flags.connections, flags.seconds);
   for (int round = 0; round < flags.rounds; ++round) {
-    for (bool on : {false, true}) {
+    double rate_of[2] = {0, 0}, cpu_of[2] = {0, 0};
+    for (bool on : {round % 2 == 1, round % 2 == 0}) {
       storm.store(on);
       std::this_thread::sleep_for(300ms);  // the storm (or its end) reaches the server
       const long ok0 = load.ok(), ev0 = events.load();
-      const double cpu0 = CpuSeconds(s.process->pid());
+      const double cpu0 = CpuSeconds(s.process->pid()), own0 = CpuSeconds(getpid());
       const auto t0 = Clock::now();
       std::this_thread::sleep_for(std::chrono::seconds(flags.seconds));
       const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
       const long done = load.ok() - ok0;
       const double rate = static_cast<double>(done) / secs;
       const double cpu = CpuSeconds(s.process->pid()) - cpu0;
+      const double own = CpuSeconds(getpid()) - own0;
+      const double per_request = done > 0 ? cpu / static_cast<double>(done) * 1e6 : 0;
       (on ? stormy : quiet).push_back(rate);
-      (on ? stormy_cpu : quiet_cpu).push_back(done > 0 ? cpu / done * 1e6 : 0);
-      std::printf("  round %d, %-18s %7.0f req/s, server CPU %5.0f %% (%.0f us per request)",
-                  round + 1, on ? "watch storm:" : "no watch events:", rate, cpu / secs * 100,
-                  done > 0 ? cpu / done * 1e6 : 0.0);
+      (on ? stormy_cpu : quiet_cpu).push_back(per_request);
+      rate_of[on ? 1 : 0] = rate;
+      cpu_of[on ? 1 : 0] = per_request;
+      std::printf(
+          "  round %2d, %-18s %7.0f req/s, server CPU %5.0f %% (%.0f us per request), load "
+          "generator + fake API server %4.0f %%",
+          round + 1, on ? "watch storm:" : "no watch events:", rate, cpu / secs * 100, per_request,
+          own / secs * 100);
       if (on) std::printf("  (%.0f events/s sent)", (events.load() - ev0) / secs);
       std::printf("\n");
       std::fflush(stdout);
     }
+    if (rate_of[0] > 0) rate_ratio.push_back(rate_of[1] / rate_of[0]);
+    if (cpu_of[0] > 0) cpu_ratio.push_back(cpu_of[1] / cpu_of[0]);
   }
   storm.store(false);
   load.Stop();
@@ -374,6 +388,10 @@ void MeasureStorm(const Flags& flags, const std::string& dir, const albwebhook::
       "without, %.0f us with: %+.1f %%; %zu failed requests\n",
       q, w, flags.events_per_second, q > 0 ? (w - q) / q * 100 : 0.0, qc, wc,
       qc > 0 ? (wc - qc) / qc * 100 : 0.0, load.failures().size());
+  std::printf(
+      "paired (median over %d rounds of storm/quiet in adjacent windows): throughput %+.1f %% "
+      "(target within 5 %%), server CPU per request %+.1f %%\n",
+      flags.rounds, (Median(rate_ratio) - 1) * 100, (Median(cpu_ratio) - 1) * 100);
   if (!load.failures().empty()) std::printf("%s\n", load.FailureSummary().c_str());
   // The events reached the server: its Ingress count includes the ADDED ones.
   const double expected = kIngresses + static_cast<double>(added.load());

@@ -202,11 +202,11 @@ TEST_F(HostileTest, JsonNested100000DeepIs400) {
 TEST_F(HostileTest, InvalidUtf8Is400AndTheAnswerIsValidJson) {
   Start();
   const std::string base = IngressReviewJson("utf8").dump();
-  for (const std::string bad : {std::string("\xff\xfe"), std::string("\xc0\xaf"),  // overlong
-                                std::string("\xed\xa0\x80"),                       // surrogate
-                                std::string("\xf4\x90\x80\x80"),                   // > U+10FFFF
-                                std::string("\xe2\x82"),                           // truncated
-                                std::string("\\ud800")}) {                         // lone escape
+  for (const std::string& bad : {std::string("\xff\xfe"), std::string("\xc0\xaf"),  // overlong
+                                 std::string("\xed\xa0\x80"),                       // surrogate
+                                 std::string("\xf4\x90\x80\x80"),                   // > U+10FFFF
+                                 std::string("\xe2\x82"),                           // truncated
+                                 std::string("\\ud800")}) {                         // lone escape
     std::string body = base;
     body.replace(body.find("\"web\""), 5, "\"web" + bad + "\"");
     auto r = PostOnce(kValidateIngressPath, body);

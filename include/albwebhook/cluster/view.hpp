@@ -36,10 +36,12 @@ struct ViewConfig {
   Millis broken_grace{10000};
   // A resource the server does not serve (404) is listed again this often (a CRD installed later).
   Millis not_found_retry{5 * 60 * 1000};
-  // Events are applied at once; snapshots are published at most this often (coalescing).
-  Millis publish_interval{20};
+  // Events are applied at once; a snapshot is published at once after a quiet interval, and at
+  // most once per interval while events keep coming (a storm of 200 events/s: 10 snapshots/s,
+  // each a fresh start for what requests derive per snapshot).
+  Millis publish_interval{100};
   int list_page_size = 500;
-  std::size_t max_line_bytes = 4 * 1024 * 1024;          // one watch event
+  std::size_t max_line_bytes = 4 * 1024 * 1024;         // one watch event
   std::size_t max_list_body_bytes = 256 * 1024 * 1024;  // one list response
 };
 
