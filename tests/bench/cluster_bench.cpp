@@ -180,66 +180,6 @@ void MeasurePublish(int namespaces, int events_per_publish) {
 
 // --- The Ingress validating path, object-local vs with the view (issue 13) ------------------
 
-constexpr const char* kGroupKey = "alb.ingress.kubernetes.io/group.name";
-
-/// A member of IngressGroup "shop" (IngressObject with the group and the class's kinds set).
-json GroupMember(const std::string& ns, int i) {
-  json ing = IngressObject(ns, i, 10);
-  ing["metadata"]["annotations"][kGroupKey] = "shop";
-  ing["metadata"]["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
-  return ing;
-}
-
-json TypedService(const std::string& ns, int i) {
-  json svc = ServiceObject(ns, i);
-  svc["apiVersion"] = "v1";
-  svc["kind"] = "Service";
-  return svc;
-}
-
-/// IngressClass alb with its IngressClassParams, 5 Namespaces, `members` Ingresses of group
-/// "shop" spread over them with their Services, and the candidate's Service.
-std::vector<json> GroupCluster(int members, int candidate_index) {
-  std::vector<json> objects;
-  objects.push_back({{"apiVersion", "networking.k8s.io/v1"},
-                     {"kind", "IngressClass"},
-                     {"metadata", {{"name", "alb"}}},
-                     {"spec",
-                      {{"controller", "ingress.k8s.aws/alb"},
-                       {"parameters",
-                        {{"apiGroup", "elbv2.k8s.aws"},
-                         {"kind", "IngressClassParams"},
-                         {"name", "alb-params"}}}}}});
-  objects.push_back({{"apiVersion", "elbv2.k8s.aws/v1beta1"},
-                     {"kind", "IngressClassParams"},
-                     {"metadata", {{"name", "alb-params"}}},
-                     {"spec",
-                      {{"namespaceSelector", {{"matchLabels", {{"alb", "allowed"}}}}},
-                       {"ipAddressType", "ipv4"}}}});
-  for (int n = 0; n < 5; ++n) {
-    objects.push_back({{"apiVersion", "v1"},
-                       {"kind", "Namespace"},
-                       {"metadata", {{"name", Ns(n, 5)}, {"labels", {{"alb", "allowed"}}}}}});
-  }
-  for (int i = 0; i < members; ++i) {
-    objects.push_back(GroupMember(Ns(i, 5), i));
-    objects.push_back(TypedService(Ns(i, 5), i));
-  }
-  objects.push_back(TypedService(Ns(candidate_index, 5), candidate_index));
-  return objects;
-}
-
-/// One more member, as a CREATE sends it (no status, no server-set metadata).
-json Candidate(int i) {
-  json ing = GroupMember(Ns(i, 5), i);
-  ing.erase("status");
-  for (const char* key :
-       {"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"}) {
-    ing["metadata"].erase(key);
-  }
-  return ing;
-}
-
 /// Median per-call time in microseconds over 7 batches of about 100 ms each.
 template <typename Fn>
 double MedianMicros(Fn&& call) {
@@ -260,24 +200,6 @@ double MedianMicros(Fn&& call) {
   }
   std::sort(batches.begin(), batches.end());
   return batches[batches.size() / 2];
-}
-
-std::string ReviewBody(const json& object) {
-  return json{
-      {"apiVersion", "admission.k8s.io/v1"},
-      {"kind", "AdmissionReview"},
-      {"request",
-       {{"uid", "7f3c2b1a-8d4e-4f5a-9b6c-0d1e2f3a4b5c"},
-        {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
-        {"resource",
-         {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
-        {"name", object["metadata"]["name"]},
-        {"namespace", object["metadata"]["namespace"]},
-        {"operation", "CREATE"},
-        {"userInfo", {{"username", "system:serviceaccount:argocd:argocd-application-controller"}}},
-        {"object", object},
-        {"oldObject", nullptr}}}}
-      .dump();
 }
 
 /// `only_members` >= 0: only the row with that many members (for a profiler).
@@ -317,7 +239,7 @@ void MeasureIngressValidate(int only_members = -1) {
         }
       }
       if (row.conflict) {
-        json odd = GroupMember(Ns(index + 1, 5), index + 1);
+        json odd = GroupMember(GroupNamespace(index + 1), index + 1);
         odd["metadata"]["annotations"]["alb.ingress.kubernetes.io/scheme"] = "internal";
         objects.push_back(odd);
       }

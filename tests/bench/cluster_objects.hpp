@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 namespace albwebhook::bench {
 
@@ -116,6 +117,90 @@ inline json BindingObject(const std::string& ns, int i) {
            {{{"from", {{{"securityGroup", {{"groupID", "sg-0123456789abcdef0"}}}}}},
              {"ports", {{{"protocol", "TCP"}}}}}}}}}}},
       {"status", {{"observedGeneration", 1}}}};
+}
+
+// --- An IngressGroup of realistic members (issue 13's latency rows) -------------------------
+
+/// One of the 5 namespaces of the group cluster.
+inline std::string GroupNamespace(int i) { return "team-" + std::to_string(i % 5); }
+
+inline constexpr const char* kGroupKey = "alb.ingress.kubernetes.io/group.name";
+
+/// A member of IngressGroup "shop" (IngressObject with the group and the class's kinds set).
+inline json GroupMember(const std::string& ns, int i) {
+  json ing = IngressObject(ns, i, 10);
+  ing["metadata"]["annotations"][kGroupKey] = "shop";
+  ing["metadata"]["annotations"].erase("kubectl.kubernetes.io/last-applied-configuration");
+  return ing;
+}
+
+inline json TypedService(const std::string& ns, int i) {
+  json svc = ServiceObject(ns, i);
+  svc["apiVersion"] = "v1";
+  svc["kind"] = "Service";
+  return svc;
+}
+
+/// IngressClass alb with its IngressClassParams, 5 Namespaces, `members` Ingresses of group
+/// "shop" spread over them with their Services, and the candidate's Service.
+inline std::vector<json> GroupCluster(int members, int candidate_index) {
+  std::vector<json> objects;
+  objects.push_back({{"apiVersion", "networking.k8s.io/v1"},
+                     {"kind", "IngressClass"},
+                     {"metadata", {{"name", "alb"}}},
+                     {"spec",
+                      {{"controller", "ingress.k8s.aws/alb"},
+                       {"parameters",
+                        {{"apiGroup", "elbv2.k8s.aws"},
+                         {"kind", "IngressClassParams"},
+                         {"name", "alb-params"}}}}}});
+  objects.push_back({{"apiVersion", "elbv2.k8s.aws/v1beta1"},
+                     {"kind", "IngressClassParams"},
+                     {"metadata", {{"name", "alb-params"}}},
+                     {"spec",
+                      {{"namespaceSelector", {{"matchLabels", {{"alb", "allowed"}}}}},
+                       {"ipAddressType", "ipv4"}}}});
+  for (int n = 0; n < 5; ++n) {
+    objects.push_back(
+        {{"apiVersion", "v1"},
+         {"kind", "Namespace"},
+         {"metadata", {{"name", GroupNamespace(n)}, {"labels", {{"alb", "allowed"}}}}}});
+  }
+  for (int i = 0; i < members; ++i) {
+    objects.push_back(GroupMember(GroupNamespace(i), i));
+    objects.push_back(TypedService(GroupNamespace(i), i));
+  }
+  objects.push_back(TypedService(GroupNamespace(candidate_index), candidate_index));
+  return objects;
+}
+
+/// One more member, as a CREATE sends it (no status, no server-set metadata).
+inline json Candidate(int i) {
+  json ing = GroupMember(GroupNamespace(i), i);
+  ing.erase("status");
+  for (const char* key :
+       {"uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"}) {
+    ing["metadata"].erase(key);
+  }
+  return ing;
+}
+
+inline std::string ReviewBody(const json& object) {
+  return json{
+      {"apiVersion", "admission.k8s.io/v1"},
+      {"kind", "AdmissionReview"},
+      {"request",
+       {{"uid", "7f3c2b1a-8d4e-4f5a-9b6c-0d1e2f3a4b5c"},
+        {"kind", {{"group", "networking.k8s.io"}, {"version", "v1"}, {"kind", "Ingress"}}},
+        {"resource",
+         {{"group", "networking.k8s.io"}, {"version", "v1"}, {"resource", "ingresses"}}},
+        {"name", object["metadata"]["name"]},
+        {"namespace", object["metadata"]["namespace"]},
+        {"operation", "CREATE"},
+        {"userInfo", {{"username", "system:serviceaccount:argocd:argocd-application-controller"}}},
+        {"object", object},
+        {"oldObject", nullptr}}}}
+      .dump();
 }
 
 }  // namespace albwebhook::bench

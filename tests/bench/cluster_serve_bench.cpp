@@ -11,7 +11,11 @@
 //           storm of 200 Ingress events/s (MODIFIED, a few ADDED): rounds of two adjacent
 //           windows (ABBA order), the median of the per-round ratios; pooled medians too.
 //
-//   albwebhook_cluster_serve_bench [memory|storm|all] [--binary PATH] [--seconds S]
+//   latency a request's latency (one connection, requests one after another) with the view, the
+//           candidate joining an IngressGroup of 50, against the same binary with
+//           `--cluster-view off` (issue 13); paired windows as for the storm.
+//
+//   albwebhook_cluster_serve_bench [memory|storm|latency|all] [--binary PATH] [--seconds S]
 //                                  [--rounds R] [--connections C] [--events-per-second N]
 #include <signal.h>
 #include <unistd.h>
@@ -405,6 +409,128 @@ void MeasureStorm(const Flags& flags, const std::string& dir, const albwebhook::
   s.process->Stop(SIGTERM);
 }
 
+/// The resource (kubectl name) an object of the group cluster belongs to.
+std::string ResourceOf(const json& object) {
+  const std::string kind = object.value("kind", "");
+  if (kind == "IngressClass") return "ingressclasses.networking.k8s.io";
+  if (kind == "IngressClassParams") return "ingressclassparams.elbv2.k8s.aws";
+  if (kind == "Namespace") return "namespaces";
+  if (kind == "Ingress") return kIngressResource;
+  return "services";
+}
+
+/// Issue 13: a request's latency as the API server sees it (one keep-alive TLS connection,
+/// requests one after another), with the view on an IngressGroup of 50 members, against the same
+/// binary with `--cluster-view off` (object-local), same request. Rounds of two adjacent windows
+/// in ABBA order; the median of the per-round ratios. Also each server's CPU per request.
+void MeasureLatency(const Flags& flags, const std::string& dir,
+                    const albwebhook::testing::Pki& pki) {
+  constexpr int kMembers = 50;
+  FakeApiServerOptions o;
+  o.cert_file = pki.server_cert;
+  o.key_file = pki.server_key;
+  FakeApiServer api(o);
+  for (const json& object : GroupCluster(kMembers, kMembers + 1)) {
+    api.Upsert(ResourceOf(object), object);
+  }
+  Server view = StartServer(flags, dir, api, pki, kMembers);
+  const std::string local_log = dir + "/object-local.log";
+  auto local = BinaryServer::Start(flags.binary,
+                                   {"--cert-dir", dir, "--cluster-view", "off", "--log-level",
+                                    "info", "--shutdown-grace", "100ms"},
+                                   local_log);
+  if (!local) {
+    std::fprintf(stderr, "the object-local server did not start (see %s)\n", local_log.c_str());
+    std::exit(2);
+  }
+  const std::string body = ReviewBody(Candidate(kMembers + 1));
+  ClientContext ctx({pki.ca_cert});
+  std::string first_answer[2];
+  struct Window {
+    double latency_us = 0, cpu_us = 0;
+  };
+  auto measure = [&](bool with_view) {
+    BinaryServer& server = with_view ? *view.process : *local;
+    LoadOptions lo;
+    lo.port = server.port();
+    lo.ctx = &ctx;
+    lo.threads = 1;
+    lo.requests_per_connection = 100000000;
+    lo.target = "/validate-networking-v1-ingress";
+    lo.body = [&](int, long) { return body; };
+    std::string& answer = first_answer[with_view ? 1 : 0];
+    lo.check = [&answer](const RawResponse& r) -> std::string {
+      if (answer.empty()) answer = r.body;
+      if (r.status != 200 || r.body.find("\"allowed\":true") == std::string::npos) {
+        return "status " + std::to_string(r.status) + ": " + r.body.substr(0, 300);
+      }
+      return "";
+    };
+    LoadGenerator load(lo);
+    load.Start();
+    std::this_thread::sleep_for(300ms);  // the handshake and a warm-up
+    const long ok0 = load.ok();
+    const double cpu0 = CpuSeconds(server.pid());
+    const auto t0 = Clock::now();
+    std::this_thread::sleep_for(std::chrono::seconds(flags.seconds));
+    const long done = load.ok() - ok0;
+    const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
+    const double cpu = CpuSeconds(server.pid()) - cpu0;
+    load.Stop();
+    if (!load.failures().empty()) {
+      std::fprintf(stderr, "failed requests: %s\n", load.FailureSummary().c_str());
+      std::exit(2);
+    }
+    Window w;
+    if (done > 0) {
+      w.latency_us = secs / static_cast<double>(done) * 1e6;
+      w.cpu_us = cpu / static_cast<double>(done) * 1e6;
+    }
+    return w;
+  };
+  std::printf(
+      "Ingress validate latency, one keep-alive TLS connection, requests one after another, %d s "
+      "windows; the candidate joins an IngressGroup of %d members (view) or is judged "
+      "object-local (--cluster-view off):\n",
+      flags.seconds, kMembers);
+  std::vector<double> latency_ratio, cpu_ratio, local_latency, view_latency, local_cpu, view_cpu;
+  for (int round = 0; round < flags.rounds; ++round) {
+    Window w[2];
+    for (bool with_view : {round % 2 == 1, round % 2 == 0})
+      w[with_view ? 1 : 0] = measure(with_view);
+    std::printf(
+        "  round %2d: object-local %6.1f us (server CPU %5.1f us), view %6.1f us (server CPU "
+        "%5.1f us): %+.1f %%\n",
+        round + 1, w[0].latency_us, w[0].cpu_us, w[1].latency_us, w[1].cpu_us,
+        (w[1].latency_us / w[0].latency_us - 1) * 100);
+    std::fflush(stdout);
+    local_latency.push_back(w[0].latency_us);
+    view_latency.push_back(w[1].latency_us);
+    local_cpu.push_back(w[0].cpu_us);
+    view_cpu.push_back(w[1].cpu_us);
+    latency_ratio.push_back(w[1].latency_us / w[0].latency_us);
+    cpu_ratio.push_back(w[1].cpu_us / w[0].cpu_us);
+  }
+  std::printf(
+      "latency median: object-local %.1f us, view (group of %d) %.1f us; paired (median over %d "
+      "rounds): %+.1f %% (target within 10 %%); server CPU per request %.1f / %.1f us, paired "
+      "%+.1f %%\n",
+      Median(local_latency), kMembers, Median(view_latency), flags.rounds,
+      (Median(latency_ratio) - 1) * 100, Median(local_cpu), Median(view_cpu),
+      (Median(cpu_ratio) - 1) * 100);
+  auto warnings = [](const std::string& answer) {
+    const auto parsed = json::parse(answer, nullptr, false);
+    const auto* list = parsed.is_object() && parsed.contains("response")
+                           ? &parsed["response"]["warnings"]
+                           : nullptr;
+    return list != nullptr && list->is_array() ? list->size() : 0;
+  };
+  std::printf("answers: object-local %zu warnings, view %zu warnings (the group's rule quota)\n",
+              warnings(first_answer[0]), warnings(first_answer[1]));
+  local->Stop(SIGTERM);
+  view.process->Stop(SIGTERM);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -412,7 +538,7 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (arg == "memory" || arg == "storm" || arg == "all")
+    if (arg == "memory" || arg == "storm" || arg == "latency" || arg == "all")
       flags.mode = arg;
     else if (arg == "--binary")
       flags.binary = value();
@@ -431,8 +557,9 @@ int main(int argc, char** argv) {
   }
   const std::string dir = albwebhook::testing::MakeTempDir("albwebhook-cluster-serve-bench");
   const auto pki = albwebhook::testing::MakePki(dir);
-  if (flags.mode != "storm") MeasureMemory(flags, dir, pki);
-  if (flags.mode != "memory") MeasureStorm(flags, dir, pki);
+  if (flags.mode == "memory" || flags.mode == "all") MeasureMemory(flags, dir, pki);
+  if (flags.mode == "storm" || flags.mode == "all") MeasureStorm(flags, dir, pki);
+  if (flags.mode == "latency" || flags.mode == "all") MeasureLatency(flags, dir, pki);
   std::filesystem::remove_all(dir);
   return 0;
 }
