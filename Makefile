@@ -52,7 +52,8 @@ test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L 'unit|integration'
 
 # Sanitizer builds, each in its own directory (build/ stays the plain one), both with clang 14 at
-# -O1 -g1 (a third of g++ -O2 -g's compile time on this code; CI's budget is the build).
+# -O1 -g1 (a third of g++ -O2 -g's compile time on this code; CI's budget is the build); the test
+# drivers at -O0 -g1 (tests/CMakeLists.txt: another third off the ASan build).
 # build-asan is ASan+UBSan *and* libFuzzer-instrumented (ALBWEBHOOK_FUZZ): one compile of the
 # library serves the whole test suite and every fuzz target.
 # Sanitized binaries report on the first error and fail the test (halt_on_error, and UBSan is
