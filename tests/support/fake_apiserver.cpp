@@ -229,8 +229,8 @@ std::string FakeApiServer::Upsert(const std::string& resource, json object) {
   }
   meta["resourceVersion"] = std::to_string(++impl_->rv);
   const char* type = existing == bucket.end() ? "ADDED" : "MODIFIED";
-  bucket[Key(ns, name)] = object;
   impl_->Record(*r, ns, name, type, object);
+  bucket[Key(ns, name)] = std::move(object);
   return std::to_string(impl_->rv);
 }
 
