@@ -84,7 +84,9 @@ TEST_F(ClusterGroupConflictsTest, EachLbcConflictIsDeniedNamingTheOtherMember) {
         },
         SeenWithin());
     EXPECT_TRUE(seen) << answer.dump();
-    if (!c.expected.empty()) EXPECT_EQ(answer["allowed"], false) << answer.dump();
+    if (!c.expected.empty()) {
+      EXPECT_EQ(answer["allowed"], false) << answer.dump();
+    }
   }
 }
 

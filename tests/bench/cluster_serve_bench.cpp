@@ -159,7 +159,10 @@ struct Server {
 Server StartServer(const Flags& flags, const std::string& dir, const FakeApiServer& api,
                    const albwebhook::testing::Pki& pki, int ingresses) {
   Server s;
-  s.log = dir + "/server.log";
+  // A log of its own per start: BinaryServer::Start reads the ports from the log, and a reused
+  // file can still show the previous server's ports before the new one truncates it.
+  static int starts = 0;
+  s.log = dir + "/server-" + std::to_string(++starts) + ".log";
   const std::string kubeconfig = api.WriteKubeconfig(dir, pki.ca_cert);
   s.process =
       BinaryServer::Start(flags.binary,
