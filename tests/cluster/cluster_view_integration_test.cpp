@@ -333,8 +333,17 @@ TEST_F(ClusterViewTest, DroppedStreamsLoseNothing) {
     if (i % 5 == 0) server_->DropWatches();
   }
   for (int i = 0; i < 30; i += 3) server_->Remove(kIngresses, "drop", "i" + std::to_string(i));
-  EXPECT_TRUE(
-      Eventually([&] { return view_->Snapshot()->IngressesInNamespace("drop").size() == 20; }));
+  // The count also passes through 20 while the upserts are applied (i0..i19): wait for the
+  // final state (the last upsert present, every removal applied), not for the count alone.
+  auto converged = [&] {
+    auto snap = view_->Snapshot();
+    if (snap->IngressesInNamespace("drop").size() != 20) return false;
+    if (snap->FindIngress("drop", "i29") == nullptr) return false;
+    for (int i = 0; i < 30; i += 3)
+      if (snap->FindIngress("drop", "i" + std::to_string(i)) != nullptr) return false;
+    return true;
+  };
+  EXPECT_TRUE(Eventually(converged));
   EXPECT_EQ(view_->Snapshot()->FindIngress("drop", "i3"), nullptr);
   EXPECT_NE(view_->Snapshot()->FindIngress("drop", "i4"), nullptr);
 }
