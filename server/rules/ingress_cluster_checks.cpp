@@ -87,11 +87,11 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
     return;  // the LBC does not build this Ingress at all
   }
   if (!klass.known()) return;  // unknown: judged object-local only, never denied for it
-  const MemberConfig member = ReadMember(view, klass);
-  const std::string group = ExplicitGroupName(member);
+  const std::string group = CandidateGroupName(view, klass);
   static const GroupMembers kNoGroup;
   const auto others = group.empty() ? nullptr : LoadGroup(cluster, ctx.policy.ingress, group);
   const GroupMembers& members = others ? *others : kNoGroup;
+  const MemberConfig member = ReadMember(view, klass, &members);
   GroupOutcome outcome = JudgeGroup(member, members, verdict);
   CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
                       verdict);

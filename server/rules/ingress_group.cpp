@@ -138,7 +138,8 @@ std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs
   group->members.reserve(refs.size());
   group->same_as.reserve(refs.size());
   group->rules.reserve(refs.size());
-  std::map<std::string, std::size_t, std::less<>> first_by_inputs;
+  group->next_same.assign(refs.size(), GroupMembers::npos);
+  std::vector<std::size_t> last_of_set(refs.size(), GroupMembers::npos);
   for (const MemberRef& ref : refs) {
     const std::size_t i = group->members.size();
     group->members.push_back(ReadMember(*ref.object, ref.klass));
@@ -147,8 +148,15 @@ std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs
     group->rules_total += rules.first;
     group->rules_total_redirect += rules.second;
     group->index.emplace(ref.key, i);
-    group->same_as.push_back(
-        first_by_inputs.try_emplace(MemberInputs(*ref.object, ref.klass), i).first->second);
+    const auto [set, founded] = group->by_inputs.try_emplace(MemberInputs(*ref.object, ref.klass), i);
+    const std::size_t first = set->second;
+    group->same_as.push_back(first);
+    if (founded) {
+      group->representatives.push_back(i);
+    } else {
+      group->next_same[last_of_set[first]] = i;
+    }
+    last_of_set[first] = i;
     const std::string& ns = ref.object->namespace_;
     auto it = std::find_if(group->namespaces.begin(), group->namespaces.end(),
                            [&ns](const auto& entry) { return entry.first == ns; });

@@ -76,8 +76,14 @@ struct MemberConfig {
 
 /// `ingress` (an Ingress doc as the view holds it) read with its class configuration.
 MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass);
-/// The candidate of a request, read from its annotations (after defaults).
-MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass);
+struct GroupMembers;
+/// The candidate of a request, read from its annotations (after defaults); copied from the
+/// member of `group` (when given) whose MemberInputs equal the candidate's, but for its name and
+/// group.order.
+MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
+                        const GroupMembers* group = nullptr);
+/// The explicit group the candidate joins: ExplicitGroupName(ReadMember(view, klass)).
+std::string CandidateGroupName(const IngressView& view, const ClassConfig& klass);
 
 /// group_loader.go validateGroupName.
 bool IsValidGroupName(std::string_view name);
@@ -90,9 +96,17 @@ std::string MemberInputs(const cluster::Object& ingress, const ClassConfig& klas
 
 /// One IngressGroup as a snapshot holds it, each member's configuration read once.
 struct GroupMembers {
+  static constexpr std::size_t npos = static_cast<std::size_t>(-1);
   std::vector<MemberConfig> members;  // active members, in group order (group.order, "ns/name")
   /// Per member: the index of the first member with the same MemberInputs (itself if none).
   std::vector<std::size_t> same_as;
+  /// The first member of each set of equal MemberInputs, in group order; and per member, the
+  /// next member of its set (npos for the last). JudgeGroup visits one member per set.
+  std::vector<std::size_t> representatives;
+  std::vector<std::size_t> next_same;
+  /// MemberInputs -> the first member with them (a candidate with equal inputs has an equal
+  /// configuration but for its name and group.order).
+  std::map<std::string, std::size_t, std::less<>> by_inputs;
   /// The members' namespaces in order of first appearance, with their member counts.
   std::vector<std::pair<std::string, std::size_t>> namespaces;
   /// Per member: the listener rules it gives the ALB (CheckGroupRuleCount), when the group

@@ -349,19 +349,21 @@ void ConflictReporter::VersusWarning(const std::string& core, const std::string&
 GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group,
                         Verdict& verdict) {
   GroupJudge judge(candidate, verdict);
-  std::vector<bool> judged(group.members.size(), false);
-  bool first = true, replaced = false;
-  for (std::size_t i = 0; i < group.members.size(); ++i) {
-    const MemberConfig& other = group.members[i];
-    if (other.key == candidate.key) {
-      replaced = true;
-      continue;
-    }
-    // The first member of each set of equal inputs (after the candidate's old version) stands
-    // for the set: it comes first in group order, so it is the one a report would name.
-    if (judged[group.same_as[i]]) continue;
-    judged[group.same_as[i]] = true;
-    judge.Visit(other, first);
+  // The candidate's old version (same "ns/name") is not one of the others. The first member of
+  // each set of equal inputs stands for the set (it comes first in group order, so it is the
+  // one a report would name); when that is the candidate's old version, the next of its set.
+  const auto old = group.index.find(candidate.key);
+  const bool replaced = old != group.index.end();
+  std::vector<std::size_t> visit;
+  visit.reserve(group.representatives.size());
+  for (std::size_t i : group.representatives) {
+    if (replaced && i == old->second) i = group.next_same[i];
+    if (i != GroupMembers::npos) visit.push_back(i);
+  }
+  std::sort(visit.begin(), visit.end());  // a replacement may come later in group order
+  bool first = true;
+  for (std::size_t i : visit) {
+    judge.Visit(group.members[i], first);
     first = false;
   }
   GroupOutcome outcome = judge.Finish();

@@ -359,14 +359,19 @@ void ReadFrontendNlb(const Reader& r, MemberConfig& m) {
   }
 }
 
+std::int64_t Order(const Reader& r) {
+  if (const std::string* order = r.Alb("group.order")) {
+    GoInt parsed = ParseGoInt(*order, 32);
+    if (parsed.error == GoInt::Error::kNone) return parsed.value;
+  }
+  return 0;
+}
+
 MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   MemberConfig m;
   m.key = std::move(key);
   m.params = klass.params;
-  if (const std::string* order = r.Alb("group.order")) {
-    GoInt parsed = ParseGoInt(*order, 32);
-    if (parsed.error == GoInt::Error::kNone) m.order = parsed.value;
-  }
+  m.order = Order(r);
   ReadLoadBalancer(r, m);
   ReadAddOnsAndTags(r, m);
   ReadListeners(r, m);
@@ -382,8 +387,35 @@ MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass
   return Read(ingress.namespace_ + "/" + ingress.name, Reader(ingress, klass), klass);
 }
 
-MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass) {
-  return Read(view.ns + "/" + view.name, Reader(view, klass), klass);
+MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
+                        const GroupMembers* group) {
+  const Reader reader(view, klass);
+  if (group != nullptr && !group->by_inputs.empty()) {
+    // A member with the same inputs has the configuration the candidate would get, but for its
+    // name and group.order: copied, not read again (most members of a group share their load
+    // balancer's annotations, and an update mostly leaves them unchanged).
+    auto same = group->by_inputs.find(reader.Inputs(klass));
+    if (same != group->by_inputs.end()) {
+      MemberConfig m = group->members[same->second];
+      m.key = view.ns + "/" + view.name;
+      m.order = Order(reader);
+      return m;
+    }
+  }
+  return Read(view.ns + "/" + view.name, reader, klass);
+}
+
+std::string CandidateGroupName(const IngressView& view, const ClassConfig& klass) {
+  // As ReadLoadBalancer sets MemberConfig::group, then ExplicitGroupName.
+  if (klass.params != nullptr) {
+    if (const json* group = Member(klass.params->spec(), "group");
+        group != nullptr && group->is_object()) {
+      std::string name = NonEmpty(*group, "name").value_or("");
+      return IsValidGroupName(name) ? name : "";
+    }
+  }
+  const std::string* name = view.Alb("group.name");
+  return name != nullptr && IsValidGroupName(*name) ? *name : "";
 }
 
 std::string MemberInputs(const cluster::Object& ingress, const ClassConfig& klass) {

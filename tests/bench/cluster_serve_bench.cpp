@@ -17,6 +17,8 @@
 //
 //   albwebhook_cluster_serve_bench [memory|storm|latency|all] [--binary PATH] [--seconds S]
 //                                  [--rounds R] [--connections C] [--events-per-second N]
+//                                  [--server-arg FLAG]...  (appended to every server's flags,
+//                                  e.g. --server-arg --threads --server-arg 1)
 #include <signal.h>
 #include <unistd.h>
 
@@ -60,6 +62,7 @@ struct Flags {
   std::string mode = "all";
   std::string binary = ALBWEBHOOK_BINARY;
   int seconds = 2, rounds = 10, connections = 4, events_per_second = 200;
+  std::vector<std::string> server_args;  // --server-arg: appended to every server's flags
 };
 
 std::string Ns(int i) { return "team-" + std::to_string(i % kNamespaces); }
@@ -164,11 +167,11 @@ Server StartServer(const Flags& flags, const std::string& dir, const FakeApiServ
   static int starts = 0;
   s.log = dir + "/server-" + std::to_string(++starts) + ".log";
   const std::string kubeconfig = api.WriteKubeconfig(dir, pki.ca_cert);
-  s.process =
-      BinaryServer::Start(flags.binary,
-                          {"--cert-dir", dir, "--kubeconfig", kubeconfig, "--cluster-sync-timeout",
-                           "120s", "--log-level", "info", "--shutdown-grace", "100ms"},
-                          s.log);
+  std::vector<std::string> args = {"--cert-dir",   dir,    "--kubeconfig",       kubeconfig,
+                                   "--cluster-sync-timeout", "120s", "--log-level", "info",
+                                   "--shutdown-grace", "100ms"};
+  args.insert(args.end(), flags.server_args.begin(), flags.server_args.end());
+  s.process = BinaryServer::Start(flags.binary, args, s.log);
   if (!s.process) {
     std::fprintf(stderr, "the server did not start (see %s)\n", s.log.c_str());
     std::exit(2);
@@ -438,10 +441,10 @@ void MeasureLatency(const Flags& flags, const std::string& dir,
   }
   Server view = StartServer(flags, dir, api, pki, kMembers);
   const std::string local_log = dir + "/object-local.log";
-  auto local = BinaryServer::Start(flags.binary,
-                                   {"--cert-dir", dir, "--cluster-view", "off", "--log-level",
-                                    "info", "--shutdown-grace", "100ms"},
-                                   local_log);
+  std::vector<std::string> local_args = {"--cert-dir",  dir,    "--cluster-view",   "off",
+                                         "--log-level", "info", "--shutdown-grace", "100ms"};
+  local_args.insert(local_args.end(), flags.server_args.begin(), flags.server_args.end());
+  auto local = BinaryServer::Start(flags.binary, local_args, local_log);
   if (!local) {
     std::fprintf(stderr, "the object-local server did not start (see %s)\n", local_log.c_str());
     std::exit(2);
@@ -553,6 +556,8 @@ int main(int argc, char** argv) {
       flags.connections = std::max(1, std::atoi(value().c_str()));
     else if (arg == "--events-per-second")
       flags.events_per_second = std::max(1, std::atoi(value().c_str()));
+    else if (arg == "--server-arg")
+      flags.server_args.push_back(value());
     else {
       std::fprintf(stderr, "unknown argument %s\n", arg.c_str());
       return 2;

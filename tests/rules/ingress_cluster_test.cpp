@@ -7,7 +7,9 @@
 
 #include "albwebhook/cluster/cluster_state.hpp"
 #include "ingress_test_util.hpp"
+#include "rules/ingress_checks.hpp"
 #include "rules/ingress_class_config.hpp"
+#include "rules/ingress_group.hpp"
 #include "support/group_conflict_cases.hpp"
 
 namespace albwebhook::rules::testing {
@@ -214,6 +216,65 @@ TEST(IngressGroupMembers, DeletedOtherClassAndOldVersionDoNotCount) {
                          candidate))
           .size(),
       1U);
+}
+
+TEST(IngressGroupMembers, OldVersionStandingForEqualMembersIsReplacedByTheNextOfThem) {
+  // team-a/shop (the candidate's old version) and team-b/x have equal inputs; the old version
+  // stood for both, so team-b/x is judged in its place. team-a/t has other inputs and comes
+  // after the old version but before team-b/x in group order: the scheme conflict names it,
+  // the first in order.
+  const auto internet = [](const std::string& ns, const std::string& name, json extra) {
+    json annotations = Group({{"scheme", "internet-facing"}});
+    annotations.update(extra);
+    return Ing(ns, name, std::move(annotations));
+  };
+  const json candidate = Ing("team-a", "shop", Group({{"scheme", "internal"}}));
+  const json tagged = {{std::string(kP) + "tags", "team=a"}};
+  EXPECT_EQ(GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object()),
+                                internet("team-b", "x", json::object()),
+                                internet("team-a", "t", tagged)},
+                               candidate)),
+            std::vector<std::string>{
+                "conflicting scheme: internal (this Ingress) vs internet-facing (team-a/t)"});
+  EXPECT_EQ(GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object()),
+                                internet("team-b", "x", json::object())},
+                               candidate)),
+            std::vector<std::string>{
+                "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/x)"});
+  // The old version alone: nothing to conflict with.
+  EXPECT_TRUE(GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object())},
+                                 candidate))
+                  .empty());
+}
+
+TEST(IngressGroupMembers, CandidateWithAMembersInputsKeepsItsOwnNameAndOrder) {
+  // The candidate's configuration is copied from the member with equal inputs (group.order is
+  // not an input): the copy must carry the candidate's name and order, and equal a fresh read.
+  json member = Ing("team-b", "web", Group({{"scheme", "internet-facing"}, {"group.order", "5"},
+                                            {"tags", "team=b,env=prod"}}));
+  json candidate = Ing("team-a", "shop", Group({{"scheme", "internet-facing"},
+                                                {"group.order", "-3"},
+                                                {"tags", "team=b,env=prod"}}));
+  auto state = ClusterState::FromObjects({Class(""), member});
+  const policy::Policy policy;
+  const auto group = LoadGroup(*state, policy.ingress, "g");
+  ASSERT_EQ(group->members.size(), 1U);
+  const IngressView view = ReadIngress(candidate, "team-a");
+  const ClassConfig klass = LoadClassConfig(*state, candidate, "team-a");
+  ASSERT_TRUE(klass.known());
+  EXPECT_EQ(CandidateGroupName(view, klass), "g");
+  const MemberConfig copied = ReadMember(view, klass, group.get());
+  const MemberConfig read = ReadMember(view, klass);
+  EXPECT_EQ(copied.key, "team-a/shop");
+  EXPECT_EQ(copied.order, -3);
+  EXPECT_EQ(read.key, copied.key);
+  EXPECT_EQ(read.order, copied.order);
+  EXPECT_EQ(read.scheme, copied.scheme);
+  EXPECT_EQ(read.tags, copied.tags);
+  EXPECT_EQ(read.ports, copied.ports);
+  EXPECT_EQ(read.group, copied.group);
+  // The candidate comes first in group order (-3 < 5): the member's own order did not leak.
+  EXPECT_TRUE(Before(copied, group->members[0]));
 }
 
 /// `ing` with `n` Prefix paths /p0 ... on its one rule.
