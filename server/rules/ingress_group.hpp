@@ -69,6 +69,15 @@ struct MemberConfig {
     std::optional<StringMapSorted> tags;
     bool has_attributes = false;                // frontend-nlb-attributes present
     std::optional<StringMapSorted> attributes;  // nullopt: absent or unreadable
+    /// NLB listener port -> the ALB listen port it forwards to
+    /// (buildFrontendNlbListenerConfigByPortForIngress: frontend-nlb-listener-port-mapping's
+    /// entries whose ALB port the member listens on, else each ALB listen port to itself);
+    /// nullopt: unknown (listen ports or the mapping do not parse).
+    std::optional<std::map<std::int64_t, std::int64_t>> listeners;
+    /// The frontend-nlb-healthcheck-* fields the member sets, by mergeFrontendNlbListenPortConfigs'
+    /// names ("Port", "Protocol", "Path", "Matcher", "IntervalSeconds", ...) with their values as
+    /// compared; a value that does not parse is left out (the LBC fails on it with another error).
+    std::map<std::string, std::string, std::less<>> health_check;
   } frontend_nlb;
   std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
                                         // unreadable

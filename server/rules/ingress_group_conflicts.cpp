@@ -179,6 +179,9 @@ class GroupJudge {
     if (nlb_true_ && !nlb_false_) {
       for (const Pending& conflict : nlb_conflicts_) conflict.Flush(reporter_);
       if (!nlb_absent_.empty()) reporter_.Warn("frontend NLB attributes", std::move(nlb_absent_));
+      if (!nlb_matcher_warning_.empty()) {
+        reporter_.Warn("frontend NLB success codes", std::move(nlb_matcher_warning_));
+      }
     }
     return std::move(outcome_);
   }
@@ -265,6 +268,40 @@ class GroupJudge {
       defer("conflicting frontend NLB tags", GoMap(*mine.tags), GoMap(*theirs.tags));
     }
     FrontendNlbAttributes(o, defer);
+    FrontendNlbListenerConflicts(o, defer);
+  }
+
+  /// mergeFrontendNlbListenPortConfigs, per NLB listener port both members have: the ALB port it
+  /// forwards to, and each health-check field both set. Two members' success codes are compared
+  /// by pointer (HealthCheckMatcher holds *string): even equal ones conflict, a warning.
+  template <typename Defer>
+  void FrontendNlbListenerConflicts(const MemberConfig& o, const Defer& defer) {
+    const MemberConfig::FrontendNlb& mine = c_.frontend_nlb;
+    const MemberConfig::FrontendNlb& theirs = o.frontend_nlb;
+    if (!mine.listeners || !theirs.listeners) return;
+    for (const auto& [port, target] : *mine.listeners) {
+      auto other = theirs.listeners->find(port);
+      if (other == theirs.listeners->end()) continue;
+      const std::string head =
+          "failed to merge NLB listenPort config for port: " + std::to_string(port) + ": ";
+      if (target != other->second) {
+        defer(head + "conflicting Target Port", std::to_string(target),
+              std::to_string(other->second));
+      }
+      for (const auto& [field, value] : mine.health_check) {
+        auto their = theirs.health_check.find(field);
+        if (their == theirs.health_check.end()) continue;
+        if (value != their->second) {
+          defer(head + "conflicting " + field, value, their->second);
+        } else if (field == "Matcher" && nlb_matcher_warning_.empty()) {
+          nlb_matcher_warning_ =
+              "frontend NLB listener port " + std::to_string(port) + ": this Ingress and " +
+              o.key + " both set frontend-nlb-healthcheck-success-codes (" + value +
+              "); the LBC compares the two settings by reference, not by value, and fails with "
+              "conflicting Matcher (mergeFrontendNlbListenPortConfigs); set it on one member only";
+        }
+      }
+    }
   }
 
   /// getFrontendNlbAttributes: the first member (in group order) with the annotation chooses the
@@ -319,6 +356,7 @@ class GroupJudge {
   std::vector<Pending> nlb_conflicts_;         // flushed when the group builds the NLB
   bool nlb_absent_warned_ = false;
   std::string nlb_absent_;  // FrontendNlbAttributes' warning, given when the NLB is built
+  std::string nlb_matcher_warning_;  // FrontendNlbListenerConflicts' warning, likewise
 };
 
 }  // namespace

@@ -55,12 +55,21 @@ StringMapSorted KeyValues(const json& spec, std::string_view key) {
 }
 
 /// The alb.ingress.kubernetes.io suffixes a member's configuration reads, sorted (binary search).
-constexpr std::array<std::string_view, 32> kSuffixes = {
+constexpr std::array<std::string_view, 41> kSuffixes = {
     "certificate-arn",
     "create-acm-cert",
     "customer-owned-ipv4-pool",
     "enable-frontend-nlb",
     "frontend-nlb-attributes",
+    "frontend-nlb-healthcheck-healthy-threshold-count",
+    "frontend-nlb-healthcheck-interval-seconds",
+    "frontend-nlb-healthcheck-path",
+    "frontend-nlb-healthcheck-port",
+    "frontend-nlb-healthcheck-protocol",
+    "frontend-nlb-healthcheck-success-codes",
+    "frontend-nlb-healthcheck-timeout-seconds",
+    "frontend-nlb-healthcheck-unhealthy-threshold-count",
+    "frontend-nlb-listener-port-mapping",
     "frontend-nlb-scheme",
     "frontend-nlb-security-groups",
     "frontend-nlb-subnets",
@@ -89,6 +98,8 @@ constexpr std::array<std::string_view, 32> kSuffixes = {
     "wafv2-acl-name",
     "web-acl-id",
 };
+
+static_assert(std::is_sorted(kSuffixes.begin(), kSuffixes.end()), "kSuffixes: binary search");
 
 /// A member's annotations and params, read once: each annotation the configuration needs is
 /// found by one pass over the member's annotations (a group may have a thousand members).
@@ -343,6 +354,62 @@ void ReadListenerAttributes(const Reader& r, MemberConfig& m) {
   }
 }
 
+/// The frontend NLB's listeners of one member and the health-check fields it sets
+/// (buildFrontendNlbListenerConfigByPortForIngress, buildFrontendNlbTargetGroupHealthCheckConfig).
+void ReadFrontendNlbListeners(const Reader& r, MemberConfig& m) {
+  MemberConfig::FrontendNlb& nlb = m.frontend_nlb;
+  if (m.ports) {
+    std::map<std::int64_t, std::int64_t> listeners;
+    bool known = true;
+    if (r.Alb("frontend-nlb-listener-port-mapping") != nullptr) {
+      const auto mapping = r.AnnotationMap("frontend-nlb-listener-port-mapping");
+      known = mapping.has_value();
+      for (const auto& [nlb_port, alb_port] : mapping.value_or(StringMapSorted{})) {
+        const GoInt from = ParseGoInt(nlb_port, 32), to = ParseGoInt(alb_port, 32);
+        if (from.error != GoInt::Error::kNone || to.error != GoInt::Error::kNone) {
+          known = false;  // "invalid NLB/ALB listener port": the LBC fails on it
+          break;
+        }
+        // Only ALB ports the member listens on (others are skipped with a log line).
+        if (m.ports->contains(to.value)) listeners[from.value] = to.value;
+      }
+      if (known && mapping->empty()) {
+        for (const auto& [port, protocol] : *m.ports) listeners[port] = port;
+      }
+    } else {
+      for (const auto& [port, protocol] : *m.ports) listeners[port] = port;
+    }
+    if (known) nlb.listeners = std::move(listeners);
+  }
+  auto set = [&](std::string_view suffix, const char* field, auto&& value_of) {
+    const std::string* raw = r.Alb(suffix);
+    if (raw == nullptr) return;
+    std::optional<std::string> value = value_of(*raw);
+    if (value) nlb.health_check.emplace(field, std::move(*value));
+  };
+  auto int32 = [](const std::string& raw) -> std::optional<std::string> {
+    const GoInt parsed = ParseGoInt(raw, 32);
+    if (parsed.error != GoInt::Error::kNone) return std::nullopt;
+    return std::to_string(parsed.value);
+  };
+  auto text = [](const std::string& raw) -> std::optional<std::string> { return raw; };
+  // intstr.Parse: a number is a port, traffic-port stays a name; another name fails the build.
+  set("frontend-nlb-healthcheck-port", "Port", [&int32](const std::string& raw) {
+    return raw == "traffic-port" ? std::optional<std::string>(raw) : int32(raw);
+  });
+  set("frontend-nlb-healthcheck-protocol", "Protocol",
+      [](const std::string& raw) -> std::optional<std::string> {
+        if (raw == "HTTP" || raw == "HTTPS") return raw;
+        return std::nullopt;
+      });
+  set("frontend-nlb-healthcheck-path", "Path", text);
+  set("frontend-nlb-healthcheck-success-codes", "Matcher", text);
+  set("frontend-nlb-healthcheck-interval-seconds", "IntervalSeconds", int32);
+  set("frontend-nlb-healthcheck-timeout-seconds", "TimeoutSeconds", int32);
+  set("frontend-nlb-healthcheck-healthy-threshold-count", "HealthyThresholdCount", int32);
+  set("frontend-nlb-healthcheck-unhealthy-threshold-count", "UnhealthyThresholdCount", int32);
+}
+
 /// The frontend NLB's group-wide settings, as buildFrontendNlb* read each member's annotations.
 void ReadFrontendNlb(const Reader& r, MemberConfig& m) {
   MemberConfig::FrontendNlb& nlb = m.frontend_nlb;
@@ -357,6 +424,7 @@ void ReadFrontendNlb(const Reader& r, MemberConfig& m) {
   if (r.Alb("frontend-nlb-tags") != nullptr) {
     if (auto tags = r.AnnotationMap("frontend-nlb-tags")) nlb.tags = std::move(*tags);
   }
+  ReadFrontendNlbListeners(r, m);
 }
 
 std::int64_t Order(const Reader& r) {

@@ -453,6 +453,42 @@ TEST(IngressGroupMembers, FirstMemberOnTheListenerSettlesItsAttributes) {
                                       "vs false (team-b/web)"}));
 }
 
+TEST(IngressGroupMembers, FrontendNlbEqualSuccessCodesOnOneListenerWarn) {
+  // mergeFrontendNlbListenPortConfigs compares HealthCheckMatcher values, whose HTTPCode is a
+  // *string: two members' settings never compare equal. Equal codes: a warning; different: a
+  // denial (table case frontend_nlb_healthcheck_* shows the denial shape).
+  const json candidate = Ing("team-a", "shop",
+                             Group({{"enable-frontend-nlb", "true"},
+                                    {"frontend-nlb-healthcheck-success-codes", "200-399"}}));
+  const json other =
+      Ing("team-b", "web", Group({{"frontend-nlb-healthcheck-success-codes", "200-399"}}));
+  const std::string warning =
+      "frontend NLB listener port 80: this Ingress and team-b/web both set "
+      "frontend-nlb-healthcheck-success-codes (200-399); the LBC compares the two settings by "
+      "reference, not by value, and fails with conflicting Matcher "
+      "(mergeFrontendNlbListenPortConfigs); set it on one member only";
+  Verdict v = Judge({Class(""), other}, candidate);
+  EXPECT_TRUE(GroupDenials(v).empty());
+  EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(warning));
+  json different = other;
+  different["metadata"]["annotations"][std::string(kP) + "frontend-nlb-healthcheck-success-codes"] =
+      "200";
+  EXPECT_EQ(GroupDenials(Judge({Class(""), different}, candidate)),
+            std::vector<std::string>{"failed to merge NLB listenPort config for port: 80: "
+                                     "conflicting Matcher: 200-399 (this Ingress) vs 200 "
+                                     "(team-b/web)"});
+  // No shared NLB listener (the other member listens on 8080 only): nothing.
+  json elsewhere = other;
+  elsewhere["metadata"]["annotations"][std::string(kP) + "listen-ports"] = R"([{"HTTP":8080}])";
+  EXPECT_THAT(Messages(Judge({Class(""), elsewhere}, candidate), Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("success-codes"))));
+  // No frontend NLB built: nothing.
+  json off = candidate;
+  off["metadata"]["annotations"].erase(std::string(kP) + "enable-frontend-nlb");
+  EXPECT_THAT(Messages(Judge({Class(""), other}, off), Severity::kWarn),
+              ::testing::Not(::testing::Contains(::testing::HasSubstr("success-codes"))));
+}
+
 TEST(IngressGroupMembers, FrontendNlbAttributesOnlyOnTheFirstMemberWarn) {
   const json candidate =
       Ing("team-a", "shop",
