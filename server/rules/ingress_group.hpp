@@ -65,7 +65,7 @@ struct MemberConfig {
   struct FrontendNlb {
     std::optional<bool> enable;
     std::optional<std::string> scheme;
-    std::optional<std::vector<std::string>> subnets, security_groups;
+    std::optional<std::vector<std::string>> subnets, security_groups, eip_allocations;
     std::optional<StringMapSorted> tags;
     bool has_attributes = false;                // frontend-nlb-attributes present
     std::optional<StringMapSorted> attributes;  // nullopt: absent or unreadable

@@ -178,6 +178,7 @@ class GroupJudge {
     // enable-frontend-nlb all say true.
     if (nlb_true_ && !nlb_false_) {
       for (const Pending& conflict : nlb_conflicts_) conflict.Flush(reporter_);
+      for (auto& [kind, message] : nlb_messages_) reporter_.Report(kind, std::move(message));
       if (!nlb_absent_.empty()) reporter_.Warn("frontend NLB attributes", std::move(nlb_absent_));
       if (!nlb_matcher_warning_.empty()) {
         reporter_.Warn("frontend NLB success codes", std::move(nlb_matcher_warning_));
@@ -268,7 +269,48 @@ class GroupJudge {
       defer("conflicting frontend NLB tags", GoMap(*mine.tags), GoMap(*theirs.tags));
     }
     FrontendNlbAttributes(o, defer);
+    FrontendNlbEipConflicts(o, defer);
     FrontendNlbListenerConflicts(o, defer);
+  }
+
+  /// buildFrontendNlbSubnetMappings / validateEIPAllocations across two members: EIP lists that
+  /// differ (any order), EIPs on an NLB another member makes internal, and EIPs not one per
+  /// subnet of the other member's frontend-nlb-subnets. (With no member setting the NLB's
+  /// scheme, the controller's --default-load-balancer-scheme decides: not judged.)
+  template <typename Defer>
+  void FrontendNlbEipConflicts(const MemberConfig& o, const Defer& defer) {
+    const MemberConfig::FrontendNlb& mine = c_.frontend_nlb;
+    const MemberConfig::FrontendNlb& theirs = o.frontend_nlb;
+    if (mine.eip_allocations && theirs.eip_allocations &&
+        Sorted(*mine.eip_allocations) != Sorted(*theirs.eip_allocations)) {
+      defer("all EIP allocations for the ingress group must be the same",
+            GoList(*mine.eip_allocations), GoList(*theirs.eip_allocations));
+    }
+    // One member's EIPs against the other's setting (each member's own pair is judged
+    // object-local). The candidate's own scheme, when set, is judged as a scheme conflict.
+    auto across = [&](const MemberConfig::FrontendNlb& with, const MemberConfig::FrontendNlb& other,
+                      const std::string& eips_of, const std::string& setting_of) {
+      if (!with.eip_allocations) return;
+      const std::string eips =
+          eips_of + " sets frontend-nlb-eip-allocations " + GoList(*with.eip_allocations);
+      if (!with.scheme && other.scheme && *other.scheme == "internal") {
+        const std::string core =
+            "EIP allocations can only be set for internet facing load balancers";
+        nlb_messages_.emplace_back(
+            core, core + ": " + eips + " and " + setting_of + " sets frontend-nlb-scheme internal");
+      }
+      if (!with.subnets && other.subnets &&
+          other.subnets->size() != with.eip_allocations->size()) {
+        const std::string core = "count of EIP allocations (" +
+                                 std::to_string(with.eip_allocations->size()) + ") and subnets (" +
+                                 std::to_string(other.subnets->size()) + ") must match";
+        nlb_messages_.emplace_back(core, core + ": " + eips + " and " + setting_of +
+                                             " sets frontend-nlb-subnets " +
+                                             GoList(*other.subnets));
+      }
+    };
+    across(mine, theirs, "this Ingress", o.key);
+    across(theirs, mine, o.key, "this Ingress");
   }
 
   /// mergeFrontendNlbListenPortConfigs, per NLB listener port both members have: the ALB port it
@@ -354,6 +396,7 @@ class GroupJudge {
   std::optional<Pending> arn_conflict_, redirect_conflict_;
   bool nlb_true_ = false, nlb_false_ = false;  // enable-frontend-nlb values seen
   std::vector<Pending> nlb_conflicts_;         // flushed when the group builds the NLB
+  std::vector<std::pair<std::string, std::string>> nlb_messages_;  // (kind, denial), likewise
   bool nlb_absent_warned_ = false;
   std::string nlb_absent_;  // FrontendNlbAttributes' warning, given when the NLB is built
   std::string nlb_matcher_warning_;  // FrontendNlbListenerConflicts' warning, likewise

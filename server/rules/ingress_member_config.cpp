@@ -55,12 +55,13 @@ StringMapSorted KeyValues(const json& spec, std::string_view key) {
 }
 
 /// The alb.ingress.kubernetes.io suffixes a member's configuration reads, sorted (binary search).
-constexpr std::array<std::string_view, 41> kSuffixes = {
+constexpr std::array<std::string_view, 42> kSuffixes = {
     "certificate-arn",
     "create-acm-cert",
     "customer-owned-ipv4-pool",
     "enable-frontend-nlb",
     "frontend-nlb-attributes",
+    "frontend-nlb-eip-allocations",
     "frontend-nlb-healthcheck-healthy-threshold-count",
     "frontend-nlb-healthcheck-interval-seconds",
     "frontend-nlb-healthcheck-path",
@@ -418,6 +419,9 @@ void ReadFrontendNlb(const Reader& r, MemberConfig& m) {
   if (const std::string* raw = r.Alb("frontend-nlb-subnets")) nlb.subnets = ParseStringList(*raw);
   if (const std::string* raw = r.Alb("frontend-nlb-security-groups")) {
     nlb.security_groups = ParseStringList(*raw);
+  }
+  if (const std::string* raw = r.Alb("frontend-nlb-eip-allocations")) {
+    nlb.eip_allocations = ParseStringList(*raw);
   }
   nlb.has_attributes = r.Alb("frontend-nlb-attributes") != nullptr;
   if (nlb.has_attributes) nlb.attributes = r.AnnotationMap("frontend-nlb-attributes");

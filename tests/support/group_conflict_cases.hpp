@@ -171,6 +171,53 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
                    "map[load_balancing.cross_zone.enabled:false] (team-b/web)"},
       ConflictCase{"frontend_nlb_not_built", Group({{"frontend-nlb-scheme", "internal"}}),
                    Group({{"frontend-nlb-scheme", "internet-facing"}}), ""},
+      // buildFrontendNlbSubnetMappings: EIPs across members.
+      ConflictCase{"frontend_nlb_eips_differ",
+                   Group({{"enable-frontend-nlb", "true"},
+                          {"frontend-nlb-scheme", "internet-facing"},
+                          {"frontend-nlb-eip-allocations",
+                           "eipalloc-0123456789abcdef0,eipalloc-0123456789abcdef1"}}),
+                   Group({{"frontend-nlb-eip-allocations",
+                           "eipalloc-0123456789abcdef0,eipalloc-0123456789abcdef2"}}),
+                   "all EIP allocations for the ingress group must be the same: "
+                   "[eipalloc-0123456789abcdef0 eipalloc-0123456789abcdef1] (this Ingress) vs "
+                   "[eipalloc-0123456789abcdef0 eipalloc-0123456789abcdef2] (team-b/web)"},
+      ConflictCase{"frontend_nlb_eips_same_in_any_order",
+                   Group({{"enable-frontend-nlb", "true"},
+                          {"frontend-nlb-scheme", "internet-facing"},
+                          {"frontend-nlb-eip-allocations",
+                           "eipalloc-0123456789abcdef0,eipalloc-0123456789abcdef1"}}),
+                   Group({{"frontend-nlb-eip-allocations",
+                           "eipalloc-0123456789abcdef1,eipalloc-0123456789abcdef0"}}),
+                   ""},
+      ConflictCase{"frontend_nlb_eips_on_an_nlb_made_internal",
+                   Group({{"enable-frontend-nlb", "true"},
+                          {"frontend-nlb-eip-allocations", "eipalloc-0123456789abcdef0"}}),
+                   Group({{"frontend-nlb-scheme", "internal"}}),
+                   "EIP allocations can only be set for internet facing load balancers: this "
+                   "Ingress sets frontend-nlb-eip-allocations [eipalloc-0123456789abcdef0] and "
+                   "team-b/web sets frontend-nlb-scheme internal"},
+      // No member sets the NLB's scheme: the controller's default scheme decides.
+      ConflictCase{"frontend_nlb_eips_scheme_from_controller",
+                   Group({{"enable-frontend-nlb", "true"},
+                          {"frontend-nlb-eip-allocations", "eipalloc-0123456789abcdef0"}}),
+                   Group({{"enable-frontend-nlb", "true"}}), ""},
+      ConflictCase{"frontend_nlb_eips_not_one_per_subnet",
+                   Group({{"enable-frontend-nlb", "true"},
+                          {"frontend-nlb-scheme", "internet-facing"},
+                          {"frontend-nlb-eip-allocations", "eipalloc-0123456789abcdef0"}}),
+                   Group({{"frontend-nlb-subnets", "subnet-aaaaaaaa,subnet-bbbbbbbb"}}),
+                   "count of EIP allocations (1) and subnets (2) must match: this Ingress sets "
+                   "frontend-nlb-eip-allocations [eipalloc-0123456789abcdef0] and team-b/web sets "
+                   "frontend-nlb-subnets [subnet-aaaaaaaa subnet-bbbbbbbb]"},
+      ConflictCase{"frontend_nlb_subnets_against_the_others_eips",
+                   Group({{"enable-frontend-nlb", "true"},
+                          {"frontend-nlb-subnets", "subnet-aaaaaaaa,subnet-bbbbbbbb"}}),
+                   Group({{"frontend-nlb-scheme", "internet-facing"},
+                          {"frontend-nlb-eip-allocations", "eipalloc-0123456789abcdef0"}}),
+                   "count of EIP allocations (1) and subnets (2) must match: team-b/web sets "
+                   "frontend-nlb-eip-allocations [eipalloc-0123456789abcdef0] and this Ingress "
+                   "sets frontend-nlb-subnets [subnet-aaaaaaaa subnet-bbbbbbbb]"},
       // mergeFrontendNlbListenPortConfigs: one NLB port forwarding to two ALB ports.
       ConflictCase{"frontend_nlb_target_port",
                    Group({{"enable-frontend-nlb", "true"},
