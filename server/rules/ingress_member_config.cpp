@@ -3,6 +3,7 @@
 // (model_build_load_balancer*.go, model_build_listener.go, model_build_tags.go, model_builder.go).
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstdint>
 
 #include "common/aws_formats.hpp"
@@ -177,14 +178,35 @@ class Reader {
   /// Everything the configuration is read from besides the member's name and group.order: the
   /// values of the annotations it reads (length-prefixed) and which params apply.
   std::string Inputs(const ClassConfig& klass) const {
-    std::string out = std::to_string(reinterpret_cast<std::uintptr_t>(klass.params)) + ";";
+    std::size_t size = 24;
+    for (const std::string* value : values_) size += value != nullptr ? value->size() + 16 : 0;
+    for (const auto& [listener, value] : listener_attributes_) {
+      size += listener.size() + value->size() + 24;
+    }
+    std::string out;
+    out.reserve(size);  // built once per member and per request: no temporaries
+    auto number = [&out](std::uintmax_t n) {
+      char digits[24];
+      out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+    };
+    number(reinterpret_cast<std::uintptr_t>(klass.params));
+    out += ';';
     for (std::size_t i = 0; i < kSuffixes.size(); ++i) {
       if (values_[i] == nullptr || kSuffixes[i] == "group.order") continue;
-      out += std::to_string(i) + ":" + std::to_string(values_[i]->size()) + ":" + *values_[i];
+      number(i);
+      out += ':';
+      number(values_[i]->size());
+      out += ':';
+      out += *values_[i];
     }
     for (const auto& [listener, value] : listener_attributes_) {
-      out += "L" + std::to_string(listener.size()) + ":" + std::string(listener) +
-             std::to_string(value->size()) + ":" + *value;
+      out += 'L';
+      number(listener.size());
+      out += ':';
+      out += listener;
+      number(value->size());
+      out += ':';
+      out += *value;
     }
     return out;
   }

@@ -77,15 +77,39 @@ std::optional<ServiceBackend> ReadServiceBackend(const json& backend, int rule, 
   return out;
 }
 
-/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order.
+/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order; each Service and port
+/// once (its first backend): a repeated one adds nothing, the same lookups and findings. Most
+/// Ingresses route every path to one or two Services: a scan of the few kept so far, then a set
+/// once there are many (a 1 MiB Ingress may have ten thousand paths).
 std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
+  constexpr std::size_t kScanned = 16;
+  using Key = std::tuple<std::string, std::string, std::optional<std::int64_t>>;
   std::vector<ServiceBackend> out;
-  auto add = [&out](const json* backend, int rule, int path) {
+  std::set<Key> seen;  // used past kScanned distinct backends
+  auto add = [&](const json* backend, int rule, int path) {
     if (backend == nullptr) return;
-    if (auto read = ReadServiceBackend(*backend, rule, path)) out.push_back(std::move(*read));
+    auto read = ReadServiceBackend(*backend, rule, path);
+    if (!read) return;
+    if (out.size() < kScanned) {
+      for (const ServiceBackend& kept : out) {
+        if (kept.service == read->service && kept.port_name == read->port_name &&
+            kept.port_number == read->port_number) {
+          return;
+        }
+      }
+    } else {
+      if (seen.empty()) {
+        for (const ServiceBackend& kept : out) {
+          seen.emplace(kept.service, kept.port_name, kept.port_number);
+        }
+      }
+      if (!seen.emplace(read->service, read->port_name, read->port_number).second) return;
+    }
+    out.push_back(std::move(*read));
   };
   const json* spec = GoPtr(object, "spec");
   if (spec == nullptr) return out;
+  out.reserve(4);
   add(GoPtr(*spec, "defaultBackend"), -1, -1);
   const json* rules = GoPtr(*spec, "rules");
   for (std::size_t i = 0; rules != nullptr && rules->is_array() && i < rules->size(); ++i) {
@@ -211,12 +235,7 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, const jso
   if (cluster == nullptr || view.ns.empty()) return;  // no namespace: its Services are unknown
   std::set<std::string> reported;  // "<service>" and "<service>:<port>", each reported once
   std::optional<std::set<std::string>> own;  // computed once, when a merge has findings
-  // A backend naming a Service and port seen before adds nothing: the same lookups, the same
-  // (already reported) findings. Most Ingresses route every path to one or two Services; a set,
-  // not a scan of the earlier ones, since a 1 MiB Ingress may have ten thousand paths.
-  std::set<std::tuple<std::string, std::string, std::optional<std::int64_t>>> seen;
   for (const ServiceBackend& backend : ReadServiceBackends(object)) {
-    if (!seen.emplace(backend.service, backend.port_name, backend.port_number).second) continue;
     const std::string name = view.ns + "/" + backend.service;
     const cluster::Object* service = cluster->FindService(view.ns, backend.service);
     if (service == nullptr) {

@@ -95,6 +95,28 @@ TEST(IngressServices, RepeatedBackendsAreReportedOnceAtTheFirst) {
   EXPECT_THAT(fine.findings, IsEmpty());
 }
 
+TEST(IngressServices, ManyServicesEachReportedOnceAtItsFirstBackend) {
+  // 40 paths over 20 missing Services (past the few compared one by one, into the set): each
+  // Service is reported once, at its first path, in path order.
+  json ingress = MakeIngress(nullptr);
+  json& paths = ingress["spec"]["rules"][0]["http"]["paths"];
+  const json path = paths[0];
+  paths = json::array();
+  for (int i = 0; i < 40; ++i) {
+    json p = path;
+    p["path"] = "/p" + std::to_string(i);
+    p["backend"]["service"]["name"] = "svc-" + std::to_string(i % 20);
+    paths.push_back(std::move(p));
+  }
+  std::vector<std::string> expected;
+  for (int i = 0; i < 20; ++i) {
+    expected.push_back("spec.rules[0].http.paths[" + std::to_string(i) +
+                       "].backend: Service team-a/svc-" + std::to_string(i) +
+                       " does not exist (yet) in the cluster");
+  }
+  EXPECT_EQ(Messages(Judge({}, ingress), Severity::kWarn), expected);
+}
+
 TEST(IngressServices, UseAnnotationBackendsAreNotServices) {
   json ingress =
       MakeIngress(Alb({{"actions.redirect", R"({"type":"fixed-response",)"
