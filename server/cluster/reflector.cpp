@@ -99,6 +99,17 @@ net::awaitable<Reflector::Step> Reflector::List() {
       log::Warn("cluster: listed objects skipped (malformed)",
                 {{"resource", ResourceName(resource_)}, {"errors", page->skipped}});
     }
+    // An object the store already holds, unchanged in what is kept of it (a relist mostly
+    // finds those), is kept as it is and the copy just parsed freed at once: a relist then
+    // costs the memory of one page and of what changed, not of a second copy of the cluster
+    // (and what it held is not left to the allocator afterwards).
+    for (ObjectPtr& item : page->items) {
+      ObjectPtr held = store_.FindShared(item->namespace_, item->name);
+      if (held && held->uid == item->uid && held->rule_paths == item->rule_paths &&
+          held->doc == item->doc) {
+        item = std::move(held);
+      }
+    }
     std::move(page->items.begin(), page->items.end(), std::back_inserter(items));
     rv = std::move(page->resource_version);
     cont = std::move(page->continue_token);

@@ -106,6 +106,13 @@ const Object* ResourceStore::Find(std::string_view ns, std::string_view name) co
   return it == bucket->second->end() ? nullptr : it->second.get();
 }
 
+ObjectPtr ResourceStore::FindShared(std::string_view ns, std::string_view name) const {
+  auto bucket = data_->by_namespace.find(ns);
+  if (bucket == data_->by_namespace.end()) return nullptr;
+  auto it = bucket->second->find(name);
+  return it == bucket->second->end() ? nullptr : it->second;
+}
+
 DataPtr ResourceStore::Export() {
   data_shared_ = true;
   owned_.clear();

@@ -83,6 +83,8 @@ class ResourceStore {
 
   std::size_t size() const { return data_->count; }
   const Object* Find(std::string_view ns, std::string_view name) const;
+  /// The stored object itself (shared), nullptr when absent.
+  ObjectPtr FindShared(std::string_view ns, std::string_view name) const;
 
   /// The current content, frozen: later changes copy what they touch first.
   DataPtr Export();

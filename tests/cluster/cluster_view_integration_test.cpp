@@ -24,6 +24,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kIngresses = "ingresses.networking.k8s.io";
 constexpr const char* kIngressPath = "/apis/networking.k8s.io/v1/ingresses";
+constexpr const char* kClassPath = "/apis/networking.k8s.io/v1/ingressclasses";
 constexpr const char* kTgbs = "targetgroupbindings.elbv2.k8s.aws";
 
 bool Eventually(const std::function<bool()>& pred, std::chrono::milliseconds limit = 15s) {
@@ -253,6 +254,14 @@ TEST_F(ClusterViewTest, RelistAfterWatchAnsweredHttp410) {
   ASSERT_TRUE(view_->WaitSynced(15s));
   ASSERT_TRUE(Eventually([&] { return server_->OpenWatches(kIngresses) == 1; }));
   std::size_t lists = Lists();
+  const std::size_t class_lists = Lists(kClassPath), class_watches = Watches(kClassPath);
+  // Held across the relist: what it lists unchanged is kept as it is (the same object), not a
+  // second copy.
+  const auto before = view_->Snapshot();
+  const Object* class_before = before->FindIngressClass("alb");
+  const Object* web_before = before->FindIngress("team-a", "web");
+  ASSERT_NE(class_before, nullptr);
+  ASSERT_NE(web_before, nullptr);
   server_->Upsert(kIngresses, IngressObj("team-a", "web", "during.example"));
   server_->Upsert(kIngresses, IngressObj("team-c", "added", "c.example"));
   server_->Remove(kIngresses, "team-b", "api");
@@ -269,6 +278,19 @@ TEST_F(ClusterViewTest, RelistAfterWatchAnsweredHttp410) {
            s->FindIngress("team-c", "added") != nullptr && s->Count(Resource::kIngresses) == 2;
   }));
   EXPECT_TRUE(HasHost("team-a", "web", "during.example"));
+  // The class is relisted too (every watch was dropped, and compacted past): unchanged, it is
+  // the object the old snapshot holds; the changed Ingress is a new one.
+  // Its relist is applied once it watches again (the 410 answer, then the watch after the
+  // list); a class added after that comes through that watch, in a snapshot after the relist.
+  ASSERT_TRUE(Eventually([&] {
+    return Lists(kClassPath) > class_lists && Watches(kClassPath) >= class_watches + 2;
+  }));
+  server_->Upsert("ingressclasses.networking.k8s.io",
+                  {{"metadata", {{"name", "other"}}}, {"spec", {{"controller", "example.com/x"}}}});
+  ASSERT_TRUE(Eventually([&] { return view_->Snapshot()->FindIngressClass("other") != nullptr; }));
+  EXPECT_EQ(view_->Snapshot()->FindIngressClass("alb"), class_before);
+  EXPECT_NE(view_->Snapshot()->FindIngress("team-a", "web"), web_before);
+  EXPECT_EQ(before->FindIngress("team-a", "web"), web_before);  // the old snapshot is intact
   // And it watches again from the relist's resourceVersion: later events arrive.
   ASSERT_TRUE(Eventually([&] { return server_->OpenWatches(kIngresses) == 1; }));
   server_->Upsert(kIngresses, IngressObj("team-a", "web", "after.example"));
