@@ -83,7 +83,8 @@ Result<bool> CheckTypeFields(Resource r, const json& raw) {
   return true;
 }
 
-// metadata: name, namespace, uid, deletionTimestamp; a Namespace's labels (namespaceSelector);
+// metadata: name, namespace, uid, deletionTimestamp (and then an Ingress's finalizers of the
+// LBC's IngressGroups); a Namespace's labels (namespaceSelector);
 // the annotations KeptAnnotation accepts (not on Namespaces).
 Result<json> PruneMetadata(Resource r, json& raw, Object& obj) {
   auto meta = raw.find("metadata");
@@ -123,6 +124,19 @@ Result<json> PruneMetadata(Resource r, json& raw, Object& obj) {
   if (deletion != meta->end() && !deletion->is_null()) {
     if (!deletion->is_string()) return Error{"metadata.deletionTimestamp is not a string"};
     out["deletionTimestamp"] = *deletion;
+    // An Ingress being deleted that still holds an IngressGroup's finalizer is an inactive member
+    // of that group (group_loader.go): its finalizers of the LBC's groups only.
+    auto finalizers = meta->find("finalizers");
+    if (r == Resource::kIngresses && finalizers != meta->end() && finalizers->is_array()) {
+      json kept = json::array();
+      for (json& finalizer : *finalizers) {
+        if (finalizer.is_string() &&
+            finalizer.get_ref<const std::string&>().starts_with(kGroupFinalizerPrefix)) {
+          kept.push_back(std::move(finalizer));
+        }
+      }
+      if (!kept.empty()) out["finalizers"] = std::move(kept);
+    }
   }
   return out;
 }

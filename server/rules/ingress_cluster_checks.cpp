@@ -95,6 +95,7 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   GroupOutcome outcome = JudgeGroup(member, members, verdict);
   CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
                       verdict);
+  if (!group.empty()) CheckDeletingMembers(cluster, ctx.policy.ingress, group, member.key, verdict);
   FillEffective(member, std::move(outcome), effective);
 }
 

@@ -53,13 +53,31 @@ using Candidates = std::map<std::string, std::vector<const cluster::Object*>, st
 /// Ingress's class is loaded here.
 struct GroupIndex {
   Candidates candidates;
+  /// Ingresses being deleted that still hold a group's finalizer: its inactive members.
+  Candidates deleting;
 };
 
-/// One namespace's Ingresses by group.name annotation, active ones only. Kept with the
+/// The explicit groups whose finalizer `ingress` (being deleted) still holds.
+template <typename Fn>
+void ForEachFinalizerGroup(const cluster::Object& ingress, Fn&& fn) {
+  auto finalizers = ingress.metadata().find("finalizers");
+  if (finalizers == ingress.metadata().end() || !finalizers->is_array()) return;
+  for (const auto& finalizer : *finalizers) {
+    if (!finalizer.is_string()) continue;
+    std::string_view value = finalizer.get_ref<const std::string&>();
+    if (value.starts_with(cluster::kGroupFinalizerPrefix)) {
+      fn(value.substr(cluster::kGroupFinalizerPrefix.size()));
+    }
+  }
+}
+
+/// One namespace's Ingresses by group.name annotation, active ones only (and those being deleted
+/// by the groups whose finalizer they hold). Kept with the
 /// namespace's objects (ForEachNamespaceDerived): a storm of watch events makes a new snapshot up
 /// to 50 times a second, and each rebuilds only the namespaces that changed.
 struct NamespaceGroups {
   Candidates by_group;
+  Candidates deleting;  // by the group of a finalizer they hold
 };
 
 /// The policy fields membership depends on (IsIngressInScope), as a key for Derived.
@@ -85,7 +103,12 @@ std::shared_ptr<const GroupIndex> BuildIndex(const cluster::ClusterState& cluste
     auto build = [](const cluster::ObjectMap& ingresses) {
       auto groups = std::make_shared<NamespaceGroups>();
       for (const auto& [name, ingress] : ingresses) {
-        if (ingress->deleting()) continue;
+        if (ingress->deleting()) {
+          ForEachFinalizerGroup(*ingress, [&](std::string_view group) {
+            groups->deleting[std::string(group)].push_back(ingress.get());
+          });
+          continue;
+        }
         if (const std::string* group = ingress->Annotation(kKey)) {
           groups->by_group[*group].push_back(ingress.get());
         }
@@ -100,11 +123,20 @@ std::shared_ptr<const GroupIndex> BuildIndex(const cluster::ClusterState& cluste
                                         auto& all = index->candidates[group];
                                         all.insert(all.end(), members.begin(), members.end());
                                       }
+                                      for (const auto& [group, members] : groups.deleting) {
+                                        auto& all = index->deleting[group];
+                                        all.insert(all.end(), members.begin(), members.end());
+                                      }
                                     });
     return index;
   }
   cluster.ForEachIngress([&](const cluster::Object& ingress) {
-    if (ingress.deleting()) return;
+    if (ingress.deleting()) {
+      ForEachFinalizerGroup(ingress, [&](std::string_view group) {
+        index->deleting[std::string(group)].push_back(&ingress);
+      });
+      return;
+    }
     if (!IsIngressInScope(policy, ingress.doc, &cluster)) return;
     ClassConfig klass = LoadClassConfig(cluster, ingress.doc, ingress.namespace_);
     if (!klass.known()) return;
@@ -169,15 +201,29 @@ std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs
   return group;
 }
 
+std::shared_ptr<const GroupIndex> LoadIndex(const cluster::ClusterState& cluster,
+                                            const policy::IngressPolicy& policy,
+                                            const std::string& scope) {
+  return std::static_pointer_cast<const GroupIndex>(
+      cluster.Derived("ingress-groups/" + scope, [&] { return BuildIndex(cluster, policy); }));
+}
+
 }  // namespace
+
+std::vector<const cluster::Object*> DeletingMembers(const cluster::ClusterState& cluster,
+                                                    const policy::IngressPolicy& policy,
+                                                    std::string_view group) {
+  auto index = LoadIndex(cluster, policy, ScopeKey(policy));
+  auto found = index->deleting.find(group);
+  return found == index->deleting.end() ? std::vector<const cluster::Object*>{} : found->second;
+}
 
 std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& cluster,
                                               const policy::IngressPolicy& policy,
                                               std::string_view group) {
   static const auto kNone = std::make_shared<const GroupMembers>();
   const std::string scope = ScopeKey(policy);
-  auto index = std::static_pointer_cast<const GroupIndex>(
-      cluster.Derived("ingress-groups/" + scope, [&] { return BuildIndex(cluster, policy); }));
+  auto index = LoadIndex(cluster, policy, scope);
   auto candidates = index->candidates.find(group);
   if (candidates == index->candidates.end()) return kNone;  // not kept: any name may be asked for
   std::string key = "ingress-group/" + scope + "/" + std::string(group);

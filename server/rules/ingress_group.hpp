@@ -138,6 +138,20 @@ std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& clust
                                               const policy::IngressPolicy& policy,
                                               std::string_view group);
 
+/// The Ingresses being deleted that still hold `group`'s finalizer (the group's inactive members,
+/// group_loader.go), in no particular order; whatever their class.
+std::vector<const cluster::Object*> DeletingMembers(const cluster::ClusterState& cluster,
+                                                    const policy::IngressPolicy& policy,
+                                                    std::string_view group);
+
+/// The LBC refuses to reconcile a group while an inactive member being deleted has
+/// deletion_protection.enabled=true in its load-balancer-attributes (model_builder.go): a warning
+/// naming each such member, since the candidate is not at fault. The candidate's own old version
+/// (`candidate_key`, "ns/name") is not judged: the request replaces it.
+void CheckDeletingMembers(const cluster::ClusterState& cluster,
+                          const policy::IngressPolicy& policy, const std::string& group,
+                          const std::string& candidate_key, Verdict& verdict);
+
 /// What the whole group settles for the candidate's ALB.
 struct GroupOutcome {
   std::optional<std::string> scheme;    // the first explicit scheme of another member

@@ -1,8 +1,15 @@
 // The listener rules an IngressGroup's ALB gets, against AWS's quota of rules per load balancer
 // (TooManyRules at reconcile time: LBC issues #2011, #3525).
+#include <algorithm>
+#include <optional>
 #include <string>
+#include <tuple>
+#include <vector>
 
+#include "albwebhook/cluster/cluster_state.hpp"
+#include "rules/annotation_parsers.hpp"
 #include "rules/ingress_group.hpp"
+#include "rules/lbc_values.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -43,6 +50,40 @@ void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_pa
                    "over AWS's default quota of " + std::to_string(kAlbRuleQuota) +
                    " rules per Application Load Balancer; unless the quota was raised, the LBC "
                    "fails to create the rules beyond it (TooManyRules)");
+}
+
+void CheckDeletingMembers(const cluster::ClusterState& cluster,
+                          const policy::IngressPolicy& policy, const std::string& group,
+                          const std::string& candidate_key, Verdict& verdict) {
+  static const std::string kKey = std::string(kAlbAnnotationPrefix) + "load-balancer-attributes";
+  std::vector<const cluster::Object*> protected_members;
+  for (const cluster::Object* member : DeletingMembers(cluster, policy, group)) {
+    if (member->namespace_ + "/" + member->name == candidate_key) continue;
+    const std::string* raw = member->Annotation(kKey);
+    if (raw == nullptr) continue;
+    const auto attributes = ParseStringMap(*raw);
+    if (!attributes) continue;  // the LBC fails on it too, with another error
+    // getDeletionProtectionViaAnnotation: a map lookup, so the last of repeated keys counts.
+    std::optional<std::string_view> value;
+    for (const auto& [key, v] : *attributes) {
+      if (key == "deletion_protection.enabled") value = v;
+    }
+    if (value && ParseGoBool(*value).value_or(false)) protected_members.push_back(member);
+  }
+  std::sort(protected_members.begin(), protected_members.end(),
+            [](const cluster::Object* a, const cluster::Object* b) {
+              return std::tie(a->namespace_, a->name) < std::tie(b->namespace_, b->name);
+            });
+  for (const cluster::Object* member : protected_members) {
+    verdict.Warn("ingress-group",
+                 "IngressGroup " + group + " is not reconciled by the LBC while " +
+                     member->namespace_ + "/" + member->name +
+                     ", being deleted, has deletion_protection.enabled=true in its "
+                     "load-balancer-attributes (deletion_protection is enabled, cannot delete "
+                     "the ingress: " +
+                     member->name + "); remove that attribute from it to let the group's changes, "
+                     "this one included, reach AWS");
+  }
 }
 
 }  // namespace albwebhook::rules

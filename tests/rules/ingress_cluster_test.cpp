@@ -277,6 +277,45 @@ TEST(IngressGroupMembers, CandidateWithAMembersInputsKeepsItsOwnNameAndOrder) {
   EXPECT_TRUE(Before(copied, group->members[0]));
 }
 
+TEST(IngressGroupMembers, DeletingMemberWithDeletionProtectionWarns) {
+  // team-b/web is being deleted, still holds group g's finalizer (an inactive member) and has
+  // deletion protection on: the LBC refuses to reconcile g (model_builder.go).
+  auto deleting = [](const std::string& ns, const std::string& name, const std::string& attributes,
+                     const std::string& finalizer) {
+    json ing = Ing(ns, name, Group({{"load-balancer-attributes", attributes}}));
+    ing["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
+    if (!finalizer.empty()) ing["metadata"]["finalizers"] = {"example.com/other", finalizer};
+    return ing;
+  };
+  const std::string on = "idle_timeout.timeout_seconds=60,deletion_protection.enabled=true";
+  const json candidate = Ing("team-a", "shop", Group({}));
+  const std::string warning =
+      "IngressGroup g is not reconciled by the LBC while team-b/web, being deleted, has "
+      "deletion_protection.enabled=true in its load-balancer-attributes (deletion_protection is "
+      "enabled, cannot delete the ingress: web); remove that attribute from it to let the "
+      "group's changes, this one included, reach AWS";
+  Verdict v = Judge({Class(""), deleting("team-b", "web", on, "group.ingress.k8s.aws/g")}, candidate);
+  EXPECT_TRUE(Denials(v).empty());
+  EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(warning));
+  // Another class does not matter: the finalizer makes it an inactive member.
+  json other_class = deleting("team-b", "web", on, "group.ingress.k8s.aws/g");
+  other_class["spec"]["ingressClassName"] = "nginx";
+  EXPECT_THAT(Messages(Judge({Class(""), other_class}, candidate), Severity::kWarn),
+              ::testing::Contains(warning));
+  auto silent = [&](const json& member) {
+    EXPECT_THAT(Messages(Judge({Class(""), member}, candidate), Severity::kWarn),
+                ::testing::Not(::testing::Contains(::testing::HasSubstr("deletion_protection"))))
+        << member.dump();
+  };
+  silent(deleting("team-b", "web", on, ""));                                      // no finalizer
+  silent(deleting("team-b", "web", on, "group.ingress.k8s.aws/other"));          // other group
+  silent(deleting("team-b", "web", "deletion_protection.enabled=false", "group.ingress.k8s.aws/g"));
+  silent(deleting("team-a", "shop", on, "group.ingress.k8s.aws/g"));  // the candidate's old self
+  json active = Ing("team-b", "web", Group({{"load-balancer-attributes", on}}));
+  active["metadata"]["finalizers"] = {"group.ingress.k8s.aws/g"};
+  silent(active);  // not being deleted: an active member
+}
+
 /// `ing` with `n` Prefix paths /p0 ... on its one rule.
 json WithPaths(json ing, int n) {
   json paths = json::array();

@@ -42,13 +42,18 @@ std::optional<Resource> ResourceOfKind(std::string_view api_version, std::string
 /// spec) so that code written for admission objects reads it unchanged; what it keeps:
 ///  - annotations: only alb.ingress.kubernetes.io/*, kubernetes.io/ingress.class and
 ///    ingressclass.kubernetes.io/is-default-class (none on Namespaces); labels: Namespaces only;
-///    a map with no kept entry is absent;
+///    a map with no kept entry is absent; finalizers: an Ingress being deleted keeps those of
+///    the LBC's IngressGroups (kGroupFinalizerPrefix);
 ///  - spec: IngressClass and IngressClassParams whole; Ingress: ingressClassName and
 ///    defaultBackend (not rules or tls); Service: type and ports[] {name, port, targetPort,
 ///    nodePort}; TargetGroupBinding: targetGroupARN, targetGroupName, multiClusterTargetGroup,
 ///    targetType, ipAddressType, serviceRef, vpcID; Namespace: none.
 /// Dropped: managedFields, status, resourceVersion, everything else. A check that needs more
 /// must add it to the pruning (server/cluster/object.cpp) and to this list.
+/// The finalizer the LBC puts on each member of an explicit IngressGroup: this prefix + the
+/// group's name (shared_constants.ExplicitGroupFinalizerPrefix).
+inline constexpr std::string_view kGroupFinalizerPrefix = "group.ingress.k8s.aws/";
+
 struct Object {
   std::string namespace_;  // "" for cluster-scoped resources
   std::string name;
