@@ -104,8 +104,10 @@ std::shared_ptr<const GroupIndex> BuildIndex(const cluster::ClusterState& cluste
       auto groups = std::make_shared<NamespaceGroups>();
       for (const auto& [name, ingress] : ingresses) {
         if (ingress->deleting()) {
-          ForEachFinalizerGroup(*ingress, [&](std::string_view group) {
-            groups->deleting[std::string(group)].push_back(ingress.get());
+          const cluster::Object* deleting = ingress.get();  // (clang 14: no lambda capture of
+                                                            // a structured binding)
+          ForEachFinalizerGroup(*deleting, [&groups, deleting](std::string_view group) {
+            groups->deleting[std::string(group)].push_back(deleting);
           });
           continue;
         }
