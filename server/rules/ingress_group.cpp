@@ -182,7 +182,8 @@ std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs
     group->rules_total += rules.first;
     group->rules_total_redirect += rules.second;
     group->index.emplace(ref.key, i);
-    const auto [set, founded] = group->by_inputs.try_emplace(MemberInputs(*ref.object, ref.klass), i);
+    const auto [set, founded] =
+        group->by_inputs.try_emplace(MemberInputs(*ref.object, ref.klass), i);
     const std::size_t first = set->second;
     group->same_as.push_back(first);
     if (founded) {

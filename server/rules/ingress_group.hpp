@@ -148,9 +148,9 @@ std::vector<const cluster::Object*> DeletingMembers(const cluster::ClusterState&
 /// deletion_protection.enabled=true in its load-balancer-attributes (model_builder.go): a warning
 /// naming each such member, since the candidate is not at fault. The candidate's own old version
 /// (`candidate_key`, "ns/name") is not judged: the request replaces it.
-void CheckDeletingMembers(const cluster::ClusterState& cluster,
-                          const policy::IngressPolicy& policy, const std::string& group,
-                          const std::string& candidate_key, Verdict& verdict);
+void CheckDeletingMembers(const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,
+                          const std::string& group, const std::string& candidate_key,
+                          Verdict& verdict);
 
 /// What the whole group settles for the candidate's ALB.
 struct GroupOutcome {

@@ -299,8 +299,7 @@ class GroupJudge {
         nlb_messages_.emplace_back(
             core, core + ": " + eips + " and " + setting_of + " sets frontend-nlb-scheme internal");
       }
-      if (!with.subnets && other.subnets &&
-          other.subnets->size() != with.eip_allocations->size()) {
+      if (!with.subnets && other.subnets && other.subnets->size() != with.eip_allocations->size()) {
         const std::string core = "count of EIP allocations (" +
                                  std::to_string(with.eip_allocations->size()) + ") and subnets (" +
                                  std::to_string(other.subnets->size()) + ") must match";
@@ -337,8 +336,8 @@ class GroupJudge {
           defer(head + "conflicting " + field, value, their->second);
         } else if (field == "Matcher" && nlb_matcher_warning_.empty()) {
           nlb_matcher_warning_ =
-              "frontend NLB listener port " + std::to_string(port) + ": this Ingress and " +
-              o.key + " both set frontend-nlb-healthcheck-success-codes (" + value +
+              "frontend NLB listener port " + std::to_string(port) + ": this Ingress and " + o.key +
+              " both set frontend-nlb-healthcheck-success-codes (" + value +
               "); the LBC compares the two settings by reference, not by value, and fails with "
               "conflicting Matcher (mergeFrontendNlbListenPortConfigs); set it on one member only";
         }
@@ -398,7 +397,7 @@ class GroupJudge {
   std::vector<Pending> nlb_conflicts_;         // flushed when the group builds the NLB
   std::vector<std::pair<std::string, std::string>> nlb_messages_;  // (kind, denial), likewise
   bool nlb_absent_warned_ = false;
-  std::string nlb_absent_;  // FrontendNlbAttributes' warning, given when the NLB is built
+  std::string nlb_absent_;           // FrontendNlbAttributes' warning, given when the NLB is built
   std::string nlb_matcher_warning_;  // FrontendNlbListenerConflicts' warning, likewise
 };
 

@@ -52,9 +52,9 @@ void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_pa
                    "fails to create the rules beyond it (TooManyRules)");
 }
 
-void CheckDeletingMembers(const cluster::ClusterState& cluster,
-                          const policy::IngressPolicy& policy, const std::string& group,
-                          const std::string& candidate_key, Verdict& verdict) {
+void CheckDeletingMembers(const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,
+                          const std::string& group, const std::string& candidate_key,
+                          Verdict& verdict) {
   static const std::string kKey = std::string(kAlbAnnotationPrefix) + "load-balancer-attributes";
   std::vector<const cluster::Object*> protected_members;
   for (const cluster::Object* member : DeletingMembers(cluster, policy, group)) {
@@ -81,7 +81,8 @@ void CheckDeletingMembers(const cluster::ClusterState& cluster,
                      ", being deleted, has deletion_protection.enabled=true in its "
                      "load-balancer-attributes (deletion_protection is enabled, cannot delete "
                      "the ingress: " +
-                     member->name + "); remove that attribute from it to let the group's changes, "
+                     member->name +
+                     "); remove that attribute from it to let the group's changes, "
                      "this one included, reach AWS");
   }
 }

@@ -191,9 +191,9 @@ Server StartServer(const Flags& flags, const std::string& dir, const FakeApiServ
   static int starts = 0;
   s.log = dir + "/server-" + std::to_string(++starts) + ".log";
   const std::string kubeconfig = api.WriteKubeconfig(dir, pki.ca_cert);
-  std::vector<std::string> args = {"--cert-dir",   dir,    "--kubeconfig",       kubeconfig,
-                                   "--cluster-sync-timeout", "120s", "--log-level", "info",
-                                   "--shutdown-grace", "100ms"};
+  std::vector<std::string> args = {
+      "--cert-dir", dir,           "--kubeconfig", kubeconfig,         "--cluster-sync-timeout",
+      "120s",       "--log-level", "info",         "--shutdown-grace", "100ms"};
   args.insert(args.end(), flags.server_args.begin(), flags.server_args.end());
   s.process = BinaryServer::Start(flags.binary, args, s.log);
   if (!s.process) {

@@ -282,9 +282,8 @@ TEST_F(ClusterViewTest, RelistAfterWatchAnsweredHttp410) {
   // the object the old snapshot holds; the changed Ingress is a new one.
   // Its relist is applied once it watches again (the 410 answer, then the watch after the
   // list); a class added after that comes through that watch, in a snapshot after the relist.
-  ASSERT_TRUE(Eventually([&] {
-    return Lists(kClassPath) > class_lists && Watches(kClassPath) >= class_watches + 2;
-  }));
+  ASSERT_TRUE(Eventually(
+      [&] { return Lists(kClassPath) > class_lists && Watches(kClassPath) >= class_watches + 2; }));
   server_->Upsert("ingressclasses.networking.k8s.io",
                   {{"metadata", {{"name", "other"}}}, {"spec", {{"controller", "example.com/x"}}}});
   ASSERT_TRUE(Eventually([&] { return view_->Snapshot()->FindIngressClass("other") != nullptr; }));

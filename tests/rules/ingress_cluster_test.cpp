@@ -230,31 +230,32 @@ TEST(IngressGroupMembers, OldVersionStandingForEqualMembersIsReplacedByTheNextOf
   };
   const json candidate = Ing("team-a", "shop", Group({{"scheme", "internal"}}));
   const json tagged = {{std::string(kP) + "tags", "team=a"}};
-  EXPECT_EQ(GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object()),
-                                internet("team-b", "x", json::object()),
-                                internet("team-a", "t", tagged)},
-                               candidate)),
-            std::vector<std::string>{
-                "conflicting scheme: internal (this Ingress) vs internet-facing (team-a/t)"});
+  EXPECT_EQ(
+      GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object()),
+                          internet("team-b", "x", json::object()), internet("team-a", "t", tagged)},
+                         candidate)),
+      std::vector<std::string>{
+          "conflicting scheme: internal (this Ingress) vs internet-facing (team-a/t)"});
   EXPECT_EQ(GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object()),
                                 internet("team-b", "x", json::object())},
                                candidate)),
             std::vector<std::string>{
                 "conflicting scheme: internal (this Ingress) vs internet-facing (team-b/x)"});
   // The old version alone: nothing to conflict with.
-  EXPECT_TRUE(GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object())},
-                                 candidate))
-                  .empty());
+  EXPECT_TRUE(
+      GroupDenials(Judge({Class(""), internet("team-a", "shop", json::object())}, candidate))
+          .empty());
 }
 
 TEST(IngressGroupMembers, CandidateWithAMembersInputsKeepsItsOwnNameAndOrder) {
   // The candidate's configuration is copied from the member with equal inputs (group.order is
   // not an input): the copy must carry the candidate's name and order, and equal a fresh read.
-  json member = Ing("team-b", "web", Group({{"scheme", "internet-facing"}, {"group.order", "5"},
-                                            {"tags", "team=b,env=prod"}}));
-  json candidate = Ing("team-a", "shop", Group({{"scheme", "internet-facing"},
-                                                {"group.order", "-3"},
-                                                {"tags", "team=b,env=prod"}}));
+  json member = Ing(
+      "team-b", "web",
+      Group({{"scheme", "internet-facing"}, {"group.order", "5"}, {"tags", "team=b,env=prod"}}));
+  json candidate = Ing(
+      "team-a", "shop",
+      Group({{"scheme", "internet-facing"}, {"group.order", "-3"}, {"tags", "team=b,env=prod"}}));
   auto state = ClusterState::FromObjects({Class(""), member});
   const policy::Policy policy;
   const auto group = LoadGroup(*state, policy.ingress, "g");
@@ -294,7 +295,8 @@ TEST(IngressGroupMembers, DeletingMemberWithDeletionProtectionWarns) {
       "deletion_protection.enabled=true in its load-balancer-attributes (deletion_protection is "
       "enabled, cannot delete the ingress: web); remove that attribute from it to let the "
       "group's changes, this one included, reach AWS";
-  Verdict v = Judge({Class(""), deleting("team-b", "web", on, "group.ingress.k8s.aws/g")}, candidate);
+  Verdict v =
+      Judge({Class(""), deleting("team-b", "web", on, "group.ingress.k8s.aws/g")}, candidate);
   EXPECT_TRUE(Denials(v).empty());
   EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(warning));
   // Another class does not matter: the finalizer makes it an inactive member.
@@ -307,8 +309,8 @@ TEST(IngressGroupMembers, DeletingMemberWithDeletionProtectionWarns) {
                 ::testing::Not(::testing::Contains(::testing::HasSubstr("deletion_protection"))))
         << member.dump();
   };
-  silent(deleting("team-b", "web", on, ""));                                      // no finalizer
-  silent(deleting("team-b", "web", on, "group.ingress.k8s.aws/other"));          // other group
+  silent(deleting("team-b", "web", on, ""));                             // no finalizer
+  silent(deleting("team-b", "web", on, "group.ingress.k8s.aws/other"));  // other group
   silent(deleting("team-b", "web", "deletion_protection.enabled=false", "group.ingress.k8s.aws/g"));
   silent(deleting("team-a", "shop", on, "group.ingress.k8s.aws/g"));  // the candidate's old self
   json active = Ing("team-b", "web", Group({{"load-balancer-attributes", on}}));

@@ -244,14 +244,14 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
                    Group({{"frontend-nlb-healthcheck-interval-seconds", "15"}}),
                    "failed to merge NLB listenPort config for port: 80: conflicting "
                    "IntervalSeconds: 10 (this Ingress) vs 15 (team-b/web)"},
-      ConflictCase{"frontend_nlb_healthcheck_port_same_number",
-                   Group({{"enable-frontend-nlb", "true"},
-                          {"frontend-nlb-healthcheck-port", "8080"}}),
-                   Group({{"frontend-nlb-healthcheck-port", "08080"}}), ""},
-      ConflictCase{"frontend_nlb_healthcheck_set_by_one",
-                   Group({{"enable-frontend-nlb", "true"},
-                          {"frontend-nlb-healthcheck-path", "/healthz"}}),
-                   Group({{"enable-frontend-nlb", "true"}}), ""},
+      ConflictCase{
+          "frontend_nlb_healthcheck_port_same_number",
+          Group({{"enable-frontend-nlb", "true"}, {"frontend-nlb-healthcheck-port", "8080"}}),
+          Group({{"frontend-nlb-healthcheck-port", "08080"}}), ""},
+      ConflictCase{
+          "frontend_nlb_healthcheck_set_by_one",
+          Group({{"enable-frontend-nlb", "true"}, {"frontend-nlb-healthcheck-path", "/healthz"}}),
+          Group({{"enable-frontend-nlb", "true"}}), ""},
       ConflictCase{"ipam_pool", Group({{"ipam-ipv4-pool-id", "ipam-pool-0123456789abcdef0"}}),
                    Group({{"ipam-ipv4-pool-id", "ipam-pool-0fedcba9876543210"}}),
                    "conflicting ipv4 ipam pools: ipam-pool-0123456789abcdef0 (this Ingress) vs "
