@@ -213,12 +213,14 @@ std::shared_ptr<const GroupIndex> LoadIndex(const cluster::ClusterState& cluster
 
 }  // namespace
 
-std::vector<const cluster::Object*> DeletingMembers(const cluster::ClusterState& cluster,
-                                                    const policy::IngressPolicy& policy,
-                                                    std::string_view group) {
+const std::vector<const cluster::Object*>& DeletingMembers(const cluster::ClusterState& cluster,
+                                                           const policy::IngressPolicy& policy,
+                                                           std::string_view group) {
+  static const std::vector<const cluster::Object*> kNone;
+  // The index is kept by `cluster` (Derived): the list lives as long as the snapshot.
   auto index = LoadIndex(cluster, policy, ScopeKey(policy));
   auto found = index->deleting.find(group);
-  return found == index->deleting.end() ? std::vector<const cluster::Object*>{} : found->second;
+  return found == index->deleting.end() ? kNone : found->second;
 }
 
 std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& cluster,

@@ -139,10 +139,10 @@ std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& clust
                                               std::string_view group);
 
 /// The Ingresses being deleted that still hold `group`'s finalizer (the group's inactive members,
-/// group_loader.go), in no particular order; whatever their class.
-std::vector<const cluster::Object*> DeletingMembers(const cluster::ClusterState& cluster,
-                                                    const policy::IngressPolicy& policy,
-                                                    std::string_view group);
+/// group_loader.go), in no particular order; whatever their class. Valid while `cluster` lives.
+const std::vector<const cluster::Object*>& DeletingMembers(const cluster::ClusterState& cluster,
+                                                           const policy::IngressPolicy& policy,
+                                                           std::string_view group);
 
 /// The LBC refuses to reconcile a group while an inactive member being deleted has
 /// deletion_protection.enabled=true in its load-balancer-attributes (model_builder.go): a warning
