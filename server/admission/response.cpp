@@ -62,6 +62,15 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
 }  // namespace
 
 std::string SanitizeWarning(std::string_view text) {
+  // Most warnings are printable ASCII: kept as they are, or cut after kMaxWarningChars - 3
+  // characters when longer than kMaxWarningChars (what the loop below gives for them).
+  const std::string_view head = text.substr(0, kMaxWarningChars);
+  if (std::all_of(head.begin(), head.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) {
+    if (text.size() <= kMaxWarningChars) return std::string(text);
+    std::string out(text.substr(0, kMaxWarningChars - 3));
+    out += "...";
+    return out;
+  }
   std::string out;
   out.reserve(std::min(text.size(), kMaxWarningChars * 4));
   std::size_t chars = 0;

@@ -1,5 +1,6 @@
 #include "albwebhook/admission/review_codec.hpp"
 
+#include <map>
 #include <optional>
 #include <utility>
 
@@ -211,36 +212,121 @@ DecodedReview DecodeReview(std::string_view body) {
   return d;
 }
 
+namespace {
+
+/// Appends `text` as a JSON string, byte for byte as nlohmann's dump (no ensure_ascii, invalid
+/// UTF-8 replaced) writes it: ASCII is escaped here; text with bytes >= 0x80 (rare in answers)
+/// goes through nlohmann's serializer, which also checks and repairs its UTF-8.
+void AppendJsonString(std::string& out, std::string_view text) {
+  for (const char c : text) {
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
+      return;
+    }
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  std::size_t run = 0;  // start of the bytes not yet copied
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += "\\u00";
+        out += kHex[c >> 4U];
+        out += kHex[c & 0xFU];
+    }
+  }
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
+}  // namespace
+
+// Written directly, in the bytes nlohmann's dump of the equivalent DOM gives (keys in sorted
+// order, compact, invalid UTF-8 replaced): no DOM per answer.
 std::string EncodeReview(const Response& response, std::string_view uid,
                          std::string_view api_version, bool validating) {
-  json resp = json::object();
-  resp["uid"] = uid;
-  resp["allowed"] = response.allowed;
-  if (!response.allowed || response.status.code != 200 || !response.status.message.empty()) {
-    json status = {{"metadata", json::object()}, {"code", response.status.code}};
-    status["status"] = response.allowed ? "Success" : "Failure";
-    if (!response.status.reason.empty()) status["reason"] = response.status.reason;
-    if (!response.status.message.empty()) status["message"] = response.status.message;
-    resp["status"] = std::move(status);
+  const auto warnings = SanitizeWarnings(response.warnings);
+  std::string out;
+  out.reserve(160 + uid.size() + response.status.message.size() +
+              (warnings.empty() ? 0 : 128 * warnings.size()));
+  out += R"({"apiVersion":)";
+  AppendJsonString(out, api_version.empty() ? kReviewV1 : api_version);
+  out += R"(,"kind":"AdmissionReview","response":{"allowed":)";
+  out += response.allowed ? "true" : "false";
+  // auditAnnotations: valid keys, the last value of a repeated key, in key order.
+  std::map<std::string_view, std::string_view> audit;
+  for (const auto& [key, value] : response.audit_annotations) {
+    if (IsValidAuditAnnotationKey(key)) audit.insert_or_assign(key, value);
+  }
+  if (!audit.empty()) {
+    out += R"(,"auditAnnotations":{)";
+    bool first = true;
+    for (const auto& [key, value] : audit) {
+      if (!first) out += ',';
+      first = false;
+      AppendJsonString(out, key);
+      out += ':';
+      AppendJsonString(out, value);
+    }
+    out += '}';
   }
   if (!validating && response.allowed && !response.patch.empty()) {
-    resp["patch"] = albwebhook::json::Base64Encode(
-        response.patch.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-    resp["patchType"] = "JSONPatch";
+    out += R"(,"patch":)";
+    AppendJsonString(out, albwebhook::json::Base64Encode(response.patch.dump(
+                              -1, ' ', false, nlohmann::json::error_handler_t::replace)));
+    out += R"(,"patchType":"JSONPatch")";
   }
-  auto warnings = SanitizeWarnings(response.warnings);
-  if (!warnings.empty()) resp["warnings"] = std::move(warnings);
-  json audit = json::object();
-  for (const auto& [key, value] : response.audit_annotations) {
-    if (IsValidAuditAnnotationKey(key)) audit[key] = value;
+  if (!response.allowed || response.status.code != 200 || !response.status.message.empty()) {
+    out += R"(,"status":{"code":)";
+    out += std::to_string(response.status.code);
+    if (!response.status.message.empty()) {
+      out += R"(,"message":)";
+      AppendJsonString(out, response.status.message);
+    }
+    out += R"(,"metadata":{})";
+    if (!response.status.reason.empty()) {
+      out += R"(,"reason":)";
+      AppendJsonString(out, response.status.reason);
+    }
+    out += response.allowed ? R"(,"status":"Success"})" : R"(,"status":"Failure"})";
   }
-  if (!audit.empty()) resp["auditAnnotations"] = std::move(audit);
-
-  json review = {{"apiVersion", api_version.empty() ? kReviewV1 : api_version},
-                 {"kind", "AdmissionReview"},
-                 {"response", std::move(resp)}};
-  // Replace invalid UTF-8 (values echoed in messages) instead of throwing.
-  return review.dump(-1, ' ', false, json::error_handler_t::replace);
+  out += R"(,"uid":)";
+  AppendJsonString(out, uid);
+  if (!warnings.empty()) {
+    out += R"(,"warnings":[)";
+    for (std::size_t i = 0; i < warnings.size(); ++i) {
+      if (i > 0) out += ',';
+      AppendJsonString(out, warnings[i]);
+    }
+    out += ']';
+  }
+  out += "}}";
+  return out;
 }
 
 }  // namespace albwebhook::admission

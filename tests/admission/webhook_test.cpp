@@ -275,5 +275,103 @@ TEST(AuditAnnotationTest, KeyFormat) {
   EXPECT_FALSE(IsValidAuditAnnotationKey(std::string(64, 'a')));
 }
 
+TEST(SanitizeWarningTest, AsciiFastPathMatchesTheCharacterLoop) {
+  // Printable ASCII takes a shortcut; a control character or a multi-byte sequence within the
+  // first 120 bytes goes through the loop. Both cut at 117 characters + "...".
+  EXPECT_EQ(SanitizeWarning(std::string(119, 'x') + "\xc3\xa9" + "yy"),
+            std::string(117, 'x') + "...");
+  EXPECT_EQ(SanitizeWarning(std::string(120, 'x') + "\n\xff"), std::string(117, 'x') + "...");
+  EXPECT_EQ(SanitizeWarning(std::string(100, 'x') + "\x7f"), std::string(100, 'x') + " ");
+  EXPECT_EQ(SanitizeWarning(""), "");
+}
+
+// The answer as a DOM would give it (the encoder before it wrote bytes directly): the reference
+// EncodeReview must match byte for byte.
+std::string EncodeViaDom(const Response& response, std::string_view uid,
+                         std::string_view api_version, bool validating) {
+  json resp = json::object();
+  resp["uid"] = uid;
+  resp["allowed"] = response.allowed;
+  if (!response.allowed || response.status.code != 200 || !response.status.message.empty()) {
+    json status = {{"metadata", json::object()}, {"code", response.status.code}};
+    status["status"] = response.allowed ? "Success" : "Failure";
+    if (!response.status.reason.empty()) status["reason"] = response.status.reason;
+    if (!response.status.message.empty()) status["message"] = response.status.message;
+    resp["status"] = std::move(status);
+  }
+  if (!validating && response.allowed && !response.patch.empty()) {
+    resp["patch"] = albwebhook::json::Base64Encode(
+        response.patch.dump(-1, ' ', false, json::error_handler_t::replace));
+    resp["patchType"] = "JSONPatch";
+  }
+  auto warnings = SanitizeWarnings(response.warnings);
+  if (!warnings.empty()) resp["warnings"] = std::move(warnings);
+  json audit = json::object();
+  for (const auto& [key, value] : response.audit_annotations) {
+    if (IsValidAuditAnnotationKey(key)) audit[key] = value;
+  }
+  if (!audit.empty()) resp["auditAnnotations"] = std::move(audit);
+  json review = {{"apiVersion", api_version.empty() ? kReviewV1 : api_version},
+                 {"kind", "AdmissionReview"},
+                 {"response", std::move(resp)}};
+  return review.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+TEST(EncodeReviewTest, SameBytesAsTheDomEncoding) {
+  const std::vector<std::string> texts = {
+      "",
+      "plain",
+      "quote \" backslash \\ slash /",
+      std::string("controls \x01\x08\t\n\x0b\x0c\r\x1f end", 22),
+      "del \x7f",
+      "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80",
+      "invalid \xff\xfe here",
+      "truncated \xe2\x82",
+      "overlong \xc0\xaf",
+      "surrogate \xed\xa0\x80",
+      std::string("nul \0 inside", 12),
+  };
+  int cases = 0;
+  for (const std::string& text : texts) {
+    for (int shape = 0; shape < 6; ++shape) {
+      Response r;
+      switch (shape) {
+        case 0:
+          r = Denied(text);
+          break;
+        case 1:
+          r = Errored(400, text);
+          break;
+        case 2:
+          r.warnings = {text, "second " + text, text};
+          break;
+        case 3:
+          r.audit_annotations = {{"b-key", text}, {"a.key", "x"}, {"bad/key", "y"}, {"b-key", "z"}};
+          r.audit_annotations.emplace_back("c_key", text);
+          break;
+        case 4:
+          r.patch = json::array({{{"op", "add"}, {"path", "/metadata/labels/x"}, {"value", "v"}}});
+          r.warnings = {text};
+          break;
+        case 5:
+          r.status = Status{200, "", text};  // allowed with a message
+          break;
+      }
+      for (const std::string_view version : {std::string_view(), kReviewV1beta1}) {
+        for (const bool validating : {true, false}) {
+          for (const std::string& uid : {std::string("7f3c2b1a-uid"), text}) {
+            SCOPED_TRACE("shape " + std::to_string(shape) + ", text " +
+                         json(text).dump(-1, ' ', true, json::error_handler_t::replace));
+            EXPECT_EQ(EncodeReview(r, uid, version, validating),
+                      EncodeViaDom(r, uid, version, validating));
+            ++cases;
+          }
+        }
+      }
+    }
+  }
+  EXPECT_EQ(cases, 11 * 6 * 2 * 2 * 2);
+}
+
 }  // namespace
 }  // namespace albwebhook::admission

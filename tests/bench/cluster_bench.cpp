@@ -203,8 +203,10 @@ double MedianMicros(Fn&& call) {
   return batches[batches.size() / 2];
 }
 
-/// `only_members` >= 0: only the row with that many members (for a profiler).
-void MeasureIngressValidate(int only_members = -1) {
+/// `only_members` >= 0: only the row with that many members (for a profiler). `cold_calls` > 0:
+/// only that many ServeAdmission calls with caches cold (for a cache simulator, e.g. callgrind
+/// --cache-sim=yes --toggle-collect='*ServeAdmission*'), no timing.
+void MeasureIngressValidate(int only_members = -1, int cold_calls = 0) {
   namespace rules = albwebhook::rules;
   namespace admission = albwebhook::admission;
   namespace state = albwebhook::state;
@@ -226,6 +228,7 @@ void MeasureIngressValidate(int only_members = -1) {
         Row{"view, group of 1000", 1000, false},
         Row{"view, group of 1000 + 1 conflicting", 1000, true}}) {
     if (only_members >= 0 && row.members != only_members) continue;
+    if (cold_calls > 0 && row.members > 0 && !row.grouped) continue;  // one row per size
     const int index = row.members + 1;
     json candidate = Candidate(index);
     if (!row.grouped) candidate["metadata"]["annotations"].erase(kGroupKey);
@@ -249,6 +252,20 @@ void MeasureIngressValidate(int only_members = -1) {
       if (!skipped.empty()) std::printf("  skipped: %s\n", skipped.front().c_str());
     }
     const rules::Context ctx{albwebhook::api::Operation::kCreate, ns, name, policy, cluster.get()};
+    if (cold_calls > 0) {
+      auto source =
+          std::make_shared<const state::FixedSnapshotSource>(state::Snapshot{policy_ptr, cluster});
+      auto handler = admission::MakeValidatingHandler(validator, kind, source);
+      const std::string body = ReviewBody(candidate);
+      std::vector<char> evict(8 << 20);
+      for (int i = 0; i < cold_calls + 1; ++i) {  // the first call builds the snapshot's caches
+        std::memset(evict.data(), i, evict.size());
+        auto r = admission::ServeAdmission(body, "application/json", *handler);
+        if (r.http_status == 12345) std::puts("");
+      }
+      std::printf("%s: %d ServeAdmission calls, caches cold\n", row.label, cold_calls);
+      continue;
+    }
     const rules::Verdict verdict = validator->Validate(ctx, candidate, json());
     std::size_t denials = 0;
     for (const auto& f : verdict.findings) denials += f.severity == rules::Severity::kDeny ? 1 : 0;
@@ -307,8 +324,9 @@ void MeasureIngressValidate(int only_members = -1) {
 int main(int argc, char** argv) {
   // `albwebhook_cluster_bench ingress`: only the Ingress validating path.
   // `albwebhook_cluster_bench ingress N`: only the row with N members.
+  // `albwebhook_cluster_bench ingress N K`: only K calls of that row with caches cold, untimed.
   if (argc > 1 && std::string(argv[1]) == "ingress") {
-    MeasureIngressValidate(argc > 2 ? std::atoi(argv[2]) : -1);
+    MeasureIngressValidate(argc > 2 ? std::atoi(argv[2]) : -1, argc > 3 ? std::atoi(argv[3]) : 0);
     return 0;
   }
   MeasureMemory();

@@ -100,23 +100,54 @@ long StatusKib(pid_t pid, const std::string& field) {
 }
 
 /// CPU seconds (user + system) a process has used, from /proc/PID/stat; 0 when unreadable.
-double CpuSeconds(pid_t pid) {
+/// A process's CPU time (user + system, all threads) and minor page faults, from /proc/PID/stat;
+/// its context switches (voluntary and not, all threads), from /proc/PID/task/*/status.
+struct ProcStat {
+  double cpu_seconds = 0;
+  long minor_faults = 0;
+  long context_switches = 0;
+};
+
+long ContextSwitches(pid_t pid) {
+  long total = 0;
+  std::error_code ec;
+  const std::string tasks = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, ec)) {
+    std::ifstream in(task.path() / "status");
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.starts_with("voluntary_ctxt_switches:") ||
+          line.starts_with("nonvoluntary_ctxt_switches:")) {
+        total += std::atol(line.c_str() + line.find(':') + 1);
+      }
+    }
+  }
+  return total;
+}
+
+ProcStat ReadProcStat(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ProcStat out;
   const auto paren = stat.rfind(')');
-  if (paren == std::string::npos) return 0;
+  if (paren == std::string::npos) return out;
   std::istringstream fields(stat.substr(paren + 2));
   std::string field;
   long utime = 0, stime = 0;
-  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; utime 14, stime 15
+  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; minflt 10, utime 14, stime 15
+    if (i == 10) out.minor_faults = std::atol(field.c_str());
     if (i == 14) utime = std::atol(field.c_str());
     if (i == 15) {
       stime = std::atol(field.c_str());
       break;
     }
   }
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  out.cpu_seconds = static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  out.context_switches = ContextSwitches(pid);
+  return out;
 }
+
+double CpuSeconds(pid_t pid) { return ReadProcStat(pid).cpu_seconds; }
 
 /// The value of alb_webhook_cluster_objects for `resource`, -1 when not found.
 double ObjectsMetric(std::uint16_t metrics_port, const std::string& resource) {
@@ -484,6 +515,8 @@ void MeasureLatency(const Flags& flags, const std::string& dir,
   struct Window {
     double latency_us = 0, cpu_us = 0;
     double handler_us = 0;  // the server's own time per request (its duration histogram)
+    double faults = 0;      // the server's minor page faults per request
+    double switches = 0;    // the server's context switches per request
   };
   auto measure = [&](bool with_view) {
     BinaryServer& server = with_view ? *view.process : *local;
@@ -507,12 +540,13 @@ void MeasureLatency(const Flags& flags, const std::string& dir,
     std::this_thread::sleep_for(300ms);  // the handshake and a warm-up
     const long ok0 = load.ok();
     const auto handler0 = HandlerSeconds(server.metrics_port());
-    const double cpu0 = CpuSeconds(server.pid());
+    const ProcStat stat0 = ReadProcStat(server.pid());
     const auto t0 = Clock::now();
     std::this_thread::sleep_for(std::chrono::seconds(flags.seconds));
     const long done = load.ok() - ok0;
     const double secs = std::chrono::duration<double>(Clock::now() - t0).count();
-    const double cpu = CpuSeconds(server.pid()) - cpu0;
+    const ProcStat stat1 = ReadProcStat(server.pid());
+    const double cpu = stat1.cpu_seconds - stat0.cpu_seconds;
     const auto handler1 = HandlerSeconds(server.metrics_port());
     load.Stop();
     if (!load.failures().empty()) {
@@ -523,6 +557,10 @@ void MeasureLatency(const Flags& flags, const std::string& dir,
     if (done > 0) {
       w.latency_us = secs / static_cast<double>(done) * 1e6;
       w.cpu_us = cpu / static_cast<double>(done) * 1e6;
+      w.faults =
+          static_cast<double>(stat1.minor_faults - stat0.minor_faults) / static_cast<double>(done);
+      w.switches = static_cast<double>(stat1.context_switches - stat0.context_switches) /
+                   static_cast<double>(done);
     }
     if (handler1.second > handler0.second && handler0.second >= 0) {
       w.handler_us = (handler1.first - handler0.first) / (handler1.second - handler0.second) * 1e6;
@@ -541,10 +579,12 @@ void MeasureLatency(const Flags& flags, const std::string& dir,
     for (bool with_view : {round % 2 == 1, round % 2 == 0})
       w[with_view ? 1 : 0] = measure(with_view);
     std::printf(
-        "  round %2d: object-local %6.1f us (server CPU %5.1f, handler %5.1f us), view %6.1f us "
-        "(server CPU %5.1f, handler %5.1f us): %+.1f %%\n",
-        round + 1, w[0].latency_us, w[0].cpu_us, w[0].handler_us, w[1].latency_us, w[1].cpu_us,
-        w[1].handler_us, (w[1].latency_us / w[0].latency_us - 1) * 100);
+        "  round %2d: object-local %6.1f us (server CPU %5.1f, handler %5.1f us, %.2f faults, %.2f "
+        "switches), view %6.1f us (server CPU %5.1f, handler %5.1f us, %.2f faults, %.2f "
+        "switches): %+.1f %%\n",
+        round + 1, w[0].latency_us, w[0].cpu_us, w[0].handler_us, w[0].faults, w[0].switches,
+        w[1].latency_us, w[1].cpu_us, w[1].handler_us, w[1].faults, w[1].switches,
+        (w[1].latency_us / w[0].latency_us - 1) * 100);
     std::fflush(stdout);
     local_latency.push_back(w[0].latency_us);
     view_latency.push_back(w[1].latency_us);
