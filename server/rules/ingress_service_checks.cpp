@@ -42,11 +42,12 @@ constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
     "target-node-labels",            // instance targets only
 };
 
-/// One service backend: where it is, the Service, the port by name or number.
+/// One service backend: where it is, the Service, the port by name or number. The names are
+/// views of the request's object (or of an annotation value), which outlives the check.
 struct ServiceBackend {
   int rule = -1, path = -1;  // spec.rules[rule].http.paths[path]; -1: spec.defaultBackend
-  std::string service;
-  std::string port_name;
+  std::string_view service;
+  std::string_view port_name;
   std::optional<std::int64_t> port_number;
 
   std::string Location() const {
@@ -55,19 +56,27 @@ struct ServiceBackend {
            "].backend";
   }
   std::string PortText() const {
-    return port_name.empty() ? std::to_string(*port_number) : port_name;
+    return port_name.empty() ? std::to_string(*port_number) : std::string(port_name);
   }
 };
+
+/// GoString without a copy: the string field `name` of `object` ("" when absent or not a string).
+std::string_view GoStringView(const json& object, std::string_view name) {
+  const json* field = GoPtr(object, name);
+  return field != nullptr && field->is_string()
+             ? std::string_view(field->get_ref<const std::string&>())
+             : std::string_view();
+}
 
 /// The backend's service reference; nullopt for a resource backend, a use-annotation action, or
 /// a reference without a name or a port (the structure checks report those).
 std::optional<ServiceBackend> ReadServiceBackend(const json& backend, int rule, int path) {
   const json* service = GoPtr(backend, "service");
   if (service == nullptr) return std::nullopt;
-  ServiceBackend out{rule, path, GoString(*service, "name"), {}, std::nullopt};
+  ServiceBackend out{rule, path, GoStringView(*service, "name"), {}, std::nullopt};
   const json* port = GoPtr(*service, "port");
   if (out.service.empty() || port == nullptr) return std::nullopt;
-  out.port_name = GoString(*port, "name");
+  out.port_name = GoStringView(*port, "name");
   if (out.port_name == "use-annotation") return std::nullopt;
   const json* number = GoPtr(*port, "number");
   if (out.port_name.empty() && number != nullptr && number->is_number_integer()) {
@@ -83,7 +92,7 @@ std::optional<ServiceBackend> ReadServiceBackend(const json& backend, int rule, 
 /// once there are many (a 1 MiB Ingress may have ten thousand paths).
 std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
   constexpr std::size_t kScanned = 16;
-  using Key = std::tuple<std::string, std::string, std::optional<std::int64_t>>;
+  using Key = std::tuple<std::string_view, std::string_view, std::optional<std::int64_t>>;
   std::vector<ServiceBackend> out;
   std::set<Key> seen;  // used past kScanned distinct backends
   auto add = [&](const json* backend, int rule, int path) {
@@ -105,7 +114,7 @@ std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
       }
       if (!seen.emplace(read->service, read->port_name, read->port_number).second) return;
     }
-    out.push_back(std::move(*read));
+    out.push_back(*read);
   };
   const json* spec = GoPtr(object, "spec");
   if (spec == nullptr) return out;
@@ -123,7 +132,7 @@ std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
 }
 
 bool SamePort(const json& port, const ServiceBackend& backend) {
-  if (!backend.port_name.empty()) return GoString(port, "name") == backend.port_name;
+  if (!backend.port_name.empty()) return GoStringView(port, "name") == backend.port_name;
   const json* number = GoPtr(port, "port");
   return number != nullptr && number->is_number_integer() &&
          number->get<std::int64_t>() == *backend.port_number;
@@ -236,7 +245,9 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, const jso
   std::set<std::string> reported;  // "<service>" and "<service>:<port>", each reported once
   std::optional<std::set<std::string>> own;  // computed once, when a merge has findings
   for (const ServiceBackend& backend : ReadServiceBackends(object)) {
-    const std::string name = view.ns + "/" + backend.service;
+    std::string name = view.ns;
+    name += '/';
+    name += backend.service;
     const cluster::Object* service = cluster->FindService(view.ns, backend.service);
     if (service == nullptr) {
       if (reported.insert(name).second) {
