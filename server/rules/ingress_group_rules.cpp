@@ -43,13 +43,13 @@ void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_pa
   if (total <= kAlbRuleQuota) return;
   const std::string name = ExplicitGroupName(candidate);
   const std::string whose =
-      name.empty() ? "this Ingress's load balancer" : "the load balancer of IngressGroup " + name;
+      name.empty() ? "this Ingress's load balancer" : "the ALB of IngressGroup " + name;
   verdict.Warn("ingress-group",
                whose + " would get up to " + std::to_string(total) + " listener rules (" +
-                   std::to_string(own) + " from this Ingress: one per path and listen port), " +
+                   std::to_string(own) + " from this Ingress, one per path and listen port), " +
                    "over AWS's default quota of " + std::to_string(kAlbRuleQuota) +
-                   " rules per Application Load Balancer; unless the quota was raised, the LBC "
-                   "fails to create the rules beyond it (TooManyRules)");
+                   " per load balancer; unless it was raised, the LBC fails to create the rules "
+                   "past it (TooManyRules)");
 }
 
 void CheckDeletingMembers(const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,
@@ -78,12 +78,11 @@ void CheckDeletingMembers(const cluster::ClusterState& cluster, const policy::In
     verdict.Warn("ingress-group",
                  "IngressGroup " + group + " is not reconciled by the LBC while " +
                      member->namespace_ + "/" + member->name +
-                     ", being deleted, has deletion_protection.enabled=true in its "
-                     "load-balancer-attributes (deletion_protection is enabled, cannot delete "
-                     "the ingress: " +
+                     ", being deleted, has deletion_protection.enabled=true "
+                     "(deletion_protection is enabled, cannot delete the ingress: " +
                      member->name +
-                     "); remove that attribute from it to let the group's changes, "
-                     "this one included, reach AWS");
+                     "); remove it from that member's load-balancer-attributes to let "
+                     "changes, this one included, reach AWS");
   }
 }
 

@@ -248,13 +248,14 @@ TEST(SanitizeWarningTest, StripsControlsTruncatesAndFixesUtf8) {
   EXPECT_EQ(SanitizeWarning("a\nb\tc"), "a b c");
   EXPECT_EQ(SanitizeWarning("bad \xff byte"), "bad ? byte");
   EXPECT_EQ(SanitizeWarning("caf\xc3\xa9"), "caf\xc3\xa9");
-  EXPECT_EQ(SanitizeWarning(std::string(120, 'x')), std::string(120, 'x'));
-  EXPECT_EQ(SanitizeWarning(std::string(121, 'x')), std::string(117, 'x') + "...");
+  static_assert(kMaxWarningChars == 256, "the apiserver's truncateItemRunes");
+  EXPECT_EQ(SanitizeWarning(std::string(256, 'x')), std::string(256, 'x'));
+  EXPECT_EQ(SanitizeWarning(std::string(257, 'x')), std::string(253, 'x') + "...");
   // Truncation counts characters, not bytes, and never splits a UTF-8 sequence.
   std::string accents;
-  for (int i = 0; i < 130; ++i) accents += "\xc3\xa9";
+  for (int i = 0; i < 300; ++i) accents += "\xc3\xa9";
   std::string want;
-  for (int i = 0; i < 117; ++i) want += "\xc3\xa9";
+  for (int i = 0; i < 253; ++i) want += "\xc3\xa9";
   EXPECT_EQ(SanitizeWarning(accents), want + "...");
 }
 
@@ -277,10 +278,10 @@ TEST(AuditAnnotationTest, KeyFormat) {
 
 TEST(SanitizeWarningTest, AsciiFastPathMatchesTheCharacterLoop) {
   // Printable ASCII takes a shortcut; a control character or a multi-byte sequence within the
-  // first 120 bytes goes through the loop. Both cut at 117 characters + "...".
-  EXPECT_EQ(SanitizeWarning(std::string(119, 'x') + "\xc3\xa9" + "yy"),
-            std::string(117, 'x') + "...");
-  EXPECT_EQ(SanitizeWarning(std::string(120, 'x') + "\n\xff"), std::string(117, 'x') + "...");
+  // first 256 bytes goes through the loop. Both cut at 253 characters + "...".
+  EXPECT_EQ(SanitizeWarning(std::string(255, 'x') + "\xc3\xa9" + "yy"),
+            std::string(253, 'x') + "...");
+  EXPECT_EQ(SanitizeWarning(std::string(256, 'x') + "\n\xff"), std::string(253, 'x') + "...");
   EXPECT_EQ(SanitizeWarning(std::string(100, 'x') + "\x7f"), std::string(100, 'x') + " ");
   EXPECT_EQ(SanitizeWarning(""), "");
 }

@@ -292,9 +292,9 @@ TEST(IngressGroupMembers, DeletingMemberWithDeletionProtectionWarns) {
   const json candidate = Ing("team-a", "shop", Group({}));
   const std::string warning =
       "IngressGroup g is not reconciled by the LBC while team-b/web, being deleted, has "
-      "deletion_protection.enabled=true in its load-balancer-attributes (deletion_protection is "
-      "enabled, cannot delete the ingress: web); remove that attribute from it to let the "
-      "group's changes, this one included, reach AWS";
+      "deletion_protection.enabled=true (deletion_protection is enabled, cannot delete the "
+      "ingress: web); remove it from that member's load-balancer-attributes to let changes, "
+      "this one included, reach AWS";
   Verdict v =
       Judge({Class(""), deleting("team-b", "web", on, "group.ingress.k8s.aws/g")}, candidate);
   EXPECT_TRUE(Denials(v).empty());
@@ -333,9 +333,9 @@ json WithPaths(json ing, int n) {
 std::string RuleQuotaWarning(const std::string& whose, int total, int own) {
   return whose + " would get up to " + std::to_string(total) + " listener rules (" +
          std::to_string(own) +
-         " from this Ingress: one per path and listen port), over AWS's default quota of 100 "
-         "rules per Application Load Balancer; unless the quota was raised, the LBC fails to "
-         "create the rules beyond it (TooManyRules)";
+         " from this Ingress, one per path and listen port), over AWS's default quota of 100 per "
+         "load balancer; unless it was raised, the LBC fails to create the rules past it "
+         "(TooManyRules)";
 }
 
 TEST(IngressGroupRules, CountedOverTheGroupAgainstTheQuota) {
@@ -348,8 +348,8 @@ TEST(IngressGroupRules, CountedOverTheGroupAgainstTheQuota) {
   const json candidate = WithPaths(Ing("team-a", "shop", Group({})), 20);
   Verdict v = Judge(objects, candidate);
   EXPECT_TRUE(Denials(v).empty());
-  EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(RuleQuotaWarning(
-                                                "the load balancer of IngressGroup g", 110, 20)));
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ::testing::Contains(RuleQuotaWarning("the ALB of IngressGroup g", 110, 20)));
 
   // Two listen ports double the candidate's rules; 100 in all is within the quota.
   const json two_ports = WithPaths(
@@ -358,9 +358,8 @@ TEST(IngressGroupRules, CountedOverTheGroupAgainstTheQuota) {
               ::testing::Not(::testing::Contains(::testing::HasSubstr("listener rules"))));
   const json two_ports_more = WithPaths(
       Ing("team-a", "shop", Group({{"listen-ports", R"([{"HTTP": 80}, {"HTTP": 8080}])"}})), 6);
-  EXPECT_THAT(
-      Messages(Judge(objects, two_ports_more), Severity::kWarn),
-      ::testing::Contains(RuleQuotaWarning("the load balancer of IngressGroup g", 102, 12)));
+  EXPECT_THAT(Messages(Judge(objects, two_ports_more), Severity::kWarn),
+              ::testing::Contains(RuleQuotaWarning("the ALB of IngressGroup g", 102, 12)));
 
   // The group redirects HTTP to HTTPS: HTTP listeners get no rules, only the candidate's 443.
   const json redirect = WithPaths(Ing("team-a", "shop",
