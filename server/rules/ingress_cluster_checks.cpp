@@ -91,8 +91,9 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   static const GroupMembers kNoGroup;
   const auto others = group.empty() ? nullptr : LoadGroup(cluster, ctx.policy.ingress, group);
   const GroupMembers& members = others ? *others : kNoGroup;
-  const MemberConfig member = ReadMember(view, klass, &members);
-  GroupOutcome outcome = JudgeGroup(member, members, verdict);
+  std::size_t equal_set = GroupMembers::npos;
+  const MemberConfig member = ReadMember(view, klass, &members, &equal_set);
+  GroupOutcome outcome = JudgeGroup(member, members, verdict, equal_set);
   CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
                       verdict);
   if (!group.empty()) CheckDeletingMembers(cluster, ctx.policy.ingress, group, member.key, verdict);

@@ -89,8 +89,10 @@ struct GroupMembers;
 /// The candidate of a request, read from its annotations (after defaults); copied from the
 /// member of `group` (when given) whose MemberInputs equal the candidate's, but for its name and
 /// group.order.
+/// `equal_set` (when given): the index in `group` of the first member of the set whose inputs the
+/// candidate has (GroupMembers::same_as), npos when the candidate's configuration was read.
 MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
-                        const GroupMembers* group = nullptr);
+                        const GroupMembers* group = nullptr, std::size_t* equal_set = nullptr);
 /// The explicit group the candidate joins: ExplicitGroupName(ReadMember(view, klass)).
 std::string CandidateGroupName(const IngressView& view, const ClassConfig& klass);
 
@@ -164,7 +166,11 @@ struct GroupOutcome {
 /// `group` (denials naming the other member and both values). The candidate's old version (same
 /// "ns/name") is not one of the others: the candidate replaces it. Members with the inputs of one
 /// already judged are not judged again (they would raise the same errors, later in order).
-GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict);
+/// `equal_set`: ReadMember's; the members of that set have the candidate's configuration but for
+/// name and order, so every comparison with them finds equal values and is skipped (what they
+/// settle for the group is still counted). npos: every visited member is compared.
+GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict,
+                        std::size_t equal_set = static_cast<std::size_t>(-1));
 
 /// AWS's default quota of listener rules per Application Load Balancer, default rules excluded
 /// (adjustable in Service Quotas).

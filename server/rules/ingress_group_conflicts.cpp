@@ -165,6 +165,26 @@ class GroupJudge {
     Settle(o);
   }
 
+  /// A member with the candidate's inputs: its configuration equals the candidate's but for name
+  /// and order, so no comparison of Visit can find a conflict. What the member settles is still
+  /// noted: the group's first member, the first member on each listen port, its frontend NLB
+  /// setting and what it adds to the shared ALB; and equal success codes on a shared NLB
+  /// listener, a warning even when equal (FrontendNlbConflicts, which finds nothing else).
+  void VisitEqual(const MemberConfig& o, bool first) {
+    if (first) {
+      first_ = Before(c_, o) ? &c_ : &o;
+      resolved_ = first_->params_lb_attributes;
+    }
+    if (o.ports) {
+      for (const auto& [port, protocol] : *o.ports) {
+        auto [on_port, added] = first_on_port_.try_emplace(port, &o);
+        if (added && c_.ports && c_.ports->contains(port) && Before(c_, o)) on_port->second = &c_;
+      }
+    }
+    FrontendNlbConflicts(o);
+    Settle(o);
+  }
+
   GroupOutcome Finish() {
     // WAFv2 ARNs count only when no member names an ACL; a params sslRedirectPort that does not
     // parse disables the redirect of the whole group.
@@ -426,8 +446,8 @@ void ConflictReporter::VersusWarning(const std::string& core, const std::string&
   Warn(core, Text(core, mine, theirs, other.key));
 }
 
-GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group,
-                        Verdict& verdict) {
+GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict,
+                        std::size_t equal_set) {
   GroupJudge judge(candidate, verdict);
   // The candidate's old version (same "ns/name") is not one of the others. The first member of
   // each set of equal inputs stands for the set (it comes first in group order, so it is the
@@ -443,7 +463,11 @@ GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group
   std::sort(visit.begin(), visit.end());  // a replacement may come later in group order
   bool first = true;
   for (std::size_t i : visit) {
-    judge.Visit(group.members[i], first);
+    if (equal_set != GroupMembers::npos && group.same_as[i] == equal_set) {
+      judge.VisitEqual(group.members[i], first);
+    } else {
+      judge.Visit(group.members[i], first);
+    }
     first = false;
   }
   GroupOutcome outcome = judge.Finish();

@@ -482,7 +482,8 @@ MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass
 }
 
 MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
-                        const GroupMembers* group) {
+                        const GroupMembers* group, std::size_t* equal_set) {
+  if (equal_set != nullptr) *equal_set = GroupMembers::npos;
   const Reader reader(view, klass);
   if (group != nullptr && !group->by_inputs.empty()) {
     // A member with the same inputs has the configuration the candidate would get, but for its
@@ -490,6 +491,7 @@ MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
     // balancer's annotations, and an update mostly leaves them unchanged).
     auto same = group->by_inputs.find(reader.Inputs(klass));
     if (same != group->by_inputs.end()) {
+      if (equal_set != nullptr) *equal_set = same->second;
       MemberConfig m = group->members[same->second];
       m.key = view.ns + "/" + view.name;
       m.order = Order(reader);

@@ -202,6 +202,56 @@ INSTANTIATE_TEST_SUITE_P(Lbc, GroupConflictTest,
                            return info.param.name;
                          });
 
+// JudgeGroup skips the comparisons with members whose inputs equal the candidate's (they would
+// compare equal values) but still counts what they settle. For every conflict case, with a twin
+// of the candidate (its annotations, in another namespace) first or last in group order, the
+// skipping judgement gives exactly the findings and outcome of the full one.
+TEST(IngressGroupMembers, SkippingTheCandidatesTwinChangesNothing) {
+  std::vector<ConflictCase> cases = albwebhook::testing::GroupConflictCases();
+  // Equal success codes on a shared NLB listener warn even between equal members.
+  const json nlb = Group(
+      {{"enable-frontend-nlb", "true"}, {"frontend-nlb-healthcheck-success-codes", "200-399"}});
+  cases.push_back({"nlb_equal_success_codes", nlb, nlb, ""});
+  const policy::Policy policy;
+  int skipped = 0, findings = 0;
+  for (const ConflictCase& c : cases) {
+    for (const char* twin_order : {"-5", "5"}) {
+      SCOPED_TRACE(std::string(c.name) + ", twin group.order " + twin_order);
+      json twin = Ing("team-c", "twin", c.mine);
+      twin["metadata"]["annotations"][std::string(kP) + "group.order"] = twin_order;
+      auto state = ClusterState::FromObjects({Class(""), Ing("team-b", "web", c.theirs), twin});
+      const json candidate = Ing("team-a", "shop", c.mine);
+      const IngressView view = ReadIngress(candidate, "team-a");
+      const ClassConfig klass = LoadClassConfig(*state, candidate, "team-a");
+      ASSERT_TRUE(klass.known());
+      const std::string name = CandidateGroupName(view, klass);
+      if (name.empty()) continue;  // no explicit group: nothing to judge
+      const auto group = LoadGroup(*state, policy.ingress, name);
+      std::size_t equal_set = GroupMembers::npos;
+      const MemberConfig member = ReadMember(view, klass, group.get(), &equal_set);
+      if (equal_set == GroupMembers::npos) continue;  // the twin is not in the group (its class)
+      ++skipped;
+      Verdict full, skipping;
+      const GroupOutcome a = JudgeGroup(member, *group, full);
+      const GroupOutcome b = JudgeGroup(member, *group, skipping, equal_set);
+      ASSERT_EQ(full.findings.size(), skipping.findings.size());
+      findings += static_cast<int>(full.findings.size());
+      for (std::size_t i = 0; i < full.findings.size(); ++i) {
+        EXPECT_EQ(full.findings[i].severity, skipping.findings[i].severity);
+        EXPECT_EQ(full.findings[i].check, skipping.findings[i].check);
+        EXPECT_EQ(full.findings[i].message, skipping.findings[i].message);
+      }
+      EXPECT_EQ(a.scheme, b.scheme);
+      EXPECT_EQ(a.has_waf, b.has_waf);
+      EXPECT_EQ(a.ssl_redirect, b.ssl_redirect);
+      EXPECT_EQ(a.namespaces, b.namespaces);
+    }
+  }
+  // Not vacuous: nearly every case has the twin in its group, and most conflict with team-b/web.
+  EXPECT_GE(skipped, static_cast<int>(cases.size()));
+  EXPECT_GE(findings, static_cast<int>(cases.size()));
+}
+
 TEST(IngressGroupMembers, DeletedOtherClassAndOldVersionDoNotCount) {
   json deleting = Ing("team-b", "web", Group({{"scheme", "internet-facing"}}));
   deleting["metadata"]["deletionTimestamp"] = "2026-01-01T00:00:00Z";
