@@ -263,7 +263,8 @@ void MeasureIngressValidate(int only_members = -1, int cold_calls = 0) {
         auto r = admission::ServeAdmission(body, "application/json", *handler);
         if (r.http_status == 12345) std::puts("");
       }
-      std::printf("%s: %d ServeAdmission calls, caches cold\n", row.label, cold_calls);
+      std::printf("%s: %d ServeAdmission calls, caches cold, after a first one\n", row.label,
+                  cold_calls);
       continue;
     }
     const rules::Verdict verdict = validator->Validate(ctx, candidate, json());
