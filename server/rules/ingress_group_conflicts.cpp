@@ -138,11 +138,7 @@ class GroupJudge {
   }
 
   void Visit(const MemberConfig& o, bool first) {
-    // The first member's params attributes settle attribute conflicts.
-    if (first) {
-      first_ = Before(c_, o) ? &c_ : &o;
-      resolved_ = first_->params_lb_attributes;
-    }
+    if (first) NoteFirst(o);
     ScalarConflict(c_, o, &MemberConfig::lb_name, "conflicting load balancer name", reporter_);
     ScalarConflict(c_, o, &MemberConfig::scheme, "conflicting scheme", reporter_);
     ScalarConflict(c_, o, &MemberConfig::ip_address_type, "conflicting IPAddressType", reporter_);
@@ -171,14 +167,10 @@ class GroupJudge {
   /// setting and what it adds to the shared ALB; and equal success codes on a shared NLB
   /// listener, a warning even when equal (FrontendNlbConflicts, which finds nothing else).
   void VisitEqual(const MemberConfig& o, bool first) {
-    if (first) {
-      first_ = Before(c_, o) ? &c_ : &o;
-      resolved_ = first_->params_lb_attributes;
-    }
+    if (first) NoteFirst(o);
     if (o.ports) {
       for (const auto& [port, protocol] : *o.ports) {
-        auto [on_port, added] = first_on_port_.try_emplace(port, &o);
-        if (added && c_.ports && c_.ports->contains(port) && Before(c_, o)) on_port->second = &c_;
+        FirstOnPort(port, o, c_.ports && c_.ports->contains(port));
       }
     }
     FrontendNlbConflicts(o);
@@ -215,6 +207,22 @@ class GroupJudge {
     }
   };
 
+  /// The group's first member (the candidate or `o`, the first member visited): its params
+  /// attributes settle attribute conflicts.
+  void NoteFirst(const MemberConfig& o) {
+    first_ = Before(c_, o) ? &c_ : &o;
+    resolved_ = first_->params_lb_attributes;
+  }
+
+  /// The first member in group order listening on `port`, noting `o` (and the candidate, when it
+  /// listens there too) on first sight of the port.
+  const MemberConfig& FirstOnPort(std::int64_t port, const MemberConfig& o,
+                                  bool candidate_listens) {
+    auto [first, added] = first_on_port_.try_emplace(port, &o);
+    if (added && candidate_listens && Before(c_, o)) first->second = &c_;
+    return *first->second;
+  }
+
   void Defer(const MemberConfig& o) {
     if (!arn_conflict_ && c_.wafv2_arn && o.wafv2_arn && *c_.wafv2_arn != *o.wafv2_arn) {
       arn_conflict_ = Pending{"conflicting WAFv2 WebACL ARNs", *c_.wafv2_arn, *o.wafv2_arn, o.key};
@@ -235,14 +243,13 @@ class GroupJudge {
       auto mine_port =
           c_.ports ? c_.ports->find(port) : std::map<std::int64_t, std::string>::const_iterator();
       const bool candidate_listens = c_.ports && mine_port != c_.ports->end();
-      auto [first, added] = first_on_port_.try_emplace(port, &o);
-      if (added && candidate_listens && Before(c_, o)) first->second = &c_;
+      const MemberConfig& first = FirstOnPort(port, o, candidate_listens);
       if (!candidate_listens || mine_port->second != protocol) continue;
       const std::string name = protocol + "-" + std::to_string(port);
       auto mine = c_.listener_attributes.find(name);
       auto theirs = o.listener_attributes.find(name);
       if (mine == c_.listener_attributes.end() || theirs == o.listener_attributes.end()) continue;
-      const auto& settled = first->second->params_listener_attributes;
+      const auto& settled = first.params_listener_attributes;
       auto params = settled.find(name);
       for (const auto& [key, value] : mine->second) {
         auto it = theirs->second.find(key);
@@ -358,8 +365,8 @@ class GroupJudge {
           nlb_matcher_warning_ =
               "frontend NLB listener port " + std::to_string(port) + ": this Ingress and " + o.key +
               " both set frontend-nlb-healthcheck-success-codes (" + value +
-              "); the LBC compares the two settings by reference, not by value, and fails with "
-              "conflicting Matcher (mergeFrontendNlbListenPortConfigs); set it on one member only";
+              "); the LBC compares the two by reference, not value, and fails with conflicting "
+              "Matcher; set it on one member only";
         }
       }
     }
@@ -385,12 +392,13 @@ class GroupJudge {
     const MemberConfig& without = mine.has_attributes ? o : c_;
     if (!with.frontend_nlb.attributes || !Before(with, without) || nlb_absent_warned_) return;
     nlb_absent_warned_ = true;
-    nlb_absent_ = "frontend NLB: " + without.key + " has no frontend-nlb-attributes while " +
+    // Kept under kMaxWarningChars for short names: the LBC compares every later member's
+    // attributes with the first ones set (getFrontendNlbAttributes).
+    nlb_absent_ = "frontend NLB: " + without.key + " has no frontend-nlb-attributes but " +
                   with.key + ", earlier in the group, sets " +
                   GoMap(*with.frontend_nlb.attributes) +
-                  ": the LBC compares every later member's attributes with the first ones set "
-                  "(getFrontendNlbAttributes) and fails with conflicting frontend NLB attributes; "
-                  "set the same value on every member";
+                  ": the LBC fails with conflicting frontend NLB attributes; set the same value on "
+                  "every member";
   }
 
   /// What the member contributes to the shared ALB.

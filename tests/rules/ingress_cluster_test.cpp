@@ -554,9 +554,8 @@ TEST(IngressGroupMembers, FrontendNlbEqualSuccessCodesOnOneListenerWarn) {
       Ing("team-b", "web", Group({{"frontend-nlb-healthcheck-success-codes", "200-399"}}));
   const std::string warning =
       "frontend NLB listener port 80: this Ingress and team-b/web both set "
-      "frontend-nlb-healthcheck-success-codes (200-399); the LBC compares the two settings by "
-      "reference, not by value, and fails with conflicting Matcher "
-      "(mergeFrontendNlbListenPortConfigs); set it on one member only";
+      "frontend-nlb-healthcheck-success-codes (200-399); the LBC compares the two by reference, "
+      "not value, and fails with conflicting Matcher; set it on one member only";
   Verdict v = Judge({Class(""), other}, candidate);
   EXPECT_TRUE(GroupDenials(v).empty());
   EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(warning));
@@ -586,10 +585,9 @@ TEST(IngressGroupMembers, FrontendNlbAttributesOnlyOnTheFirstMemberWarn) {
                  {"frontend-nlb-attributes", "load_balancing.cross_zone.enabled=true"}}));
   const json other = Ing("team-b", "web", Group({}));
   const std::string warning =
-      "frontend NLB: team-b/web has no frontend-nlb-attributes while team-a/shop, earlier in the "
-      "group, sets map[load_balancing.cross_zone.enabled:true]: the LBC compares every later "
-      "member's attributes with the first ones set (getFrontendNlbAttributes) and fails with "
-      "conflicting frontend NLB attributes; set the same value on every member";
+      "frontend NLB: team-b/web has no frontend-nlb-attributes but team-a/shop, earlier in the "
+      "group, sets map[load_balancing.cross_zone.enabled:true]: the LBC fails with conflicting "
+      "frontend NLB attributes; set the same value on every member";
   Verdict v = Judge({Class(""), other}, candidate);
   EXPECT_TRUE(GroupDenials(v).empty());
   EXPECT_THAT(Messages(v, Severity::kWarn), ::testing::Contains(warning));
