@@ -40,17 +40,39 @@ targetGroupBinding:
     allowedRegions:  {mode: off, allowed: []}
 )";
 
-// Thrown inside the parser only; ParsePolicy turns it into an Error.
+// Thrown inside the parser only; ParsePolicy turns it into an Error. The message is kept as a
+// std::string: what() is a C string and would end at a NUL byte of a key.
 struct PolicyError : std::runtime_error {
-  using std::runtime_error::runtime_error;
+  explicit PolicyError(std::string text)
+      : std::runtime_error("policy error"), message(std::move(text)) {}
+  std::string message;
 };
 
 [[noreturn]] void Fail(const std::string& path, const std::string& what) {
   throw PolicyError(path + ": " + what);
 }
 
+// A key as it appears in an error's path: control bytes (NUL, newline, ESC...) written as \xNN, so
+// that a message is never empty, cut short or split across log lines by the file's own bytes.
+std::string DisplayKey(std::string_view key) {
+  std::string out;
+  out.reserve(key.size());
+  for (const char c : key) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F) {
+      constexpr std::string_view kHex = "0123456789abcdef";
+      out += "\\x";
+      out += kHex[byte >> 4U];
+      out += kHex[byte & 0xFU];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 std::string Join(const std::string& parent, const std::string& key) {
-  return parent.empty() ? key : parent + "." + key;
+  return parent.empty() ? DisplayKey(key) : parent + "." + DisplayKey(key);
 }
 
 using common::IsAccountId;
@@ -293,7 +315,7 @@ Result<Policy> ParsePolicy(std::string_view yaml_text) {
     top.Finish();
     return policy;
   } catch (const PolicyError& e) {
-    return Error{e.what()};
+    return Error{e.message};
   } catch (const YAML::Exception& e) {
     return Error{std::string("invalid YAML: ") + e.what()};
   } catch (const std::exception& e) {

@@ -187,6 +187,22 @@ TEST(PolicyTest, MissingFileIsAnError) {
   EXPECT_EQ(loaded.error().message, "cannot open policy file /nonexistent/albwebhook-policy.yaml");
 }
 
+// A key's control bytes are escaped in the message: a NUL at the start of an unknown top-level key
+// once made the message empty (std::runtime_error::what() ends at the NUL), found by policy_fuzz.
+TEST(PolicyTest, ErrorsEscapeControlBytesInKeys) {
+  auto parsed = ParsePolicy(std::string("\"\\0x\": 1\n", 9));
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().message, "\\x00x: unknown key");
+
+  parsed = ParsePolicy(std::string("ingress:\n  \"a\\nb\\e\": 1\n"));
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().message, "ingress.a\\x0ab\\x1b: unknown key");
+
+  parsed = ParsePolicy(std::string("ingress: {defaults: {tags: {\"t\\0\": [a]}}}"));
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().message, "ingress.defaults.tags.t\\x00: expected a string");
+}
+
 TEST(PolicyTest, InvalidYamlIsAnError) {
   auto parsed = ParsePolicy("ingress: {classNames: [alb");
   ASSERT_FALSE(parsed.has_value());
