@@ -1,5 +1,6 @@
 #include "albwebhook/json/json_parse.hpp"
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -9,6 +10,13 @@ namespace albwebhook::json {
 namespace {
 
 using nlohmann::json;
+
+// Where String() puts a string's unescaped bytes when Skip() only checks it: nowhere.
+struct Discard {
+  void append(const char* /*first*/, const char* /*last*/) {}
+  void append(const char* /*data*/, std::size_t /*size*/) {}
+  Discard& operator+=(char /*c*/) { return *this; }
+};
 
 // Recursive descent over [p_, end_). Every function returns false at the first byte it does not
 // handle; nothing is reported, the caller falls back to nlohmann for the value or the error.
@@ -116,8 +124,8 @@ class Parser {
     return true;
   }
 
-  // Checks the value at p_ exactly as Value() would, building nothing (strings go through one
-  // reused buffer). Whatever Value() refuses, this refuses.
+  // Checks the value at p_ exactly as Value() would, building nothing (strings are checked and
+  // dropped). Whatever Value() refuses, this refuses.
   bool Skip(int depth) {
     if (p_ >= end_) return false;
     bool done = false;
@@ -126,8 +134,7 @@ class Parser {
         if (!Open(depth + 1, '}', done)) return false;
         while (!done) {
           if (p_ >= end_ || *p_ != '"') return false;
-          scratch_.clear();
-          if (!String(scratch_)) return false;
+          if (!String(discard_)) return false;
           SkipSpace();
           if (p_ >= end_ || *p_ != ':') return false;
           ++p_;
@@ -142,8 +149,7 @@ class Parser {
         }
         return true;
       case '"':
-        scratch_.clear();
-        return String(scratch_);
+        return String(discard_);
       case 't':
         return Literal("true", json(true), scratch_value_);
       case 'f':
@@ -206,7 +212,8 @@ class Parser {
 
   // One well-formed UTF-8 sequence (RFC 3629, the ranges nlohmann's lexer accepts) at p_,
   // appended as is.
-  bool Utf8(std::string& out) {
+  template <typename Out>
+  bool Utf8(Out& out) {
     const auto* s = reinterpret_cast<const unsigned char*>(p_);
     const std::size_t left = static_cast<std::size_t>(end_ - p_);
     const unsigned char c = s[0];
@@ -234,7 +241,8 @@ class Parser {
     return true;
   }
 
-  static void AppendCodePoint(std::string& out, unsigned cp) {
+  template <typename Out>
+  static void AppendCodePoint(Out& out, unsigned cp) {
     if (cp < 0x80) {
       out += static_cast<char>(cp);
     } else if (cp < 0x800) {
@@ -247,7 +255,8 @@ class Parser {
     }
   }
 
-  bool Escape(std::string& out) {
+  template <typename Out>
+  bool Escape(Out& out) {
     ++p_;  // '\\'
     if (p_ >= end_) return false;
     switch (*p_) {
@@ -295,39 +304,39 @@ class Parser {
     return true;
   }
 
-  // True when one of the 8 bytes in `v` is '"', '\\', a control character or not ASCII. Exact
-  // for the first such byte; bytes after it may be flagged spuriously (the caller then looks at
-  // them one by one).
-  static bool HasSpecialByte(std::uint64_t v) {
+  // A flag (0x80) in the byte of `v` at each '"', '\\', control character or non-ASCII byte. The
+  // lowest flag is exact (the borrows of the subtractions only run upwards, past a true match), so
+  // the first such byte is at countr_zero / 8 (little-endian); flags above it may be spurious.
+  static std::uint64_t SpecialBytes(std::uint64_t v) {
     constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
     constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
     auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
     const std::uint64_t below_space = (v - kOnes * 0x20) & ~v & kHigh;
-    return (below_space | has_zero(v ^ (kOnes * '"')) | has_zero(v ^ (kOnes * '\\')) |
-            (v & kHigh)) != 0;
+    return below_space | has_zero(v ^ (kOnes * '"')) | has_zero(v ^ (kOnes * '\\')) | (v & kHigh);
   }
 
   // Advances p_ to the first '"', '\\', control or non-ASCII byte (or end_).
   void SkipPlain() {
-    while (true) {
-      while (end_ - p_ >= 8) {
-        std::uint64_t v;
-        std::memcpy(&v, p_, 8);
-        if (HasSpecialByte(v)) break;
-        p_ += 8;
+    static_assert(std::endian::native == std::endian::little);
+    while (end_ - p_ >= 8) {
+      std::uint64_t v;
+      std::memcpy(&v, p_, 8);
+      if (const std::uint64_t special = SpecialBytes(v); special != 0) {
+        p_ += std::countr_zero(special) / 8;
+        return;
       }
-      const char* stop = end_ - p_ >= 8 ? p_ + 8 : end_;
-      while (p_ < stop) {
-        const auto c = static_cast<unsigned char>(*p_);
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return;
-        ++p_;
-      }
-      if (p_ == end_) return;
+      p_ += 8;
+    }
+    while (p_ < end_) {
+      const auto c = static_cast<unsigned char>(*p_);
+      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return;
+      ++p_;
     }
   }
 
-  // A string at p_ (on its opening quote), unescaped into `out`.
-  bool String(std::string& out) {
+  // A string at p_ (on its opening quote), unescaped into `out` (a std::string or Discard).
+  template <typename Out>
+  bool String(Out& out) {
     ++p_;  // '"'
     while (true) {
       const char* run = p_;
@@ -353,8 +362,8 @@ class Parser {
   const char* end_;
   int max_depth_;
   const SkipMember* skip_;
-  std::string scratch_;  // Skip(): strings are checked here, then dropped
-  json scratch_value_;   // Skip(): numbers and literals
+  Discard discard_;     // Skip(): strings
+  json scratch_value_;  // Skip(): numbers and literals
 };
 
 }  // namespace

@@ -30,6 +30,35 @@ TEST(FastParseTest, SameValueAsNlohmann) {
   }
 }
 
+// Strings are scanned 8 bytes at a time and the scan stops at the first special byte of a word
+// (quote, backslash, control, non-ASCII): one at every offset, with specials after it (which the
+// word test may flag spuriously), read in full and in the skipped member alike.
+TEST(FastParseTest, SpecialBytesAtEveryOffsetOfAWord) {
+  const std::vector<std::string> specials = {"\\\"", "\\n",  "\xc3\xa9", "\\u0041",
+                                             "\\\\", "\x01", "\xff"};
+  for (std::size_t offset = 0; offset < 20; ++offset) {
+    for (const auto& special : specials) {
+      for (const std::string tail : {"", "xyz", "\\t\x7f\xe2\x82\xac!", "\x02"}) {
+        const std::string text = std::string(offset, 'a') + special + tail;
+        const std::string doc = "[\"" + text + "\"]";
+        SCOPED_TRACE(testing::PrintToString(doc));
+        const bool valid = json::accept(doc);
+        json fast;
+        ASSERT_EQ(FastParse(doc, fast), valid);
+        if (valid) {
+          EXPECT_EQ(fast, json::parse(doc));
+        }
+        const std::string skipped = R"({"metadata":{"managedFields":[")" + text + R"("]}})";
+        json out;
+        EXPECT_EQ(FastParseSkipping(skipped, out, kManagedFields), valid);
+        if (valid) {
+          EXPECT_EQ(out, json::parse(R"({"metadata":{}})"));
+        }
+      }
+    }
+  }
+}
+
 TEST(FastParseTest, RefusesWhatItDoesNotHandleOrWhatIsInvalid) {
   for (const std::string doc : {"", "{", "[1,]", "{\"a\" 1}", "1.5", "1e3", "\"\\ud83d\\ude00\"",
                                 "\"\x01\"", "\"\xff\"", "tru", "{} x", "12345678901234567890"}) {
