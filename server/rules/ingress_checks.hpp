@@ -16,12 +16,16 @@ namespace albwebhook::rules {
 
 /// One backend of the Ingress (spec.defaultBackend or a rule path).
 struct IngressBackend {
-  std::string location;       // "spec.defaultBackend", "spec.rules[0].http.paths[1].backend"
   bool in_rule_path = false;  // false for spec.defaultBackend
+  std::size_t rule = 0;       // spec.rules[rule].http.paths[index].backend when in_rule_path
+  std::size_t index = 0;      // (the location is spelled out only for a finding)
   bool has_service = false;
   bool has_resource = false;
   std::string service_name;  // "" when absent or not a string
   std::string port_name;     // "" when absent (numbered port) or not a string
+
+  /// "spec.defaultBackend", "spec.rules[0].http.paths[1].backend"
+  std::string Location() const;
 };
 
 /// One rules[].http.paths[] entry's path (string-valued fields only).

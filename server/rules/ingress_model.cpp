@@ -27,39 +27,45 @@ std::string TypeName(const json& value) {
   }
 }
 
-/// Member `key` of `object` when `object` is an object and has it; nullptr otherwise.
-const json* Member(const json& object, const char* key) {
+/// Member `key` of `object` when `object` is an object and has it; nullptr otherwise. (A
+/// string_view key: compared to each std::string key without measuring a C string each time.)
+const json* Member(const json& object, std::string_view key) {
   if (!object.is_object()) return nullptr;
   auto it = object.find(key);
   return it == object.end() ? nullptr : &*it;
 }
 
-std::string StringMember(const json& object, const char* key) {
+std::string StringMember(const json& object, std::string_view key) {
   const json* value = Member(object, key);
   return (value != nullptr && value->is_string()) ? value->get<std::string>() : std::string();
 }
 
-/// Reports `path` when `value` exists, is not null and is not of the expected kind.
-/// The path is `path` + `suffix`, only spelled out when reported (this runs for every backend).
-bool ExpectKind(const json* value, bool (json::*is_kind)() const noexcept, const char* kind,
-                std::string_view path, std::vector<std::string>& problems,
-                std::string_view suffix = {}) {
+/// Reports where `value` is when it exists, is not null and is not of the expected kind. `where()`
+/// spells the path out, only when reported (this runs for every path and backend).
+template <typename Where>
+bool ExpectKindAt(const json* value, bool (json::*is_kind)() const noexcept, const char* kind,
+                  const Where& where, std::vector<std::string>& problems) {
   if (value == nullptr || value->is_null()) return false;
   if (!(value->*is_kind)()) {
-    problems.push_back(std::string(path) + std::string(suffix) + ": expected " + kind + ", got " +
-                       TypeName(*value));
+    problems.push_back(where() + ": expected " + kind + ", got " + TypeName(*value));
     return false;
   }
   return true;
 }
 
-void ReadBackend(const json& backend, std::string location, bool in_rule_path, IngressView& view) {
-  IngressBackend out;
-  out.location = std::move(location);
-  out.in_rule_path = in_rule_path;
+/// ExpectKindAt at `path` + `suffix`.
+bool ExpectKind(const json* value, bool (json::*is_kind)() const noexcept, const char* kind,
+                std::string_view path, std::vector<std::string>& problems,
+                std::string_view suffix = {}) {
+  return ExpectKindAt(
+      value, is_kind, kind, [&] { return std::string(path) + std::string(suffix); }, problems);
+}
+
+void ReadBackend(const json& backend, IngressBackend out, IngressView& view) {
   const json* service = Member(backend, "service");
-  if (ExpectKind(service, &json::is_object, "an object", out.location, view.structure_problems,
-                 ".service")) {
+  if (ExpectKindAt(
+          service, &json::is_object, "an object", [&] { return out.Location() + ".service"; },
+          view.structure_problems)) {
     out.has_service = true;
     out.service_name = StringMember(*service, "name");
     if (const json* port = Member(*service, "port")) out.port_name = StringMember(*port, "name");
@@ -73,7 +79,7 @@ void ReadSpec(const json& spec, IngressView& view) {
   const json* default_backend = Member(spec, "defaultBackend");
   if (ExpectKind(default_backend, &json::is_object, "an object", "spec.defaultBackend",
                  view.structure_problems)) {
-    ReadBackend(*default_backend, "spec.defaultBackend", false, view);
+    ReadBackend(*default_backend, IngressBackend{}, view);
   }
   const json* rules = Member(spec, "rules");
   if (!ExpectKind(rules, &json::is_array, "an array", "spec.rules", view.structure_problems)) {
@@ -96,9 +102,16 @@ void ReadSpec(const json& spec, IngressView& view) {
       continue;
     }
     for (std::size_t j = 0; j < paths->size(); ++j) {
-      std::string location = rule_path + ".http.paths[" + std::to_string(j) + "]";
+      IngressBackend backend_of_path;
+      backend_of_path.in_rule_path = true;
+      backend_of_path.rule = i;
+      backend_of_path.index = j;
+      const auto path_location = [&] {
+        return rule_path + ".http.paths[" + std::to_string(j) + "]";
+      };
       const json& path = (*paths)[j];
-      if (!ExpectKind(&path, &json::is_object, "an object", location, view.structure_problems)) {
+      if (!ExpectKindAt(&path, &json::is_object, "an object", path_location,
+                        view.structure_problems)) {
         continue;
       }
       const json* path_text = Member(path, "path");
@@ -110,13 +123,24 @@ void ReadSpec(const json& spec, IngressView& view) {
              path_type && path_type->is_string() ? path_type->get<std::string>() : ""});
       }
       const json* backend = Member(path, "backend");
-      location += ".backend";
-      if (ExpectKind(backend, &json::is_object, "an object", location, view.structure_problems)) {
-        ReadBackend(*backend, std::move(location), true, view);
+      if (ExpectKindAt(
+              backend, &json::is_object, "an object", [&] { return backend_of_path.Location(); },
+              view.structure_problems)) {
+        ReadBackend(*backend, std::move(backend_of_path), view);
       }
     }
   }
 }
+
+}  // namespace
+
+std::string IngressBackend::Location() const {
+  if (!in_rule_path) return "spec.defaultBackend";
+  return "spec.rules[" + std::to_string(rule) + "].http.paths[" + std::to_string(index) +
+         "].backend";
+}
+
+namespace {
 
 /// The annotations object of `object`, created when absent. nullptr when the shape does not allow
 /// it (object/metadata/annotations of another type).
@@ -151,7 +175,7 @@ bool CanWriteAnnotations(const json& object) {
 void MigrateClassAnnotation(const policy::IngressPolicy& policy, json& object) {
   const json* annotations = ReadAnnotations(object);
   const json* value =
-      annotations == nullptr ? nullptr : Member(*annotations, kIngressClassAnnotation.data());
+      annotations == nullptr ? nullptr : Member(*annotations, kIngressClassAnnotation);
   if (value == nullptr || !value->is_string()) return;
   auto class_name = value->get<std::string>();
   if (std::find(policy.class_names.begin(), policy.class_names.end(), class_name) ==
@@ -344,7 +368,7 @@ bool IsIngressInScope(const policy::IngressPolicy& policy, const json& object,
            policy.class_names.end();
   };
   if (const json* annotations = ReadAnnotations(object)) {
-    if (const json* value = Member(*annotations, kIngressClassAnnotation.data())) {
+    if (const json* value = Member(*annotations, kIngressClassAnnotation)) {
       return value->is_string() && is_ours(value->get<std::string>());
     }
   }
@@ -385,7 +409,7 @@ bool IngressDefaultsMayChange(const policy::IngressPolicy& policy, const json& o
   if (HasAnnotationDefaults(defaults)) return true;
   if (!defaults.migrate_class_annotation) return false;
   const json* annotations = ReadAnnotations(object);
-  return annotations != nullptr && Member(*annotations, kIngressClassAnnotation.data()) != nullptr;
+  return annotations != nullptr && Member(*annotations, kIngressClassAnnotation) != nullptr;
 }
 
 void ApplyIngressDefaults(const policy::IngressPolicy& policy, json& object) {

@@ -1,6 +1,7 @@
 // Ingress paths as the LBC turns them into ALB path patterns (model_build_listener_rules.go):
 // Exact and Prefix paths may hold no glob wildcard (the LBC fails the whole group's model build
 // with its own words), and every pattern it would send must fit AWS's path-pattern limits.
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -36,7 +37,9 @@ bool UsesRegexPaths(const IngressView& view) {
 
 bool PathMayBeRejected(std::string_view path) {
   // A Prefix path of 127 characters makes a pattern of 129 ("/p" -> "/p/*").
-  return path.size() > kMaxPatternLength - 2 || path.find_first_of("*?") != std::string_view::npos;
+  // (A plain loop: find_first_of searches its set once per character; this runs for every path.)
+  return path.size() > kMaxPatternLength - 2 ||
+         std::any_of(path.begin(), path.end(), [](char c) { return c == '*' || c == '?'; });
 }
 
 void CheckIngressPaths(const IngressView& view, Verdict& verdict) {

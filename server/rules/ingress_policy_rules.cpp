@@ -229,7 +229,7 @@ void CheckIngressConditions(const IngressView& view, Verdict& verdict) {
 void CheckIngressBackends(const IngressView& view, Verdict& verdict) {
   for (const auto& backend : view.backends) {
     if (backend.has_resource && !backend.has_service) {
-      verdict.Deny("backend", backend.location +
+      verdict.Deny("backend", backend.Location() +
                                   ": resource backends are not supported by the AWS Load "
                                   "Balancer Controller; use a service backend");
       continue;
@@ -237,7 +237,7 @@ void CheckIngressBackends(const IngressView& view, Verdict& verdict) {
     if (!backend.has_service || backend.port_name != "use-annotation") continue;
     std::string key = std::string(kAlbAnnotationPrefix) + "actions." + backend.service_name;
     if (view.Annotation(key) == nullptr) {
-      verdict.Warn("backend", backend.location + ": use-annotation needs annotation actions." +
+      verdict.Warn("backend", backend.Location() + ": use-annotation needs annotation actions." +
                                   backend.service_name);
     }
   }

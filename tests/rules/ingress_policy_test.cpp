@@ -105,6 +105,15 @@ TEST(IngressValidatorTest, ReportsWrongJsonTypes) {
   paths_object["spec"]["rules"][0]["http"]["paths"] = json::object();
   json backend_null_service = MakeIngress(nullptr);
   backend_null_service["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"] = 7;
+  // Locations spelled out only when reported (ReadSpec): a path, a backend and the default
+  // backend's service of the wrong type, past the first rule and path.
+  json late_paths = MakeIngress(nullptr);
+  json& second_rule = late_paths["spec"]["rules"][1];
+  second_rule = late_paths["spec"]["rules"][0];
+  second_rule["http"]["paths"][1] = "root";
+  second_rule["http"]["paths"][2] = second_rule["http"]["paths"][0];
+  second_rule["http"]["paths"][2]["backend"] = json::array();
+  late_paths["spec"]["defaultBackend"] = {{"service", "web"}};
   json spec_string = MakeIngress(nullptr);
   spec_string["spec"] = "x";
   spec_string["metadata"]["annotations"] = {{"kubernetes.io/ingress.class", "alb"}};
@@ -134,6 +143,13 @@ TEST(IngressValidatorTest, ReportsWrongJsonTypes) {
        nullptr,
        backend_null_service,
        {"spec.rules[0].http.paths[0].backend.service: expected an object, got a number"},
+       {}},
+      {"err_path_backend_and_default_service_types",
+       nullptr,
+       late_paths,
+       {"spec.defaultBackend.service: expected an object, got a string",
+        "spec.rules[1].http.paths[1]: expected an object, got a string",
+        "spec.rules[1].http.paths[2].backend: expected an object, got an array"},
        {}},
       {"err_spec_not_an_object",
        [](policy::Policy& p) { p.ingress.defaults.migrate_class_annotation = false; },
