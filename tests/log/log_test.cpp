@@ -6,8 +6,11 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <regex>
 #include <cstdio>
 #include <fstream>
+#include <functional>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -37,6 +40,13 @@ class CapturedStderr {
     ::dup2(saved_, 2);
     ::close(saved_);
     std::remove(path_.c_str());
+  }
+  std::vector<std::string> RawLines() const {
+    std::ifstream in(path_);
+    std::vector<std::string> out;
+    std::string line;
+    while (std::getline(in, line)) out.push_back(line);
+    return out;
   }
   std::vector<json> Lines() const {
     std::ifstream in(path_);
@@ -110,6 +120,81 @@ TEST(LogTest, LinesFromManyThreadsStayWhole) {
     EXPECT_EQ(l["i"].get<int>(), next[static_cast<std::size_t>(t)]++)
         << "reordered within a thread";
   }
+}
+
+// The line without its timestamp (two lines are written at different microseconds).
+std::string WithoutTime(const std::string& line) {
+  return std::regex_replace(line, std::regex(R"("time":"[0-9T:.Z-]+")"), R"("time":"-")");
+}
+
+TEST(LogTest, FieldsWriteTheSameBytesAsAJsonObject) {
+  const std::vector<std::string> checks = {"ingress-scheme", "quote\"back\\slash", "\x01ctl"};
+  const std::vector<std::string> no_checks;
+  const std::string bad_utf8 = "bad \xff\xfe utf-8 \xc3\xa9";
+  struct Case {
+    const char* name;
+    Level level;
+    const char* message;
+    std::vector<std::pair<std::string, json>> as_json;  // in the order given
+    std::function<void()> write_fields;
+  };
+  const std::vector<Case> cases = {
+      {"admission line", Level::kInfo, "admission",
+       {{"uid", "u-1"}, {"webhook", "/validate"}, {"allowed", true}, {"code", 200},
+        {"violations", std::size_t{0}}, {"warnings", std::size_t{3}},
+        {"duration_us", -5LL}},
+       [] {
+         WriteFields(Level::kInfo, "admission",
+                     {{"uid", "u-1"}, {"webhook", std::string("/validate")}, {"allowed", true},
+                      {"code", 200}, {"violations", std::size_t{0}},
+                      {"warnings", std::size_t{3}}, {"duration_us", -5LL}});
+       }},
+      {"arrays, escapes, invalid UTF-8", Level::kWarn, "denied \"quoted\"",
+       {{"checks", checks}, {"none", no_checks}, {"error", bad_utf8}, {"tab\tkey", "v\n"}},
+       [&] {
+         WriteFields(Level::kWarn, "denied \"quoted\"",
+                     {{"checks", checks}, {"none", no_checks}, {"error", bad_utf8},
+                      {"tab\tkey", "v\n"}});
+       }},
+      {"fields named like the fixed keys win; of a repeated key the first", Level::kError,
+       "fixed",
+       {{"msg", "mine"}, {"level", "x"}, {"a", 1}, {"a", 2}, {"zz", false},
+        {"big", std::numeric_limits<std::uint64_t>::max()},
+        {"small", std::numeric_limits<std::int64_t>::min()}},
+       [] {
+         WriteFields(Level::kError, "fixed",
+                     {{"msg", "mine"}, {"level", "x"}, {"a", 1}, {"a", 2}, {"zz", false},
+                      {"big", std::numeric_limits<std::uint64_t>::max()},
+                      {"small", std::numeric_limits<std::int64_t>::min()}});
+       }},
+      {"no fields", Level::kInfo, "empty", {}, [] { WriteFields(Level::kInfo, "empty", {}); }},
+  };
+  for (const Case& c : cases) {
+    CapturedStderr captured;
+    json object = json::object();
+    for (const auto& [key, value] : c.as_json) object.emplace(key, value);  // first wins
+    Write(c.level, c.message, object);
+    c.write_fields();
+    Flush();
+    const auto lines = captured.RawLines();
+    ASSERT_EQ(lines.size(), 2u) << c.name;
+    EXPECT_EQ(WithoutTime(lines[1]), WithoutTime(lines[0])) << c.name;
+    EXPECT_TRUE(json::accept(lines[1])) << c.name;
+  }
+}
+
+TEST(LogTest, TimestampIsUtcWithMicroseconds) {
+  CapturedStderr captured;
+  Info("first");
+  Info("second");
+  Flush();
+  const auto lines = captured.Lines();
+  ASSERT_EQ(lines.size(), 2u);
+  const std::regex shape(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z)");
+  for (const auto& l : lines) {
+    EXPECT_TRUE(std::regex_match(l["time"].get<std::string>(), shape)) << l.dump();
+  }
+  EXPECT_LE(lines[0]["time"].get<std::string>(), lines[1]["time"].get<std::string>());
 }
 
 TEST(LogTest, LevelBelowTheThresholdIsDropped) {
