@@ -1,6 +1,7 @@
 // Private building blocks of the Ingress rule sets (validator and mutator share them).
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -21,8 +22,9 @@ struct IngressBackend {
   std::size_t index = 0;      // (the location is spelled out only for a finding)
   bool has_service = false;
   bool has_resource = false;
-  std::string service_name;  // "" when absent or not a string
-  std::string port_name;     // "" when absent (numbered port) or not a string
+  std::string service_name;                 // "" when absent or not a string
+  std::string port_name;                    // "" when absent (numbered port) or not a string
+  std::optional<std::int64_t> port_number;  // service.port.number when an integer
 
   /// "spec.defaultBackend", "spec.rules[0].http.paths[1].backend"
   std::string Location() const;

@@ -68,7 +68,13 @@ void ReadBackend(const json& backend, IngressBackend out, IngressView& view) {
           view.structure_problems)) {
     out.has_service = true;
     out.service_name = StringMember(*service, "name");
-    if (const json* port = Member(*service, "port")) out.port_name = StringMember(*port, "name");
+    if (const json* port = Member(*service, "port")) {
+      out.port_name = StringMember(*port, "name");
+      const json* number = Member(*port, "number");
+      if (number != nullptr && number->is_number_integer()) {
+        out.port_number = number->get<std::int64_t>();
+      }
+    }
   }
   const json* resource = Member(backend, "resource");
   out.has_resource = resource != nullptr && !resource->is_null();

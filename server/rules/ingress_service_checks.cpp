@@ -42,19 +42,15 @@ constexpr std::array<std::string_view, 13> kTargetGroupSuffixes = {
     "target-node-labels",            // instance targets only
 };
 
-/// One service backend: where it is, the Service, the port by name or number. The names are
-/// views of the request's object (or of an annotation value), which outlives the check.
+/// One service backend to look up: the Service, the port by name or number, and the first
+/// backend of the view that names them (its location is spelled out only for a finding). The
+/// names are views of the IngressView, which outlives the check.
 struct ServiceBackend {
-  int rule = -1, path = -1;  // spec.rules[rule].http.paths[path]; -1: spec.defaultBackend
+  const IngressBackend* first = nullptr;
   std::string_view service;
   std::string_view port_name;
   std::optional<std::int64_t> port_number;
 
-  std::string Location() const {
-    if (rule < 0) return "spec.defaultBackend";
-    return "spec.rules[" + std::to_string(rule) + "].http.paths[" + std::to_string(path) +
-           "].backend";
-  }
   std::string PortText() const {
     return port_name.empty() ? std::to_string(*port_number) : std::string(port_name);
   }
@@ -70,63 +66,47 @@ std::string_view GoStringView(const json& object, std::string_view name) {
 
 /// The backend's service reference; nullopt for a resource backend, a use-annotation action, or
 /// a reference without a name or a port (the structure checks report those).
-std::optional<ServiceBackend> ReadServiceBackend(const json& backend, int rule, int path) {
-  const json* service = GoPtr(backend, "service");
-  if (service == nullptr) return std::nullopt;
-  ServiceBackend out{rule, path, GoStringView(*service, "name"), {}, std::nullopt};
-  const json* port = GoPtr(*service, "port");
-  if (out.service.empty() || port == nullptr) return std::nullopt;
-  out.port_name = GoStringView(*port, "name");
-  if (out.port_name == "use-annotation") return std::nullopt;
-  const json* number = GoPtr(*port, "number");
-  if (out.port_name.empty() && number != nullptr && number->is_number_integer()) {
-    out.port_number = number->get<std::int64_t>();
-  }
+std::optional<ServiceBackend> ToServiceBackend(const IngressBackend& backend) {
+  if (!backend.has_service || backend.service_name.empty()) return std::nullopt;
+  if (backend.port_name == "use-annotation") return std::nullopt;
+  ServiceBackend out{&backend, backend.service_name, backend.port_name, std::nullopt};
+  if (out.port_name.empty()) out.port_number = backend.port_number;
   if (out.port_name.empty() && !out.port_number) return std::nullopt;
   return out;
 }
 
-/// spec.defaultBackend, then spec.rules[].http.paths[].backend, in order; each Service and port
-/// once (its first backend): a repeated one adds nothing, the same lookups and findings. Most
-/// Ingresses route every path to one or two Services: a scan of the few kept so far, then a set
-/// once there are many (a 1 MiB Ingress may have ten thousand paths).
-std::vector<ServiceBackend> ReadServiceBackends(const json& object) {
+/// The view's service backends (spec.defaultBackend, then spec.rules[].http.paths[].backend, in
+/// order, as ReadIngress read them); each Service and port once (its first backend): a repeated
+/// one adds nothing, the same lookups and findings. Most Ingresses route every path to one or two
+/// Services: a scan of the few kept so far, then a set once there are many (a 1 MiB Ingress may
+/// have ten thousand paths).
+std::vector<ServiceBackend> ServiceBackends(const IngressView& view) {
   constexpr std::size_t kScanned = 16;
   using Key = std::tuple<std::string_view, std::string_view, std::optional<std::int64_t>>;
   std::vector<ServiceBackend> out;
   std::set<Key> seen;  // used past kScanned distinct backends
-  auto add = [&](const json* backend, int rule, int path) {
-    if (backend == nullptr) return;
-    auto read = ReadServiceBackend(*backend, rule, path);
-    if (!read) return;
+  for (const IngressBackend& backend : view.backends) {
+    auto read = ToServiceBackend(backend);
+    if (!read) continue;
     if (out.size() < kScanned) {
+      bool repeated = false;
       for (const ServiceBackend& kept : out) {
         if (kept.service == read->service && kept.port_name == read->port_name &&
             kept.port_number == read->port_number) {
-          return;
+          repeated = true;
+          break;
         }
       }
+      if (repeated) continue;
     } else {
       if (seen.empty()) {
         for (const ServiceBackend& kept : out) {
           seen.emplace(kept.service, kept.port_name, kept.port_number);
         }
       }
-      if (!seen.emplace(read->service, read->port_name, read->port_number).second) return;
+      if (!seen.emplace(read->service, read->port_name, read->port_number).second) continue;
     }
     out.push_back(*read);
-  };
-  const json* spec = GoPtr(object, "spec");
-  if (spec == nullptr) return out;
-  out.reserve(4);
-  add(GoPtr(*spec, "defaultBackend"), -1, -1);
-  const json* rules = GoPtr(*spec, "rules");
-  for (std::size_t i = 0; rules != nullptr && rules->is_array() && i < rules->size(); ++i) {
-    const json* http = GoPtr((*rules)[i], "http");
-    const json* paths = http != nullptr ? GoPtr(*http, "paths") : nullptr;
-    for (std::size_t j = 0; paths != nullptr && paths->is_array() && j < paths->size(); ++j) {
-      add(GoPtr((*paths)[j], "backend"), static_cast<int>(i), static_cast<int>(j));
-    }
   }
   return out;
 }
@@ -228,7 +208,7 @@ void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& s
       ParseGoInt(*port, 32).error == GoInt::Error::kNone) {
     return;
   }
-  const ServiceBackend named{-1, -1, {}, *port, std::nullopt};
+  const ServiceBackend named{nullptr, {}, *port, std::nullopt};
   if (HasPort(service, named)) return;
   // The LBC's words (buildTargetGroupHealthCheckPort, k8s.LookupServicePort).
   verdict.Warn("healthcheck-port", "target group for Service " + name +
@@ -238,28 +218,27 @@ void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& s
 
 }  // namespace
 
-void CheckIngressServices(const Context& ctx, const IngressView& view, const json& object,
-                          Verdict& verdict) {
+void CheckIngressServices(const Context& ctx, const IngressView& view, Verdict& verdict) {
   const cluster::ClusterState* cluster = AvailableCluster(ctx);
   if (cluster == nullptr || view.ns.empty()) return;  // no namespace: its Services are unknown
   std::set<std::string> reported;  // "<service>" and "<service>:<port>", each reported once
   std::optional<std::set<std::string>> own;  // computed once, when a merge has findings
-  for (const ServiceBackend& backend : ReadServiceBackends(object)) {
+  for (const ServiceBackend& backend : ServiceBackends(view)) {
     std::string name = view.ns;
     name += '/';
     name += backend.service;
     const cluster::Object* service = cluster->FindService(view.ns, backend.service);
     if (service == nullptr) {
       if (reported.insert(name).second) {
-        verdict.Warn("backend", backend.Location() + ": Service " + name +
+        verdict.Warn("backend", backend.first->Location() + ": Service " + name +
                                     " does not exist (yet) in the cluster");
       }
       continue;
     }
     if (!HasPort(*service, backend) && reported.insert(name + ":" + backend.PortText()).second) {
       // The LBC's words (k8s.LookupServicePort).
-      verdict.Warn("backend", backend.Location() + ": unable to find port " + backend.PortText() +
-                                  " on service " + name);
+      verdict.Warn("backend", backend.first->Location() + ": unable to find port " +
+                                  backend.PortText() + " on service " + name);
     }
     if (!reported.insert(name).second) continue;  // what follows: once per Service
     CheckNamedHealthCheckPort(view, *service, name, verdict);

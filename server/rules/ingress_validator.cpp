@@ -36,7 +36,7 @@ class IngressValidator final : public Validator {
       CheckIngressRuleConditions(view, object, verdict);
       CheckIngressTransforms(view, verdict);
       CheckIngressConfigHints(view, object, verdict);
-      CheckIngressServices(ctx, view, object, verdict);
+      CheckIngressServices(ctx, view, verdict);
       EffectiveIngress effective = LocalEffective(view);
       if (const cluster::ClusterState* cluster = AvailableCluster(ctx)) {
         CheckIngressWithCluster(ctx, *cluster, object, view, effective, verdict);
