@@ -5,11 +5,11 @@
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
 
 #include "albwebhook/log/log.hpp"
 #include "albwebhook/metrics/metrics.hpp"
 #include "transport/http_session.hpp"
+#include "transport/tls_stream.hpp"
 
 namespace albwebhook::transport::detail {
 
@@ -20,18 +20,19 @@ namespace ssl = boost::asio::ssl;
 using tcp = boost::asio::ip::tcp;
 
 // One HTTPS connection: the TLS handshake, then the request loop of HttpSession (every I/O
-// step on the connection's executor, with the deadlines of a beast::basic_stream).
+// step on the connection's executor, with the deadlines of a beast::basic_stream under the TLS
+// stream of tls_stream.hpp).
 template <class Executor>
 class HttpsSession : public HttpSession<HttpsSession<Executor>> {
   using Base = HttpSession<HttpsSession<Executor>>;
-  using Stream = beast::ssl_stream<beast::basic_stream<tcp, Executor>>;
+  using Stream = TlsStream<beast::basic_stream<tcp, Executor>>;
   using Base::server_;
 
  public:
   using Socket = net::basic_stream_socket<tcp, Executor>;
 
   HttpsSession(Socket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& server)
-      : Base(server), ctx_(std::move(ctx)), stream_(std::move(socket), *ctx_) {}
+      : Base(server), ctx_(std::move(ctx)), stream_(std::move(socket), ctx_->native_handle()) {}
 
   void Start() {
     net::dispatch(stream_.get_executor(),
@@ -49,7 +50,7 @@ class HttpsSession : public HttpSession<HttpsSession<Executor>> {
   static Clock::time_point Now() { return Clock::now(); }
   void DoClose() {
     ArmTimeout(std::chrono::seconds(1));
-    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+    stream_.async_shutdown([self = this->shared_from_this()](beast::error_code, std::size_t) {
       beast::error_code ignored;
       beast::get_lowest_layer(self->stream_).socket().shutdown(tcp::socket::shutdown_both, ignored);
     });
@@ -59,11 +60,10 @@ class HttpsSession : public HttpSession<HttpsSession<Executor>> {
   void DoHandshake() {
     ArmTimeout(server_.config.handshake_timeout);
     stream_.async_handshake(
-        ssl::stream_base::server,
         beast::bind_front_handler(&HttpsSession::OnHandshake, this->shared_from_this()));
   }
 
-  void OnHandshake(beast::error_code ec) {
+  void OnHandshake(beast::error_code ec, std::size_t /*n*/) {
     if (ec) {
       server_.metrics->HandshakeFailure();
       log::Debug("tls handshake failed", {{"error", ec.message()}});
