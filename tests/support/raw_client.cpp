@@ -211,6 +211,23 @@ bool RawConn::ReadsEof() {
   return errno == ECONNRESET || errno == EPIPE;
 }
 
+bool RawConn::ReadsCloseNotify() {
+  if (!in_.empty() || ssl_ == nullptr) return false;
+  char byte = 0;
+  const int n = SSL_read(ssl_, &byte, 1);
+  return n <= 0 && SSL_get_error(ssl_, n) == SSL_ERROR_ZERO_RETURN;
+}
+
+bool RawConn::WriteInRecordsOf(std::string_view bytes, std::size_t record_bytes) {
+  if (ssl_ == nullptr || record_bytes == 0) return false;
+  while (!bytes.empty()) {
+    const int chunk = static_cast<int>(std::min(bytes.size(), record_bytes));
+    if (SSL_write(ssl_, bytes.data(), chunk) != chunk) return false;
+    bytes.remove_prefix(static_cast<std::size_t>(chunk));
+  }
+  return true;
+}
+
 bool RawConn::ClosedBelowTls() {
   char buf[4096];
   for (;;) {

@@ -87,6 +87,12 @@ class RawConn {
   RawResponse Post(std::string_view target, std::string_view body);
   /// True when the peer closed (EOF, reset, TLS alert) before io_timeout without sending data.
   bool ReadsEof();
+  /// True when the peer ended the TLS stream with a close_notify alert (not a bare TCP close,
+  /// a reset or another alert) before io_timeout, without sending data first.
+  bool ReadsCloseNotify();
+  /// Writes `bytes` through TLS as records of at most `record_bytes` plaintext bytes each (one
+  /// SSL_write per record). False on error.
+  bool WriteInRecordsOf(std::string_view bytes, std::size_t record_bytes);
   /// Reads raw bytes (alerts, anything) until the peer closes: true on EOF or reset, false when
   /// io_timeout passes first.
   bool ClosedBelowTls();
