@@ -91,8 +91,9 @@ SSL* NewServerSsl(SSL_CTX* ctx, TlsBuffers& buffers) {
 }
 
 boost::system::error_code TlsError(int ssl_error) {
-  if (ssl_error == SSL_ERROR_ZERO_RETURN) return boost::asio::error::eof;
   const unsigned long code = ERR_get_error();
+  ERR_clear_error();  // the rest of the queue, if any: the error is the first one
+  if (ssl_error == SSL_ERROR_ZERO_RETURN) return boost::asio::error::eof;
   if (ssl_error == SSL_ERROR_SSL && code != 0) {
     return {static_cast<int>(code), boost::asio::error::get_ssl_category()};
   }

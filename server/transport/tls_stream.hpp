@@ -45,7 +45,7 @@ SSL* NewServerSsl(SSL_CTX* ctx, TlsBuffers& buffers);
 
 /// The error of an OpenSSL call that failed with `ssl_error` (SSL_get_error), as asio's TLS
 /// stream reports it: a close_notify is the end of the stream (eof), a library error carries
-/// OpenSSL's code in asio's ssl category.
+/// OpenSSL's code in asio's ssl category. Empties this thread's OpenSSL error queue.
 boost::system::error_code TlsError(int ssl_error);
 
 template <class NextLayer>
@@ -185,6 +185,7 @@ class TlsStream {
           break;
       }
       const bool started_here = step == Step::kStart;
+      // SSL_get_error reads this thread's error queue: it must hold nothing from elsewhere.
       ERR_clear_error();
       std::size_t done = 0;
       const int r = action(stream->ssl_, done);
@@ -192,9 +193,8 @@ class TlsStream {
       if (error != SSL_ERROR_WANT_READ) {
         finished = true;
         result_n = error == SSL_ERROR_NONE ? done : 0;
-        if (error != SSL_ERROR_NONE) result_ec = TlsError(error);
+        if (error != SSL_ERROR_NONE) result_ec = TlsError(error);  // empties the queue
       }
-      ERR_clear_error();
       if (!buffers.out.empty()) {
         step = Step::kSent;
         boost::asio::async_write(stream->next_, boost::asio::buffer(buffers.out), std::move(self));
