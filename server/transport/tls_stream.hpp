@@ -32,8 +32,10 @@ namespace albwebhook::transport::detail {
 
 /// What OpenSSL's BIO reads from and writes to (tls_stream.cpp).
 struct TlsBuffers {
-  /// A TLS record's largest size on the wire (16 KiB of plaintext plus the expansion allowed).
-  static constexpr std::size_t kInSize = 16 * 1024 + 2048 + 5;
+  /// Bytes received per read at most: four of the largest TLS records (16 KiB of plaintext plus
+  /// the expansion allowed), so that a large body takes few reads. Only the pages the received
+  /// bytes reach are ever touched.
+  static constexpr std::size_t kInSize = 4 * (16 * 1024 + 2048 + 5);
   std::unique_ptr<unsigned char[]> in;   // allocated on the first read, never zero-filled
   std::size_t in_begin = 0, in_end = 0;  // received, not yet read by OpenSSL: [in_begin, in_end)
   std::string out;                       // records OpenSSL wrote, not yet sent
@@ -117,8 +119,21 @@ class TlsStream {
   struct Read {
     boost::asio::mutable_buffer buffer;
     bool Empty() const { return buffer.size() == 0; }
+    // SSL_read_ex gives one record at most: the records already received are read on into the
+    // rest of the buffer (a large body takes a quarter of the reads). A failure after the first
+    // record ends the read with what it got; OpenSSL reports the failure again on the next call
+    // (a close_notify, a fatal error), or it wanted more bytes.
     int operator()(SSL* ssl, std::size_t& done) const {
-      return SSL_read_ex(ssl, buffer.data(), buffer.size(), &done);
+      const int r = SSL_read_ex(ssl, buffer.data(), buffer.size(), &done);
+      if (r != 1) return r;
+      auto* out = static_cast<unsigned char*>(buffer.data());
+      std::size_t more = 0;
+      while (done < buffer.size() &&
+             SSL_read_ex(ssl, out + done, buffer.size() - done, &more) == 1) {
+        done += more;
+      }
+      ERR_clear_error();
+      return 1;
     }
   };
   struct Write {
