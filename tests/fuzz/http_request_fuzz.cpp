@@ -1,6 +1,7 @@
 // Fuzz target: the webhook's HTTP/1.1 session itself - the same HttpSession template that serves
 // TLS connections (server/transport/http_session.hpp), here on Beast's in-memory test stream
-// instead of ssl_stream<tcp_stream>. Everything after the TLS handshake is the production code:
+// instead of the TLS stream of tls_stream.hpp. Everything after the TLS handshake is the
+// production code:
 // header and body limits, 413 (declared or chunked), 431, the 400s of AmbiguousFraming and of the
 // parser, 404/405, 415 and the admission answers, the global body budget (503), Expect:
 // 100-continue, keep-alive and pipelining, ?timeout= deadlines, and the write.
