@@ -52,13 +52,15 @@ Fixture MakeFixture(const std::string& file, bool ingress) {
   f.body = ReadFileOrDie(file);
   if (ingress) {
     const admission::ExpectedKind kind{"networking.k8s.io", "Ingress"};
-    f.validating = admission::MakeValidatingHandler(rules::MakeIngressValidator(), kind, DefaultSource());
+    f.validating =
+        admission::MakeValidatingHandler(rules::MakeIngressValidator(), kind, DefaultSource());
     f.mutating = admission::MakeMutatingHandler(rules::MakeIngressMutator(), kind, DefaultSource());
   } else {
     const admission::ExpectedKind kind{"elbv2.k8s.aws", "TargetGroupBinding"};
     f.validating = admission::MakeValidatingHandler(rules::MakeTargetGroupBindingValidator(), kind,
-                                                  DefaultSource());
-    f.mutating = admission::MakeMutatingHandler(rules::MakeTargetGroupBindingMutator(), kind, DefaultSource());
+                                                    DefaultSource());
+    f.mutating = admission::MakeMutatingHandler(rules::MakeTargetGroupBindingMutator(), kind,
+                                                DefaultSource());
   }
   // Sanity: the fixture must be a valid, allowed request, or the numbers mean nothing.
   for (const admission::Handler* h : {f.validating.get(), f.mutating.get()}) {
@@ -152,11 +154,11 @@ void LogLoop(benchmark::State& state, bool as_json) {
   const std::string webhook(rules::kValidateIngressPath);
   for (auto _ : state) {
     if (as_json) {
-      nlohmann::json fields = {{"uid", uid},           {"webhook", webhook},
-                               {"operation", "CREATE"}, {"namespace", "shop"},
-                               {"name", "shop-frontend"}, {"allowed", true},
-                               {"code", 200},           {"violations", std::size_t{0}},
-                               {"warnings", std::size_t{0}}, {"duration_us", 123LL}};
+      nlohmann::json fields = {
+          {"uid", uid},          {"webhook", webhook},           {"operation", "CREATE"},
+          {"namespace", "shop"}, {"name", "shop-frontend"},      {"allowed", true},
+          {"code", 200},         {"violations", std::size_t{0}}, {"warnings", std::size_t{0}},
+          {"duration_us", 123LL}};
       log::Write(log::Level::kInfo, "admission", fields);
     } else {
       log::WriteFields(log::Level::kInfo, "admission",

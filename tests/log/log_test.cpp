@@ -6,11 +6,11 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <regex>
 #include <cstdio>
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -139,31 +139,52 @@ TEST(LogTest, FieldsWriteTheSameBytesAsAJsonObject) {
     std::function<void()> write_fields;
   };
   const std::vector<Case> cases = {
-      {"admission line", Level::kInfo, "admission",
-       {{"uid", "u-1"}, {"webhook", "/validate"}, {"allowed", true}, {"code", 200},
-        {"violations", std::size_t{0}}, {"warnings", std::size_t{3}},
+      {"admission line",
+       Level::kInfo,
+       "admission",
+       {{"uid", "u-1"},
+        {"webhook", "/validate"},
+        {"allowed", true},
+        {"code", 200},
+        {"violations", std::size_t{0}},
+        {"warnings", std::size_t{3}},
         {"duration_us", -5LL}},
        [] {
          WriteFields(Level::kInfo, "admission",
-                     {{"uid", "u-1"}, {"webhook", std::string("/validate")}, {"allowed", true},
-                      {"code", 200}, {"violations", std::size_t{0}},
-                      {"warnings", std::size_t{3}}, {"duration_us", -5LL}});
+                     {{"uid", "u-1"},
+                      {"webhook", std::string("/validate")},
+                      {"allowed", true},
+                      {"code", 200},
+                      {"violations", std::size_t{0}},
+                      {"warnings", std::size_t{3}},
+                      {"duration_us", -5LL}});
        }},
-      {"arrays, escapes, invalid UTF-8", Level::kWarn, "denied \"quoted\"",
+      {"arrays, escapes, invalid UTF-8",
+       Level::kWarn,
+       "denied \"quoted\"",
        {{"checks", checks}, {"none", no_checks}, {"error", bad_utf8}, {"tab\tkey", "v\n"}},
        [&] {
-         WriteFields(Level::kWarn, "denied \"quoted\"",
-                     {{"checks", checks}, {"none", no_checks}, {"error", bad_utf8},
-                      {"tab\tkey", "v\n"}});
+         WriteFields(
+             Level::kWarn, "denied \"quoted\"",
+             {{"checks", checks}, {"none", no_checks}, {"error", bad_utf8}, {"tab\tkey", "v\n"}});
        }},
-      {"fields named like the fixed keys win; of a repeated key the first", Level::kError,
+      {"fields named like the fixed keys win; of a repeated key the first",
+       Level::kError,
        "fixed",
-       {{"msg", "mine"}, {"level", "x"}, {"a", 1}, {"a", 2}, {"zz", false},
+       {{"msg", "mine"},
+        {"level", "x"},
+        {"a", 1},
+        {"a", 2},
+        {"zz", false},
         {"big", std::numeric_limits<std::uint64_t>::max()},
         {"small", std::numeric_limits<std::int64_t>::min()}},
        [] {
          WriteFields(Level::kError, "fixed",
-                     {{"msg", "mine"}, {"level", "x"}, {"a", 1}, {"a", 2}, {"zz", false},
+                     {{"msg", "mine"},
+                      {"level", "x"},
+                      {"a", 1},
+                      {"a", 2},
+                      {"zz", false},
                       {"big", std::numeric_limits<std::uint64_t>::max()},
                       {"small", std::numeric_limits<std::int64_t>::min()}});
        }},

@@ -38,7 +38,8 @@ class Field {
   Field(std::string_view key, const std::string& value) : Field(key, std::string_view(value)) {}
   Field(std::string_view key, const char* value) : Field(key, std::string_view(value)) {}
   Field(std::string_view key, bool value) : key_(key), kind_(Kind::kBool), flag_(value) {}
-  template <typename T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
+  template <typename T,
+            std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, bool>, int> = 0>
   Field(std::string_view key, T value) : key_(key) {
     if constexpr (std::is_signed_v<T>) {
       kind_ = Kind::kInt;
