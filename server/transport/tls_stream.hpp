@@ -132,8 +132,7 @@ class TlsStream {
              SSL_read_ex(ssl, out + done, buffer.size() - done, &more) == 1) {
         done += more;
       }
-      ERR_clear_error();
-      return 1;
+      return 1;  // what the last call queued, if anything, is cleared before the next call
     }
   };
   struct Write {
@@ -151,6 +150,7 @@ class TlsStream {
         const int r = SSL_write_ex(ssl, buffers[i].data(), n, &written);
         if (r != 1) return done > 0 ? 1 : r;  // what was written is reported; the error next time
         done += written;
+        if (written < n) break;  // a partial write: the rest of this buffer comes first next time
       }
       return 1;
     }
