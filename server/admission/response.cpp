@@ -1,6 +1,8 @@
 #include "albwebhook/admission/response.hpp"
 
 #include <algorithm>
+#include <cstdint>
+#include <cstring>
 
 namespace albwebhook::admission {
 
@@ -59,13 +61,32 @@ std::size_t Utf8SequenceLength(std::string_view s, std::size_t i) {
   return len;
 }
 
+/// True when every byte of `text` is printable ASCII (0x20..0x7E); eight bytes at a time.
+bool AllPrintableAscii(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+  std::size_t i = 0;
+  for (; text.size() - i >= 8; i += 8) {
+    std::uint64_t v;
+    std::memcpy(&v, text.data() + i, 8);
+    const std::uint64_t del = v ^ (kOnes * 0x7F);
+    // Some byte is < 0x20, is 0x7F, or is >= 0x80 (each test exact for "some byte").
+    if ((((v - kOnes * 0x20) & ~v) | ((del - kOnes) & ~del) | v) & kHigh) return false;
+  }
+  for (; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c >= 0x7F) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 std::string SanitizeWarning(std::string_view text) {
   // Most warnings are printable ASCII: kept as they are, or cut after kMaxWarningChars - 3
   // characters when longer than kMaxWarningChars (what the loop below gives for them).
   const std::string_view head = text.substr(0, kMaxWarningChars);
-  if (std::all_of(head.begin(), head.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) {
+  if (AllPrintableAscii(head)) {
     if (text.size() <= kMaxWarningChars) return std::string(text);
     std::string out(text.substr(0, kMaxWarningChars - 3));
     out += "...";

@@ -304,34 +304,9 @@ class Parser {
     return true;
   }
 
-  // A flag (0x80) in the byte of `v` at each '"', '\\', control character or non-ASCII byte. The
-  // lowest flag is exact (the borrows of the subtractions only run upwards, past a true match), so
-  // the first such byte is at countr_zero / 8 (little-endian); flags above it may be spurious.
-  static std::uint64_t SpecialBytes(std::uint64_t v) {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-    auto has_zero = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-    const std::uint64_t below_space = (v - kOnes * 0x20) & ~v & kHigh;
-    return below_space | has_zero(v ^ (kOnes * '"')) | has_zero(v ^ (kOnes * '\\')) | (v & kHigh);
-  }
-
   // Advances p_ to the first '"', '\\', control or non-ASCII byte (or end_).
   void SkipPlain() {
-    static_assert(std::endian::native == std::endian::little);
-    while (end_ - p_ >= 8) {
-      std::uint64_t v;
-      std::memcpy(&v, p_, 8);
-      if (const std::uint64_t special = SpecialBytes(v); special != 0) {
-        p_ += std::countr_zero(special) / 8;
-        return;
-      }
-      p_ += 8;
-    }
-    while (p_ < end_) {
-      const auto c = static_cast<unsigned char>(*p_);
-      if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80) return;
-      ++p_;
-    }
+    p_ += PlainAsciiPrefix(std::string_view(p_, static_cast<std::size_t>(end_ - p_)));
   }
 
   // A string at p_ (on its opening quote), unescaped into `out` (a std::string or Discard).

@@ -4,6 +4,9 @@
 #include <array>
 #include <functional>
 #include <span>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
 
 #include "common/aws_formats.hpp"
 #include "common/kubernetes_formats.hpp"
@@ -421,6 +424,19 @@ void CheckWafExclusive(const IngressView& view, Verdict& verdict) {
   }
 }
 
+/// Suffix -> its checks: kChecks' then the families', each in table order (the order their
+/// findings come in). Built on first use; one lookup per annotation instead of a scan of both
+/// tables.
+const std::unordered_map<std::string_view, std::vector<CheckFn>>& ChecksBySuffix() {
+  static const auto index = [] {
+    std::unordered_map<std::string_view, std::vector<CheckFn>> out;
+    for (const auto& check : kChecks) out[check.suffix].push_back(check.fn);
+    for (const auto& check : FamilyAnnotationChecks()) out[check.suffix].push_back(check.fn);
+    return out;
+  }();
+  return index;
+}
+
 }  // namespace
 
 std::vector<std::string> AnnotationCheckNames() {
@@ -447,11 +463,9 @@ void CheckIngressAnnotations(const IngressView& view, Verdict& verdict) {
     } else if (CheckFamilyKeyAnnotation(a)) {
       continue;
     }
-    for (const auto& check : kChecks) {
-      if (check.suffix == suffix) check.fn(a);
-    }
-    for (const auto& check : FamilyAnnotationChecks()) {
-      if (check.suffix == suffix) check.fn(a);
+    const auto& index = ChecksBySuffix();
+    if (auto checks = index.find(suffix); checks != index.end()) {
+      for (const CheckFn fn : checks->second) fn(a);
     }
   }
   CheckHealthCheckTiming(view, verdict);

@@ -89,14 +89,18 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   if (!klass.known()) return;  // unknown: judged object-local only, never denied for it
   const std::string group = CandidateGroupName(view, klass);
   static const GroupMembers kNoGroup;
-  const auto others = group.empty() ? nullptr : LoadGroup(cluster, ctx.policy.ingress, group);
+  const std::vector<const cluster::Object*>* deleting = nullptr;
+  const auto others =
+      group.empty() ? nullptr : LoadGroup(cluster, ctx.policy.ingress, group, &deleting);
   const GroupMembers& members = others ? *others : kNoGroup;
   std::size_t equal_set = GroupMembers::npos;
   const MemberConfig member = ReadMember(view, klass, &members, &equal_set);
   GroupOutcome outcome = JudgeGroup(member, members, verdict, equal_set);
   CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
                       verdict);
-  if (!group.empty()) CheckDeletingMembers(cluster, ctx.policy.ingress, group, member.key, verdict);
+  if (deleting != nullptr && !deleting->empty()) {
+    CheckDeletingMembers(*deleting, group, member.key, verdict);
+  }
   FillEffective(member, std::move(outcome), effective);
 }
 

@@ -213,22 +213,18 @@ std::shared_ptr<const GroupIndex> LoadIndex(const cluster::ClusterState& cluster
 
 }  // namespace
 
-const std::vector<const cluster::Object*>& DeletingMembers(const cluster::ClusterState& cluster,
-                                                           const policy::IngressPolicy& policy,
-                                                           std::string_view group) {
-  static const std::vector<const cluster::Object*> kNone;
-  // The index is kept by `cluster` (Derived): the list lives as long as the snapshot.
-  auto index = LoadIndex(cluster, policy, ScopeKey(policy));
-  auto found = index->deleting.find(group);
-  return found == index->deleting.end() ? kNone : found->second;
-}
-
-std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& cluster,
-                                              const policy::IngressPolicy& policy,
-                                              std::string_view group) {
+std::shared_ptr<const GroupMembers> LoadGroup(
+    const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,
+    std::string_view group, const std::vector<const cluster::Object*>** deleting) {
   static const auto kNone = std::make_shared<const GroupMembers>();
+  static const std::vector<const cluster::Object*> kNoneDeleting;
   const std::string scope = ScopeKey(policy);
   auto index = LoadIndex(cluster, policy, scope);
+  if (deleting != nullptr) {
+    // The index is kept by `cluster` (Derived): the list lives as long as the snapshot.
+    auto found = index->deleting.find(group);
+    *deleting = found == index->deleting.end() ? &kNoneDeleting : &found->second;
+  }
   auto candidates = index->candidates.find(group);
   if (candidates == index->candidates.end()) return kNone;  // not kept: any name may be asked for
   std::string key = "ingress-group/" + scope + "/" + std::string(group);

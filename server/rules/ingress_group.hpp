@@ -136,21 +136,19 @@ std::pair<std::size_t, std::size_t> MemberRules(const MemberConfig& member, std:
 /// `policy`, with a class the view resolves. Built once per snapshot and policy scope (the
 /// membership index of the whole snapshot on the first call, each group on its first call) and
 /// kept with the snapshot; a name no Ingress asks for costs a lookup and is not kept.
-std::shared_ptr<const GroupMembers> LoadGroup(const cluster::ClusterState& cluster,
-                                              const policy::IngressPolicy& policy,
-                                              std::string_view group);
-
-/// The Ingresses being deleted that still hold `group`'s finalizer (the group's inactive members,
-/// group_loader.go), in no particular order; whatever their class. Valid while `cluster` lives.
-const std::vector<const cluster::Object*>& DeletingMembers(const cluster::ClusterState& cluster,
-                                                           const policy::IngressPolicy& policy,
-                                                           std::string_view group);
+/// `deleting`, when given, is set to the Ingresses being deleted that still hold `group`'s
+/// finalizer (the group's inactive members, group_loader.go), in no particular order, whatever
+/// their class; valid while `cluster` lives.
+std::shared_ptr<const GroupMembers> LoadGroup(
+    const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,
+    std::string_view group, const std::vector<const cluster::Object*>** deleting = nullptr);
 
 /// The LBC refuses to reconcile a group while an inactive member being deleted has
 /// deletion_protection.enabled=true in its load-balancer-attributes (model_builder.go): a warning
-/// naming each such member, since the candidate is not at fault. The candidate's own old version
-/// (`candidate_key`, "ns/name") is not judged: the request replaces it.
-void CheckDeletingMembers(const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,
+/// naming each such member of `deleting` (LoadGroup's), since the candidate is not at fault. The
+/// candidate's own old version (`candidate_key`, "ns/name") is not judged: the request replaces
+/// it.
+void CheckDeletingMembers(const std::vector<const cluster::Object*>& deleting,
                           const std::string& group, const std::string& candidate_key,
                           Verdict& verdict);
 

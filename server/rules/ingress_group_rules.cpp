@@ -42,22 +42,31 @@ void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_pa
   }
   if (total <= kAlbRuleQuota) return;
   const std::string name = ExplicitGroupName(candidate);
-  const std::string whose =
-      name.empty() ? "this Ingress's load balancer" : "the ALB of IngressGroup " + name;
-  verdict.Warn("ingress-group",
-               whose + " would get up to " + std::to_string(total) + " listener rules (" +
-                   std::to_string(own) + " from this Ingress, one per path and listen port), " +
-                   "over AWS's default quota of " + std::to_string(kAlbRuleQuota) +
-                   " per load balancer; unless it was raised, the LBC fails to create the rules "
-                   "past it (TooManyRules)");
+  std::string message;  // built in one buffer: a group over the quota gets it on every request
+  message.reserve(320 + name.size());
+  if (name.empty()) {
+    message += "this Ingress's load balancer";
+  } else {
+    message += "the ALB of IngressGroup ";
+    message += name;
+  }
+  message += " would get up to ";
+  message += std::to_string(total);
+  message += " listener rules (";
+  message += std::to_string(own);
+  message += " from this Ingress, one per path and listen port), over AWS's default quota of " +
+             std::to_string(kAlbRuleQuota) +
+             " per load balancer; unless it was raised, the LBC fails to create the rules past it "
+             "(TooManyRules)";
+  verdict.Warn("ingress-group", std::move(message));
 }
 
-void CheckDeletingMembers(const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,
+void CheckDeletingMembers(const std::vector<const cluster::Object*>& deleting,
                           const std::string& group, const std::string& candidate_key,
                           Verdict& verdict) {
   static const std::string kKey = std::string(kAlbAnnotationPrefix) + "load-balancer-attributes";
   std::vector<const cluster::Object*> protected_members;
-  for (const cluster::Object* member : DeletingMembers(cluster, policy, group)) {
+  for (const cluster::Object* member : deleting) {
     if (member->namespace_ + "/" + member->name == candidate_key) continue;
     const std::string* raw = member->Annotation(kKey);
     if (raw == nullptr) continue;

@@ -5,6 +5,9 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
 
 #include "common/aws_formats.hpp"
 #include "rules/annotation_parsers.hpp"
@@ -101,7 +104,40 @@ constexpr std::array<std::string_view, 42> kSuffixes = {
     "web-acl-id",
 };
 
-static_assert(std::is_sorted(kSuffixes.begin(), kSuffixes.end()), "kSuffixes: binary search");
+static_assert(std::is_sorted(kSuffixes.begin(), kSuffixes.end()), "kSuffixes: sorted");
+static_assert(std::adjacent_find(kSuffixes.begin(), kSuffixes.end()) == kSuffixes.end(),
+              "kSuffixes: no repeats");
+
+/// A suffix of kSuffixes by its index, found at compile time from the literal naming it (a
+/// literal that is not in kSuffixes does not compile).
+class Suffix {
+ public:
+  template <std::size_t N>
+  consteval Suffix(const char (&name)[N])  // NOLINT(google-explicit-constructor): literals
+      : index_(Find(std::string_view(name, N - 1))) {}
+  std::size_t index() const { return index_; }
+
+ private:
+  static consteval std::size_t Find(std::string_view name) {
+    for (std::size_t i = 0; i < kSuffixes.size(); ++i) {
+      if (kSuffixes[i] == name) return i;
+    }
+    throw "not one of kSuffixes";  // not a constant expression: a compile error
+  }
+  std::size_t index_;
+};
+
+/// The index in kSuffixes of a suffix read from an annotation key, if it is one: one hash and
+/// one compare (each member's every annotation is looked up).
+std::optional<std::size_t> SuffixIndex(std::string_view suffix) {
+  static const auto index = [] {
+    std::unordered_map<std::string_view, std::size_t> out;
+    for (std::size_t i = 0; i < kSuffixes.size(); ++i) out.emplace(kSuffixes[i], i);
+    return out;
+  }();
+  auto it = index.find(suffix);
+  return it != index.end() ? std::optional<std::size_t>(it->second) : std::nullopt;
+}
 
 /// A member's annotations and params, read once: each annotation the configuration needs is
 /// found by one pass over the member's annotations (a group may have a thousand members).
@@ -123,17 +159,14 @@ class Reader {
     }
   }
 
-  const std::string* Alb(std::string_view suffix) const {
-    auto it = std::lower_bound(kSuffixes.begin(), kSuffixes.end(), suffix);
-    return it != kSuffixes.end() && *it == suffix ? values_[it - kSuffixes.begin()] : nullptr;
-  }
+  const std::string* Alb(Suffix suffix) const { return values_[suffix.index()]; }
   /// Params string `field` when set, else annotation `suffix` when present.
-  std::optional<std::string> Either(std::string_view field, std::string_view suffix) const {
+  std::optional<std::string> Either(std::string_view field, Suffix suffix) const {
     if (auto value = NonEmpty(spec_, field)) return value;
     const std::string* raw = Alb(suffix);
     return raw != nullptr ? std::optional<std::string>(*raw) : std::nullopt;
   }
-  std::optional<StringMapSorted> AnnotationMap(std::string_view suffix) const {
+  std::optional<StringMapSorted> AnnotationMap(Suffix suffix) const {
     StringMapSorted out;
     const std::string* raw = Alb(suffix);
     if (raw == nullptr) return out;
@@ -171,8 +204,7 @@ class Reader {
       listener_attributes_.emplace_back(key.substr(kListenerAttributes.size()), &value);
       return;
     }
-    auto it = std::lower_bound(kSuffixes.begin(), kSuffixes.end(), key);
-    if (it != kSuffixes.end() && *it == key) values_[it - kSuffixes.begin()] = &value;
+    if (auto i = SuffixIndex(key)) values_[*i] = &value;
   }
 
   /// Everything the configuration is read from besides the member's name and group.order: the
@@ -404,7 +436,7 @@ void ReadFrontendNlbListeners(const Reader& r, MemberConfig& m) {
     }
     if (known) nlb.listeners = std::move(listeners);
   }
-  auto set = [&](std::string_view suffix, const char* field, auto&& value_of) {
+  auto set = [&](Suffix suffix, const char* field, auto&& value_of) {
     const std::string* raw = r.Alb(suffix);
     if (raw == nullptr) return;
     std::optional<std::string> value = value_of(*raw);

@@ -259,6 +259,18 @@ TEST(SanitizeWarningTest, StripsControlsTruncatesAndFixesUtf8) {
   EXPECT_EQ(SanitizeWarning(accents), want + "...");
 }
 
+TEST(SanitizeWarningTest, FindsAControlOrNonAsciiByteAtAnyOffset) {
+  for (std::size_t offset = 0; offset < 20; ++offset) {
+    const std::string head(offset, 'x');
+    const std::string tail(11, 'y');
+    SCOPED_TRACE("offset " + std::to_string(offset));
+    EXPECT_EQ(SanitizeWarning(head + "\x7f" + tail), head + " " + tail);
+    EXPECT_EQ(SanitizeWarning(head + "\x1f" + tail), head + " " + tail);
+    EXPECT_EQ(SanitizeWarning(head + "\x80" + tail), head + "?" + tail);
+    EXPECT_EQ(SanitizeWarning(head + "~ " + tail), head + "~ " + tail);  // 0x7E, 0x20: kept
+  }
+}
+
 TEST(SanitizeWarningTest, DeduplicatesAndCapsTotal) {
   std::vector<std::string> in = {"same", "same", "other"};
   EXPECT_EQ(SanitizeWarnings(in), (std::vector<std::string>{"same", "other"}));
@@ -319,7 +331,7 @@ std::string EncodeViaDom(const Response& response, std::string_view uid,
 }
 
 TEST(EncodeReviewTest, SameBytesAsTheDomEncoding) {
-  const std::vector<std::string> texts = {
+  std::vector<std::string> texts = {
       "",
       "plain",
       "quote \" backslash \\ slash /",
@@ -332,6 +344,13 @@ TEST(EncodeReviewTest, SameBytesAsTheDomEncoding) {
       "surrogate \xed\xa0\x80",
       std::string("nul \0 inside", 12),
   };
+  // The encoder scans eight bytes at a time: each kind of special byte at each offset in a word,
+  // and after a run longer than a word.
+  for (const std::string special : {"\"", "\\", "\x01", "\x1f", "\x7f", "\xc3\xa9", "\xff"}) {
+    for (std::size_t offset : {0, 1, 5, 7, 8, 9, 15, 16, 23}) {
+      texts.push_back(std::string(offset, 'a') + special + std::string(9, 'b') + special);
+    }
+  }
   int cases = 0;
   for (const std::string& text : texts) {
     for (int shape = 0; shape < 6; ++shape) {
@@ -371,7 +390,8 @@ TEST(EncodeReviewTest, SameBytesAsTheDomEncoding) {
       }
     }
   }
-  EXPECT_EQ(cases, 11 * 6 * 2 * 2 * 2);
+  EXPECT_EQ(cases, static_cast<int>(texts.size()) * 6 * 2 * 2 * 2);
+  EXPECT_EQ(texts.size(), 11U + 7 * 9);
 }
 
 }  // namespace
