@@ -54,10 +54,11 @@ void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_pa
   message += std::to_string(total);
   message += " listener rules (";
   message += std::to_string(own);
-  message += " from this Ingress, one per path and listen port), over AWS's default quota of " +
-             std::to_string(kAlbRuleQuota) +
-             " per load balancer; unless it was raised, the LBC fails to create the rules past it "
-             "(TooManyRules)";
+  message += " from this Ingress, one per path and listen port), over AWS's default quota of ";
+  message += std::to_string(kAlbRuleQuota);
+  message +=
+      " per load balancer; unless it was raised, the LBC fails to create the rules past it "
+      "(TooManyRules)";
   verdict.Warn("ingress-group", std::move(message));
 }
 
