@@ -7,10 +7,12 @@
 #include "albwebhook/admission/response.hpp"
 #include "albwebhook/json/json_parse.hpp"
 #include "albwebhook/json/json_patch.hpp"
+#include "albwebhook/util/json_string.hpp"
 
 namespace albwebhook::admission {
 namespace {
 
+using util::AppendJsonString;
 using nlohmann::json;
 
 // Deepest nesting of arrays/objects in `body`, stopping as soon as it exceeds `limit`. A byte scan
@@ -211,62 +213,6 @@ DecodedReview DecodeReview(std::string_view body) {
   d.ok = true;
   return d;
 }
-
-namespace {
-
-/// Appends `text` as a JSON string, byte for byte as nlohmann's dump (no ensure_ascii, invalid
-/// UTF-8 replaced) writes it: ASCII is escaped here, in one pass over runs of plain bytes; text
-/// with a byte >= 0x80 (rare in answers) goes through nlohmann's serializer, which also checks
-/// and repairs its UTF-8.
-void AppendJsonString(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  const std::size_t start = out.size();
-  out += '"';
-  std::size_t i = 0;
-  while (true) {
-    const std::size_t plain = albwebhook::json::PlainAsciiPrefix(text.substr(i));
-    out.append(text.data() + i, plain);
-    i += plain;
-    if (i == text.size()) break;
-    const auto c = static_cast<unsigned char>(text[i]);
-    if (c >= 0x80) {
-      out.resize(start);
-      out += json(std::string(text)).dump(-1, ' ', false, json::error_handler_t::replace);
-      return;
-    }
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out += "\\u00";
-        out += kHex[c >> 4U];
-        out += kHex[c & 0xFU];
-    }
-    ++i;
-  }
-  out += '"';
-}
-
-}  // namespace
 
 // Written directly, in the bytes nlohmann's dump of the equivalent DOM gives (keys in sorted
 // order, compact, invalid UTF-8 replaced): no DOM per answer.

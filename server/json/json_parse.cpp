@@ -6,6 +6,8 @@
 #include <string>
 #include <utility>
 
+#include "albwebhook/util/json_string.hpp"
+
 namespace albwebhook::json {
 namespace {
 
@@ -306,7 +308,7 @@ class Parser {
 
   // Advances p_ to the first '"', '\\', control or non-ASCII byte (or end_).
   void SkipPlain() {
-    p_ += PlainAsciiPrefix(std::string_view(p_, static_cast<std::size_t>(end_ - p_)));
+    p_ += util::PlainAsciiPrefix(std::string_view(p_, static_cast<std::size_t>(end_ - p_)));
   }
 
   // A string at p_ (on its opening quote), unescaped into `out` (a std::string or Discard).

@@ -13,8 +13,12 @@
 #include <mutex>
 #include <thread>
 
+#include "albwebhook/util/json_string.hpp"
+
 namespace albwebhook::log {
 namespace {
+
+using util::AppendJsonString;
 
 std::atomic<int> g_level{static_cast<int>(Level::kInfo)};
 
@@ -122,24 +126,11 @@ std::string Now() {
   return out;
 }
 
-void AppendString(std::string& out, std::string_view text) {
-  for (const char c : text) {
-    if (c < 0x20 || c > 0x7E || c == '"' || c == '\\') {
-      // Escapes or non-ASCII: nlohmann's serializer (invalid UTF-8 replaced).
-      out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      return;
-    }
-  }
-  out += '"';
-  out += text;
-  out += '"';
-}
-
 void AppendValue(std::string& out, const nlohmann::json& value) {
   char digits[24];
   switch (value.type()) {
     case nlohmann::json::value_t::string:
-      AppendString(out, value.get_ref<const std::string&>());
+      AppendJsonString(out, value.get_ref<const std::string&>());
       return;
     case nlohmann::json::value_t::boolean:
       out += value.get<bool>() ? "true" : "false";
@@ -163,7 +154,7 @@ void AppendField(std::string& out, const Field& field) {
   char digits[24];
   switch (field.kind()) {
     case Field::Kind::kString:
-      AppendString(out, field.text());
+      AppendJsonString(out, field.text());
       return;
     case Field::Kind::kBool:
       out += field.flag() ? "true" : "false";
@@ -178,7 +169,7 @@ void AppendField(std::string& out, const Field& field) {
       out += '[';
       for (std::size_t i = 0; i < field.strings().size(); ++i) {
         if (i > 0) out += ',';
-        AppendString(out, field.strings()[i]);
+        AppendJsonString(out, field.strings()[i]);
       }
       out += ']';
       return;
@@ -199,7 +190,7 @@ std::string FormatLine(std::string_view level, std::string_view message, const M
   out += '{';
   auto key = [&out](std::string_view name) {
     if (out.size() > 1) out += ',';
-    AppendString(out, name);
+    AppendJsonString(out, name);
     out += ':';
   };
   std::size_t f = 0;
@@ -207,14 +198,14 @@ std::string FormatLine(std::string_view level, std::string_view message, const M
     for (; f < std::size(fixed) && fixed[f].first <= std::string_view(name); ++f) {
       if (fixed[f].first == name) continue;  // the field wins
       key(fixed[f].first);
-      AppendString(out, fixed[f].second);
+      AppendJsonString(out, fixed[f].second);
     }
     key(name);
     append(out, value);
   }
   for (; f < std::size(fixed); ++f) {
     key(fixed[f].first);
-    AppendString(out, fixed[f].second);
+    AppendJsonString(out, fixed[f].second);
   }
   out += "}\n";
   return out;
