@@ -250,10 +250,21 @@ void CheckHealthCheckPath(const Annotation& a) {
 void CheckSuccessCodesAnnotation(const Annotation& a) {
   const std::string* version = a.view.Alb("backend-protocol-version");
   bool grpc = version != nullptr && *version == "GRPC";
-  if (auto problem = CheckSuccessCodes(a.value, grpc)) {
-    a.Deny(*problem + (grpc ? " (gRPC codes 0-99, e.g. 0, 0,12 or 0-5)"
-                            : " (HTTP codes 200-499, e.g. 200, 200,204 or 200-299)"));
+  auto problem = CheckSuccessCodes(a.value, grpc);
+  if (!problem) return;
+  std::string message = *problem + (grpc ? " (gRPC codes 0-99, e.g. 0, 0,12 or 0-5)"
+                                         : " (HTTP codes 200-499, e.g. 200, 200,204 or 200-299)");
+  // The codes' grammar is the target group's protocol version, which a backend Service's
+  // backend-protocol-version annotation overrides (Argo CD's documented setup puts GRPC on the
+  // Service and success-codes 0 on the Ingress). Codes valid for the other version: a warning
+  // here, decided per Service with the cluster view.
+  if (!a.view.target_group_final && !CheckSuccessCodes(a.value, !grpc)) {
+    a.Warn(message + (grpc ? "; valid if a backend Service sets backend-protocol-version HTTP1 "
+                             "or HTTP2"
+                           : "; valid if a backend Service sets backend-protocol-version GRPC"));
+    return;
   }
+  a.Deny(std::move(message));
 }
 
 bool IsTagChar(unsigned char c) {
@@ -379,8 +390,8 @@ const AnnotationCheck kChecks[] = {
 };
 
 /// Timeout must stay below the interval (AWS: "Health check timeout must be smaller than the
-/// interval"). Both explicit: deny. One explicit (the other is the LBC default, which a Service
-/// annotation may override): warn.
+/// interval"). Both explicit, or the target group's final values: deny. One explicit (the other
+/// is the LBC default, which a Service annotation may override): warn.
 void CheckHealthCheckTiming(const IngressView& view, Verdict& verdict) {
   const std::string* interval_raw = view.Alb("healthcheck-interval-seconds");
   const std::string* timeout_raw = view.Alb("healthcheck-timeout-seconds");
@@ -393,7 +404,7 @@ void CheckHealthCheckTiming(const IngressView& view, Verdict& verdict) {
                         std::to_string(timeout.value) + (timeout_raw ? "" : " (default)") +
                         " must be smaller than healthcheck-interval-seconds " +
                         std::to_string(interval.value) + (interval_raw ? "" : " (default)");
-  if (interval_raw != nullptr && timeout_raw != nullptr) {
+  if ((interval_raw != nullptr && timeout_raw != nullptr) || view.target_group_final) {
     verdict.Deny("healthcheck-timeout-seconds", message);
   } else {
     verdict.Warn("healthcheck-timeout-seconds", message);

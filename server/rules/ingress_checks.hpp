@@ -53,6 +53,12 @@ struct IngressView {
   std::vector<std::string> annotation_problems;  // annotations not a map, values not strings
   std::vector<IngressBackend> backends;
   std::vector<IngressPath> paths;  // only those PathMayBeRejected (an Ingress may have thousands)
+  /// The target-group annotations are a target group's own: a backend Service's merged over the
+  /// Ingress's (ingress_service_checks.cpp). Otherwise a Service annotation may still override
+  /// one of them (the LBC merges the Service's over the Ingress's), and a check whose verdict
+  /// depends on another target-group annotation (success-codes on backend-protocol-version,
+  /// the health-check timeout on the interval) only warns.
+  bool target_group_final = false;
 
   /// Full annotation key lookup; nullptr when absent.
   const std::string* Annotation(std::string_view key) const;

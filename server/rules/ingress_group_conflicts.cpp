@@ -95,13 +95,6 @@ std::string GoMap(const StringMapSorted& items) {
   return out + "]";
 }
 
-void ManageRulesConflict(const MemberConfig& c, const MemberConfig& o, ConflictReporter& r) {
-  if (c.manage_sg_rules && o.manage_sg_rules && *c.manage_sg_rules != *o.manage_sg_rules) {
-    r.Versus("conflicting manage backend security group rules settings",
-             *c.manage_sg_rules ? "true" : "false", *o.manage_sg_rules ? "true" : "false", o);
-  }
-}
-
 /// IPv4 IPAM pool and minimum capacity: the first member's params, when they set one, settle it
 /// for the group; else the members' annotations merge. Capacity reservation is behind the
 /// LBCapacityReservation feature gate (on by default): its conflict is a warning.
@@ -152,7 +145,6 @@ class GroupJudge {
     ScalarConflict(c_, o, &MemberConfig::waf_classic, "conflicting WAFClassic WebACL IDs",
                    reporter_);
     ShieldConflict(c_, o, reporter_);
-    ManageRulesConflict(c_, o, reporter_);
     FirstParamsConflicts(c_, o, *first_, reporter_);
     ListenPortConflicts(c_, o, reporter_);
     ListenerAttributeConflicts(o);
@@ -182,6 +174,12 @@ class GroupJudge {
     // parse disables the redirect of the whole group.
     if (!any_name_ && arn_conflict_) arn_conflict_->Flush(reporter_);
     if (!any_disabled_ && redirect_conflict_) redirect_conflict_->Flush(reporter_);
+    // buildManageSecurityGroupRulesFlag runs only when the group's ALB takes the security-groups
+    // annotation's groups (a non-empty list); otherwise the LBC manages the groups and never
+    // compares the members' flags.
+    if (manage_conflict_ && (any_security_groups_ || HasSecurityGroups(c_))) {
+      manage_conflict_->Flush(reporter_);
+    }
     outcome_.has_waf =
         any_waf_ || IsWaf(c_.waf_classic) ||
         (any_name_ ? any_named_waf_ || IsWaf(c_.wafv2_name) : any_arn_waf_ || IsWaf(c_.wafv2_arn));
@@ -223,7 +221,17 @@ class GroupJudge {
     return *first->second;
   }
 
+  static bool HasSecurityGroups(const MemberConfig& m) {
+    return m.security_groups && !m.security_groups->empty();
+  }
+
   void Defer(const MemberConfig& o) {
+    if (!manage_conflict_ && c_.manage_sg_rules && o.manage_sg_rules &&
+        *c_.manage_sg_rules != *o.manage_sg_rules) {
+      manage_conflict_ = Pending{"conflicting manage backend security group rules settings",
+                                 *c_.manage_sg_rules ? "true" : "false",
+                                 *o.manage_sg_rules ? "true" : "false", o.key};
+    }
     if (!arn_conflict_ && c_.wafv2_arn && o.wafv2_arn && *c_.wafv2_arn != *o.wafv2_arn) {
       arn_conflict_ = Pending{"conflicting WAFv2 WebACL ARNs", *c_.wafv2_arn, *o.wafv2_arn, o.key};
     }
@@ -408,6 +416,7 @@ class GroupJudge {
     any_named_waf_ = any_named_waf_ || IsWaf(o.wafv2_name);
     any_arn_waf_ = any_arn_waf_ || IsWaf(o.wafv2_arn);
     any_waf_ = any_waf_ || IsWaf(o.waf_classic);
+    any_security_groups_ = any_security_groups_ || HasSecurityGroups(o);
     outcome_.ssl_redirect = outcome_.ssl_redirect || o.ssl_redirect.has_value();
     if (!outcome_.scheme && o.scheme) outcome_.scheme = o.scheme;
   }
@@ -420,7 +429,8 @@ class GroupJudge {
   GroupOutcome outcome_;
   bool any_name_ = false, any_disabled_ = false;
   bool any_named_waf_ = false, any_arn_waf_ = false, any_waf_ = false;
-  std::optional<Pending> arn_conflict_, redirect_conflict_;
+  bool any_security_groups_ = false;  // a member's security-groups is a non-empty list
+  std::optional<Pending> arn_conflict_, redirect_conflict_, manage_conflict_;
   bool nlb_true_ = false, nlb_false_ = false;  // enable-frontend-nlb values seen
   std::vector<Pending> nlb_conflicts_;         // flushed when the group builds the NLB
   std::vector<std::pair<std::string, std::string>> nlb_messages_;  // (kind, denial), likewise

@@ -134,11 +134,13 @@ bool IsTargetGroupKey(std::string_view key) {
          kTargetGroupSuffixes.end();
 }
 
-/// The Ingress's target-group annotations (only those: their checks read no others).
-IngressView TargetGroupView(const IngressView& view) {
+/// The Ingress's target-group annotations (only those: their checks read no others). `final`:
+/// they are a target group's own values (see IngressView::target_group_final).
+IngressView TargetGroupView(const IngressView& view, bool is_final) {
   IngressView out;
   out.ns = view.ns;
   out.name = view.name;
+  out.target_group_final = is_final;
   auto it = view.annotations.lower_bound(kAlbAnnotationPrefix);
   for (; it != view.annotations.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
     if (IsTargetGroupKey(it->first)) out.annotations.emplace_hint(out.annotations.end(), *it);
@@ -158,34 +160,62 @@ std::optional<IngressView> MergedView(const IngressView& view, const cluster::Ob
   for (auto it = map.lower_bound(kAlbAnnotationPrefix);
        it != map.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
     if (!it->second.is_string() || !IsTargetGroupKey(it->first)) continue;
-    if (!merged) merged = TargetGroupView(view);
+    if (!merged) merged = TargetGroupView(view, true);
     merged->annotations.insert_or_assign(it->first, it->second.get_ref<const std::string&>());
   }
   return merged;
 }
 
-/// The messages of the findings of the Ingress's own target-group annotations.
-std::set<std::string> OwnMessages(const IngressView& view) {
+/// A finding's message and severity: what the request's verdict already says.
+using Said = std::pair<std::string, Severity>;
+
+/// What the Ingress's own target-group annotations said in the request's verdict (judged as the
+/// Ingress's, not final).
+std::set<Said> OwnFindings(const IngressView& view) {
   Verdict own;
-  CheckIngressAnnotations(TargetGroupView(view), own);
-  std::set<std::string> messages;
-  for (const Finding& f : own.findings) messages.insert(f.message);
-  return messages;
+  CheckIngressAnnotations(TargetGroupView(view, false), own);
+  std::set<Said> said;
+  for (Finding& f : own.findings) said.emplace(std::move(f.message), f.severity);
+  return said;
 }
 
-/// Findings of the Ingress's annotation checks on the merged annotations that the Ingress's own
-/// annotations do not produce, attributed to the Service's target group. `own` holds the
-/// messages of the Ingress's own target-group annotations, computed on first need (a merge
-/// without findings needs none).
+/// The findings of the Ingress's own target-group annotations that only hold until the backend
+/// Services are known: those that judging the same values as a target group's final ones does not
+/// repeat (a success-codes value valid for the other protocol version, a health-check timeout
+/// against a default interval). Only when the Ingress sets an annotation such a check reads.
+std::vector<Finding> HedgedFindings(const IngressView& view) {
+  const std::string* codes = view.Alb("success-codes");
+  const std::string* version = view.Alb("backend-protocol-version");
+  const bool codes_refused =
+      codes != nullptr && CheckSuccessCodes(*codes, version != nullptr && *version == "GRPC");
+  const bool one_timing = (view.Alb("healthcheck-interval-seconds") == nullptr) !=
+                          (view.Alb("healthcheck-timeout-seconds") == nullptr);
+  if (!codes_refused && !one_timing) return {};
+  Verdict local;
+  Verdict settled;
+  CheckIngressAnnotations(TargetGroupView(view, false), local);
+  CheckIngressAnnotations(TargetGroupView(view, true), settled);
+  std::vector<Finding> hedged;
+  for (Finding& f : local.findings) {
+    if (std::find(settled.findings.begin(), settled.findings.end(), f) == settled.findings.end()) {
+      hedged.push_back(std::move(f));
+    }
+  }
+  return hedged;
+}
+
+/// Findings of the Ingress's annotation checks on a target group's final annotations that the
+/// Ingress's own annotations do not already say, attributed to the Service's target group.
+/// `own` (OwnFindings) is computed on first need (a merge without findings needs none).
 void CheckMergedAnnotations(const IngressView& view, const IngressView& merged,
-                            std::optional<std::set<std::string>>& own, const std::string& service,
+                            std::optional<std::set<Said>>& own, const std::string& service,
                             Verdict& verdict) {
   Verdict judged;
   CheckIngressAnnotations(merged, judged);
   if (judged.findings.empty()) return;
-  if (!own) own = OwnMessages(view);
+  if (!own) own = OwnFindings(view);
   for (Finding& f : judged.findings) {
-    if (own->count(f.message) > 0) continue;
+    if (own->count(Said(f.message, f.severity)) > 0) continue;
     std::string message = "target group for Service " + service + ": " + f.message;
     // IngressClassParams' spec.targetType overrides the Service's target-type: never certain.
     if (f.check == "target-type" || f.severity == Severity::kWarn) {
@@ -221,14 +251,19 @@ void CheckNamedHealthCheckPort(const IngressView& view, const cluster::Object& s
 void CheckIngressServices(const Context& ctx, const IngressView& view, Verdict& verdict) {
   const cluster::ClusterState* cluster = AvailableCluster(ctx);
   if (cluster == nullptr || view.ns.empty()) return;  // no namespace: its Services are unknown
-  std::set<std::string> reported;  // "<service>" and "<service>:<port>", each reported once
-  std::optional<std::set<std::string>> own;  // computed once, when a merge has findings
+  std::set<std::string> reported;     // "<service>" and "<service>:<port>", each reported once
+  std::optional<std::set<Said>> own;  // computed once, when a merge has findings
+  const std::vector<Finding> hedged = HedgedFindings(view);
+  bool all_known = true;  // every backend Service is in the view
+  bool any_service = false;
   for (const ServiceBackend& backend : ServiceBackends(view)) {
+    any_service = true;
     std::string name = view.ns;
     name += '/';
     name += backend.service;
     const cluster::Object* service = cluster->FindService(view.ns, backend.service);
     if (service == nullptr) {
+      all_known = false;
       if (reported.insert(name).second) {
         verdict.Warn("backend", backend.first->Location() + ": Service " + name +
                                     " does not exist (yet) in the cluster");
@@ -244,6 +279,16 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, Verdict& 
     CheckNamedHealthCheckPort(view, *service, name, verdict);
     if (auto merged = MergedView(view, *service)) {
       CheckMergedAnnotations(view, *merged, own, name, verdict);
+    } else if (!hedged.empty()) {
+      // The Service sets none: the Ingress's values are this target group's.
+      CheckMergedAnnotations(view, TargetGroupView(view, true), own, name, verdict);
+    }
+  }
+  // Every backend's target group judged on its final values: the hedged findings are settled.
+  if (!hedged.empty() && any_service && all_known) {
+    for (const Finding& h : hedged) {
+      auto it = std::find(verdict.findings.begin(), verdict.findings.end(), h);
+      if (it != verdict.findings.end()) verdict.findings.erase(it);
     }
   }
 }

@@ -152,9 +152,72 @@ TEST(IngressServices, ServiceAnnotationOverridesTheIngresss) {
   json http1 = MakeIngress(Alb({{"backend-protocol-version", "HTTP1"}, {"success-codes", "0"}}));
   Verdict grpc = Judge(
       {Service("web", {Port("http", 80)}, Alb({{"backend-protocol-version", "GRPC"}}))}, http1);
-  // The Ingress alone (HTTP1) denies "0"; with the Service's GRPC "0" is valid: no new finding.
-  EXPECT_EQ(Messages(grpc, Severity::kDeny).size(), 1u);
-  EXPECT_THAT(Messages(grpc, Severity::kDeny)[0], ::testing::Not(::testing::HasSubstr("Service")));
+  // The Ingress alone (HTTP1) only warns about "0" (valid for gRPC, which a Service may set);
+  // the Service's GRPC makes it valid, and the view settles the warning: no finding.
+  EXPECT_THAT(grpc.findings, IsEmpty());
+}
+
+// Argo CD's documented setup: GRPC on the Service, gRPC codes on the Ingress. Alone, the
+// Ingress gets a warning (the version may come from a Service); with the view each backend's
+// target group is judged on its final values and the warning is settled.
+TEST(IngressServices, GrpcCodesOnTheIngressWithGrpcOnTheServiceAreFine) {
+  const json ingress = MakeIngress(Alb({{"success-codes", "0"}}));
+  const json grpc = Alb({{"backend-protocol-version", "GRPC"}});
+  EXPECT_THAT(Judge({Service("web", {Port("http", 80)}, grpc)}, ingress).findings, IsEmpty());
+  // A plain Service: the Ingress's "0" is that target group's HTTP matcher, which AWS refuses.
+  Verdict plain = Judge({Service("web", {Port("http", 80)})}, ingress);
+  EXPECT_THAT(Messages(plain, Severity::kWarn), IsEmpty());
+  EXPECT_THAT(Messages(plain, Severity::kDeny),
+              ElementsAre("target group for Service team-a/web: "
+                          "alb.ingress.kubernetes.io/success-codes \"0\": item \"0\" is not a "
+                          "code or a code range like 200-299 (HTTP codes 200-499, e.g. 200, "
+                          "200,204 or 200-299)"));
+}
+
+TEST(IngressServices, GrpcCodesDenyOnlyTheBackendThatIsNotGrpc) {
+  json ingress = WithDefaultBackend(MakeIngress(Alb({{"success-codes", "0-12"}})), "grpc");
+  const json grpc = Alb({{"backend-protocol-version", "GRPC"}});
+  Verdict v = Judge({Service("web", {Port("http", 80)}, grpc), Service("api", {Port("grpc", 81)})},
+                    ingress);
+  EXPECT_THAT(Messages(v, Severity::kWarn), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kDeny),
+              ElementsAre("target group for Service team-a/api: "
+                          "alb.ingress.kubernetes.io/success-codes \"0-12\": item \"0-12\" is "
+                          "not a code or a code range like 200-299 (HTTP codes 200-499, e.g. 200, "
+                          "200,204 or 200-299)"));
+  // Both backends GRPC: nothing.
+  EXPECT_THAT(
+      Judge({Service("web", {Port("http", 80)}, grpc), Service("api", {Port("grpc", 81)}, grpc)},
+            ingress)
+          .findings,
+      IsEmpty());
+}
+
+TEST(IngressServices, GrpcCodesStayAWarningWhileABackendServiceIsUnknown) {
+  json ingress = WithDefaultBackend(MakeIngress(Alb({{"success-codes", "0"}})), "grpc");
+  const json grpc = Alb({{"backend-protocol-version", "GRPC"}});
+  Verdict v = Judge({Service("web", {Port("http", 80)}, grpc)}, ingress);  // no Service api
+  EXPECT_THAT(Messages(v, Severity::kDeny), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ElementsAre("alb.ingress.kubernetes.io/success-codes \"0\": item \"0\" is not a "
+                          "code or a code range like 200-299 (HTTP codes 200-499, e.g. 200, "
+                          "200,204 or 200-299); valid if a backend Service sets "
+                          "backend-protocol-version GRPC",
+                          "spec.defaultBackend: Service team-a/api does not exist (yet) in the "
+                          "cluster"));
+}
+
+TEST(IngressServices, HealthCheckTimeoutAgainstTheDefaultIntervalIsSettledPerService) {
+  // timeout 20 against the default interval 15: alone a warning (a Service may set the interval).
+  const json ingress = MakeIngress(Alb({{"healthcheck-timeout-seconds", "20"}}));
+  Verdict plain = Judge({Service("web", {Port("http", 80)})}, ingress);
+  EXPECT_THAT(Messages(plain, Severity::kWarn), IsEmpty());
+  EXPECT_THAT(Messages(plain, Severity::kDeny),
+              ElementsAre("target group for Service team-a/web: "
+                          "alb.ingress.kubernetes.io/healthcheck-timeout-seconds 20 must be "
+                          "smaller than healthcheck-interval-seconds 15 (default)"));
+  const json longer = Alb({{"healthcheck-interval-seconds", "30"}});
+  EXPECT_THAT(Judge({Service("web", {Port("http", 80)}, longer)}, ingress).findings, IsEmpty());
 }
 
 TEST(IngressServices, ServiceTargetTypeIsOnlyAWarning) {

@@ -356,9 +356,19 @@ TEST(IngressValidatorTest, RejectsBadHealthChecks) {
        Alb({{"backend-protocol-version", "GRPC"}, {"success-codes", "0-99"}}),
        {},
        {}},
-      {"err_success_codes_grpc",
+      // Codes valid for the other protocol version: a backend Service's
+      // backend-protocol-version overrides the Ingress's, so alone only a warning.
+      {"warn_success_codes_grpc_http_codes",
        Alb({{"backend-protocol-version", "GRPC"}, {"success-codes", "200"}}),
-       {R"(alb.ingress.kubernetes.io/success-codes "200": item "200" is not a code or a code range like 0-5 (gRPC codes 0-99, e.g. 0, 0,12 or 0-5))"},
+       {},
+       {R"(alb.ingress.kubernetes.io/success-codes "200": item "200" is not a code or a code range like 0-5 (gRPC codes 0-99, e.g. 0, 0,12 or 0-5); valid if a backend Service sets backend-protocol-version HTTP1 or HTTP2)"}},
+      {"warn_success_codes_grpc_codes_without_version",
+       Alb({{"success-codes", "0-12"}}),
+       {},
+       {R"(alb.ingress.kubernetes.io/success-codes "0-12": item "0-12" is not a code or a code range like 200-299 (HTTP codes 200-499, e.g. 200, 200,204 or 200-299); valid if a backend Service sets backend-protocol-version GRPC)"}},
+      {"err_success_codes_grpc_neither",
+       Alb({{"backend-protocol-version", "GRPC"}, {"success-codes", "200-599"}}),
+       {R"(alb.ingress.kubernetes.io/success-codes "200-599": item "200-599" is not a code or a code range like 0-5 (gRPC codes 0-99, e.g. 0, 0,12 or 0-5))"},
        {}},
   });
 }

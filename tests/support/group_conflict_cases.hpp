@@ -115,9 +115,22 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
                    Group({{"shield-advanced-protection", "false"}}),
                    "conflicting enable shield advanced protection: true (this Ingress) vs "
                    "false (team-b/web)"},
-      ConflictCase{"manage_backend_sg_rules",
+      // The flags are compared only when the ALB takes the security-groups annotation's groups
+      // (buildLoadBalancerSecurityGroups); with managed groups they never meet.
+      ConflictCase{"manage_backend_sg_rules_managed_groups",
                    Group({{"manage-backend-security-group-rules", "true"}}),
-                   Group({{"manage-backend-security-group-rules", "f"}}),
+                   Group({{"manage-backend-security-group-rules", "f"}}), ""},
+      ConflictCase{"manage_backend_sg_rules",
+                   Group({{"manage-backend-security-group-rules", "true"},
+                          {"security-groups", "sg-0123456789abcdef0"}}),
+                   Group({{"manage-backend-security-group-rules", "f"},
+                          {"security-groups", "sg-0123456789abcdef0"}}),
+                   "conflicting manage backend security group rules settings: true (this "
+                   "Ingress) vs false (team-b/web)"},
+      ConflictCase{"manage_backend_sg_rules_groups_from_the_other_member",
+                   Group({{"manage-backend-security-group-rules", "true"}}),
+                   Group({{"manage-backend-security-group-rules", "false"},
+                          {"security-groups", "sg-0123456789abcdef0"}}),
                    "conflicting manage backend security group rules settings: true (this "
                    "Ingress) vs false (team-b/web)"},
       ConflictCase{"same_manage_backend_sg_rules",
