@@ -81,6 +81,9 @@ struct MemberConfig {
   } frontend_nlb;
   std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
                                         // unreadable
+  /// spec.defaultBackend is set (an object). Not one of MemberInputs: ReadMember sets it for the
+  /// candidate after copying an equal member's configuration.
+  bool default_backend = false;
 };
 
 /// `ingress` (an Ingress doc as the view holds it) read with its class configuration.

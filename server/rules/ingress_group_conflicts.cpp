@@ -464,6 +464,42 @@ void ConflictReporter::VersusWarning(const std::string& core, const std::string&
   Warn(core, Text(core, mine, theirs, other.key));
 }
 
+namespace {
+
+/// buildListenerDefaultActions: on each listen port, the members listening there that set
+/// spec.defaultBackend give the listener its default action, and more than one fails the group
+/// ("multiple ingress defined default backend: [ns/a ns/b]", the members in group order). Not on
+/// an HTTP listener when the group redirects to HTTPS (its default action is the redirect).
+/// Every member counts, not one per set of equal inputs: the default backend is not an input.
+/// `replaced`: the index of the candidate's old version (npos: none).
+void DefaultBackendConflict(const MemberConfig& candidate, const GroupMembers& group,
+                            std::size_t replaced, bool ssl_redirect, Verdict& verdict) {
+  if (!candidate.ports) return;
+  for (const auto& [port, protocol] : *candidate.ports) {
+    if (ssl_redirect && protocol == "HTTP") continue;
+    std::vector<const MemberConfig*> on_port;
+    bool placed = false;
+    for (std::size_t i = 0; i < group.members.size(); ++i) {
+      const MemberConfig& m = group.members[i];
+      if (i == replaced || !m.default_backend || !m.ports || !m.ports->contains(port)) continue;
+      if (!placed && Before(candidate, m)) {
+        on_port.push_back(&candidate);
+        placed = true;
+      }
+      on_port.push_back(&m);
+    }
+    if (on_port.empty()) continue;
+    if (!placed) on_port.push_back(&candidate);
+    std::vector<std::string> keys;
+    keys.reserve(on_port.size());
+    for (const MemberConfig* m : on_port) keys.push_back(m->key);
+    verdict.Deny("ingress-group", "multiple ingress defined default backend: " + GoList(keys));
+    return;  // the LBC stops at the first listener that fails
+  }
+}
+
+}  // namespace
+
 GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict,
                         std::size_t equal_set) {
   GroupJudge judge(candidate, verdict);
@@ -489,6 +525,10 @@ GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group
     first = false;
   }
   GroupOutcome outcome = judge.Finish();
+  if (candidate.default_backend) {
+    DefaultBackendConflict(candidate, group, replaced ? old->second : GroupMembers::npos,
+                           outcome.ssl_redirect, verdict);
+  }
   const std::string_view own_ns =
       std::string_view(candidate.key).substr(0, candidate.key.find('/'));
   for (const auto& [ns, count] : group.namespaces) {

@@ -507,10 +507,18 @@ MemberConfig Read(std::string key, const Reader& r, const ClassConfig& klass) {
   return m;
 }
 
+bool HasDefaultBackend(const IngressView& view) {
+  return std::any_of(view.backends.begin(), view.backends.end(),
+                     [](const IngressBackend& b) { return !b.in_rule_path; });
+}
+
 }  // namespace
 
 MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass) {
-  return Read(ingress.namespace_ + "/" + ingress.name, Reader(ingress, klass), klass);
+  MemberConfig m = Read(ingress.namespace_ + "/" + ingress.name, Reader(ingress, klass), klass);
+  const json* backend = Member(ingress.spec(), "defaultBackend");
+  m.default_backend = backend != nullptr && backend->is_object();
+  return m;
 }
 
 MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
@@ -527,10 +535,13 @@ MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
       MemberConfig m = group->members[same->second];
       m.key = view.ns + "/" + view.name;
       m.order = Order(reader);
+      m.default_backend = HasDefaultBackend(view);
       return m;
     }
   }
-  return Read(view.ns + "/" + view.name, reader, klass);
+  MemberConfig m = Read(view.ns + "/" + view.name, reader, klass);
+  m.default_backend = HasDefaultBackend(view);
+  return m;
 }
 
 std::string CandidateGroupName(const IngressView& view, const ClassConfig& klass) {

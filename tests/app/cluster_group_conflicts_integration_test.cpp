@@ -41,14 +41,15 @@ class ClusterGroupConflictsTest : public ClusterViewServerTest {
     Start();
   }
 
-  /// The answer to a CREATE of team-a/shop with `annotations`.
-  json Create(const json& annotations) {
-    const std::string body = ReviewBuilder()
-                                 .Uid("shop")
-                                 .Name("shop")
-                                 .Namespace("team-a")
-                                 .Object(Member("team-a", "shop", annotations))
-                                 .Body();
+  /// The answer to a CREATE of team-a/shop with `annotations` (and a default backend).
+  json Create(const json& annotations, bool default_backend = false) {
+    const std::string body =
+        ReviewBuilder()
+            .Uid("shop")
+            .Name("shop")
+            .Namespace("team-a")
+            .Object(MaybeDefaultBackend(Member("team-a", "shop", annotations), default_backend))
+            .Body();
     return Post(kValidateIngressPath, body);
   }
 
@@ -74,11 +75,12 @@ TEST_F(ClusterGroupConflictsTest, EachLbcConflictIsDeniedNamingTheOtherMember) {
           },
           SeenWithin()));
     }
-    api_->Upsert(kIngresses, Member("team-b", "web", c.theirs));
+    api_->Upsert(kIngresses,
+                 MaybeDefaultBackend(Member("team-b", "web", c.theirs), c.theirs_default_backend));
     json answer;
     const bool seen = WaitUntil(
         [&] {
-          answer = Create(c.mine);
+          answer = Create(c.mine, c.mine_default_backend);
           return c.expected.empty() ? answer["allowed"] == true
                                     : Message(answer).find(c.expected) != std::string::npos;
         },

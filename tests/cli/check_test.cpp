@@ -604,10 +604,14 @@ TEST(CheckClusterStateTest, EachLbcGroupConflictExitsOne) {
   };
   for (const auto& c : albwebhook::testing::GroupConflictCases()) {
     SCOPED_TRACE(c.name);
-    const json repo = {
-        {"apiVersion", "v1"},
-        {"kind", "List"},
-        {"items", {klass, member("team-b", "web", c.theirs), member("team-a", "shop", c.mine)}}};
+    const json repo = {{"apiVersion", "v1"},
+                       {"kind", "List"},
+                       {"items",
+                        {klass,
+                         albwebhook::testing::MaybeDefaultBackend(member("team-b", "web", c.theirs),
+                                                                  c.theirs_default_backend),
+                         albwebhook::testing::MaybeDefaultBackend(member("team-a", "shop", c.mine),
+                                                                  c.mine_default_backend)}}};
     const CheckRun run = Check({"--cluster-state", "-", "-"}, repo.dump());
     if (c.expected.empty()) {
       EXPECT_EQ(run.code, 0) << run.out;

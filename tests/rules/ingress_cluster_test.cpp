@@ -188,7 +188,10 @@ class GroupConflictTest : public ::testing::TestWithParam<ConflictCase> {};
 TEST_P(GroupConflictTest, DeniedWithTheLbcWordsAndTheOtherMember) {
   const ConflictCase& c = GetParam();
   const Verdict v =
-      Judge({Class(""), Ing("team-b", "web", c.theirs)}, Ing("team-a", "shop", c.mine));
+      Judge({Class(""), albwebhook::testing::MaybeDefaultBackend(Ing("team-b", "web", c.theirs),
+                                                                 c.theirs_default_backend)},
+            albwebhook::testing::MaybeDefaultBackend(Ing("team-a", "shop", c.mine),
+                                                     c.mine_default_backend));
   if (c.expected.empty()) {
     EXPECT_TRUE(GroupDenials(v).empty()) << GroupDenials(v).front();
   } else {
@@ -217,10 +220,16 @@ TEST(IngressGroupMembers, SkippingTheCandidatesTwinChangesNothing) {
   for (const ConflictCase& c : cases) {
     for (const char* twin_order : {"-5", "5"}) {
       SCOPED_TRACE(std::string(c.name) + ", twin group.order " + twin_order);
-      json twin = Ing("team-c", "twin", c.mine);
+      json twin = albwebhook::testing::MaybeDefaultBackend(Ing("team-c", "twin", c.mine),
+                                                           c.mine_default_backend);
       twin["metadata"]["annotations"][std::string(kP) + "group.order"] = twin_order;
-      auto state = ClusterState::FromObjects({Class(""), Ing("team-b", "web", c.theirs), twin});
-      const json candidate = Ing("team-a", "shop", c.mine);
+      auto state =
+          ClusterState::FromObjects({Class(""),
+                                     albwebhook::testing::MaybeDefaultBackend(
+                                         Ing("team-b", "web", c.theirs), c.theirs_default_backend),
+                                     twin});
+      const json candidate = albwebhook::testing::MaybeDefaultBackend(Ing("team-a", "shop", c.mine),
+                                                                      c.mine_default_backend);
       const IngressView view = ReadIngress(candidate, "team-a");
       const ClassConfig klass = LoadClassConfig(*state, candidate, "team-a");
       ASSERT_TRUE(klass.known());

@@ -14,10 +14,21 @@ namespace albwebhook::testing {
 
 struct GroupConflictCase {
   const char* name;
-  nlohmann::json mine;    // the candidate's annotations
-  nlohmann::json theirs;  // the other member's annotations
-  std::string expected;   // the one group denial; "" = no conflict
+  nlohmann::json mine;                  // the candidate's annotations
+  nlohmann::json theirs;                // the other member's annotations
+  std::string expected;                 // the one group denial; "" = no conflict
+  bool mine_default_backend = false;    // the candidate sets spec.defaultBackend
+  bool theirs_default_backend = false;  // the other member does
 };
+
+/// `ingress` with a spec.defaultBackend (Service web, port 80) when `set`.
+inline nlohmann::json MaybeDefaultBackend(nlohmann::json ingress, bool set) {
+  if (set) {
+    ingress["spec"]["defaultBackend"] = {
+        {"service", {{"name", "web"}, {"port", {{"number", 80}}}}}};
+  }
+  return ingress;
+}
 
 namespace group_conflict_detail {
 
@@ -111,6 +122,18 @@ inline std::vector<GroupConflictCase> GroupConflictCases() {
                    ""},
       ConflictCase{"waf_classic", Group({{"waf-acl-id", "a"}}), Group({{"web-acl-id", "b"}}),
                    "conflicting WAFClassic WebACL IDs: a (this Ingress) vs b (team-b/web)"},
+      // buildListenerDefaultActions: one default backend per listener.
+      ConflictCase{"default_backends", Group({}), Group({}),
+                   "multiple ingress defined default backend: [team-a/shop team-b/web]", true,
+                   true},
+      ConflictCase{"default_backends_other_listeners", Group({{"listen-ports", "[{\"HTTP\":80}]"}}),
+                   Group({{"listen-ports", "[{\"HTTP\":8080}]"}}), "", true, true},
+      // The HTTP listener's default action is the redirect; 443 has one default backend.
+      ConflictCase{"default_backends_behind_ssl_redirect",
+                   Group({{"listen-ports", "[{\"HTTP\":80}]"}, {"ssl-redirect", "443"}}),
+                   Group({{"listen-ports", "[{\"HTTP\":80},{\"HTTPS\":443}]"},
+                          {"certificate-arn", kAcmCert}}),
+                   "", true, true},
       ConflictCase{"shield", Group({{"shield-advanced-protection", "true"}}),
                    Group({{"shield-advanced-protection", "false"}}),
                    "conflicting enable shield advanced protection: true (this Ingress) vs "
