@@ -1,5 +1,10 @@
 // The Ingress checks the cluster view adds: the LBC's IngressClass checks (class_loader.go), the
 // configuration IngressClassParams give the Ingress, and its IngressGroup judged as a whole.
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
 #include "albwebhook/cluster/cluster_state.hpp"
 #include "rules/annotation_parsers.hpp"
 #include "rules/ingress_checks.hpp"
@@ -53,6 +58,149 @@ void FillEffective(const MemberConfig& c, GroupOutcome group, EffectiveIngress& 
   e.member_namespaces = std::move(group.namespaces);
 }
 
+/// Removes the findings of `check` of `severity` whose message contains `marker` (and, when
+/// given, `also`); returns how many.
+std::size_t RemoveFindings(Verdict& verdict, std::string_view check, Severity severity,
+                           std::string_view marker, std::string_view also = {}) {
+  const auto before = verdict.findings.size();
+  std::erase_if(verdict.findings, [&](const Finding& f) {
+    return f.check == check && f.severity == severity &&
+           f.message.find(marker) != std::string::npos &&
+           (also.empty() || f.message.find(also) != std::string::npos);
+  });
+  return before - verdict.findings.size();
+}
+
+/// The members of the group with `candidate` in place of its old version, in group order.
+std::vector<const MemberConfig*> WithCandidate(const MemberConfig& candidate,
+                                               const GroupMembers& group) {
+  std::vector<const MemberConfig*> out;
+  out.reserve(group.members.size() + 1);
+  bool placed = false;
+  for (const MemberConfig& m : group.members) {
+    if (m.key == candidate.key) continue;
+    if (!placed && Before(candidate, m)) {
+      out.push_back(&candidate);
+      placed = true;
+    }
+    out.push_back(&m);
+  }
+  if (!placed) out.push_back(&candidate);
+  return out;
+}
+
+/// buildSSLRedirectConfig over `members` (in group order): "" when the group has no redirect or
+/// its port is an HTTPS listener of the group, else the LBC's error; nullopt when it cannot be
+/// told here (a member's listen ports unknown, a redirect annotation that does not parse, ports
+/// or protocols in conflict: other errors).
+std::optional<std::string> RedirectError(const std::vector<const MemberConfig*>& members) {
+  std::set<std::int64_t> redirects;
+  for (const MemberConfig* m : members) {
+    if (m->ssl_redirect_disabled) return "";  // a params port that does not parse: no redirect
+    if (m->ssl_redirect_unreadable) return std::nullopt;
+    if (m->ssl_redirect) redirects.insert(*m->ssl_redirect);
+  }
+  if (redirects.empty()) return "";
+  if (redirects.size() > 1) return std::nullopt;  // conflicting sslRedirect port
+  const std::int64_t port = *redirects.begin();
+  std::optional<std::string> protocol;
+  for (const MemberConfig* m : members) {
+    if (!m->ports) return std::nullopt;
+    auto it = m->ports->find(port);
+    if (it == m->ports->end()) continue;
+    if (protocol && *protocol != it->second) return std::nullopt;  // conflicting protocols
+    protocol = it->second;
+  }
+  if (!protocol) return "listener does not exist for SSLRedirect port: " + std::to_string(port);
+  if (*protocol != "HTTPS") {
+    return "listener protocol non-SSL for SSLRedirect port: " + std::to_string(port);
+  }
+  return "";
+}
+
+/// With the view the group's listeners are known: the ssl-redirect warning of the Ingress alone
+/// ("no HTTPS listen-port N on this Ingress (... a group member ...)") becomes the LBC's decision.
+/// Denied when the group with the candidate fails and the candidate is the cause: it asks for
+/// the redirect, or the group did not fail before it (it took the port away).
+void SettleSslRedirect(const MemberConfig& c, const GroupMembers& group, Verdict& verdict) {
+  const std::vector<const MemberConfig*> after = WithCandidate(c, group);
+  const std::optional<std::string> error = RedirectError(after);
+  if (!error) return;  // cannot tell: the warning stays
+  RemoveFindings(verdict, "ssl-redirect", Severity::kWarn, "no HTTPS listen-port");
+  if (error->empty()) return;
+  std::vector<const MemberConfig*> before;
+  for (const MemberConfig& m : group.members) before.push_back(&m);
+  const std::optional<std::string> before_error = RedirectError(before);
+  if (c.ssl_redirect || !before_error || before_error->empty()) {
+    verdict.Deny("ingress-group", *error);
+  }
+}
+
+/// dualstack-without-public-ipv4 needs an internet-facing ALB. With the view the candidate's IP
+/// address type (IngressClassParams win) and an explicit scheme (its own, its params', another
+/// member's) are known; without an explicit one the scheme is the controller's default (a flag):
+/// still a warning.
+void SettleDualstackScheme(const MemberConfig& c, const GroupOutcome& outcome, Verdict& verdict) {
+  constexpr std::string_view kMarker = "dualstack-without-public-ipv4 needs scheme internet-facing";
+  if (c.ip_address_type != "dualstack-without-public-ipv4") {
+    RemoveFindings(verdict, "ip-address-type", Severity::kWarn, kMarker);
+    return;
+  }
+  const std::optional<std::string>& scheme = c.scheme ? c.scheme : outcome.scheme;
+  if (!scheme) return;
+  if (RemoveFindings(verdict, "ip-address-type", Severity::kWarn, kMarker) == 0) return;
+  if (*scheme == "internet-facing") return;
+  verdict.Deny("ip-address-type",
+               std::string(kAlbAnnotationPrefix) +
+                   "ip-address-type: dualstack-without-public-ipv4 needs scheme internet-facing, "
+                   "and the load balancer's scheme is " +
+                   *scheme + " (AWS refuses the combination)");
+}
+
+/// access_logs / connection_logs / health_check_logs .s3.enabled=true needs the bucket, which
+/// the attributes of another member or of IngressClassParams may supply: with the view, the
+/// warning goes when one of them does.
+void SettleLogBuckets(const MemberConfig& c, const GroupMembers& group, Verdict& verdict) {
+  auto has = [](const StringMapSorted& attributes, const std::string& key) {
+    auto it = attributes.find(key);
+    return it != attributes.end() && !it->second.empty();
+  };
+  for (std::string_view family : {"access_logs", "connection_logs", "health_check_logs"}) {
+    const std::string bucket = std::string(family) + ".s3.bucket";
+    bool supplied = has(c.params_lb_attributes, bucket);
+    for (const MemberConfig& m : group.members) {
+      if (supplied) break;
+      if (m.key == c.key) continue;
+      supplied =
+          (m.lb_attributes && has(*m.lb_attributes, bucket)) || has(m.params_lb_attributes, bucket);
+    }
+    if (supplied) {
+      RemoveFindings(verdict, "load-balancer-attributes", Severity::kWarn,
+                     std::string(family) + ".s3.enabled=true needs", "(unless IngressClassParams");
+    }
+  }
+}
+
+/// An HTTPS listen port without a certificate of the Ingress's own: its IngressClassParams'
+/// certificateArn, or another member's certificates on that port, supply it.
+void SettleCertificateSource(const MemberConfig& c, const GroupMembers& group, Verdict& verdict) {
+  constexpr std::string_view kMarker = "has no certificate-arn or host for ACM discovery";
+  bool supplied = !c.certificate_arns.empty();
+  if (!supplied && c.ports) {
+    supplied = true;
+    for (const auto& [port, protocol] : *c.ports) {
+      if (protocol != "HTTPS") continue;
+      const bool other =
+          std::any_of(group.members.begin(), group.members.end(), [&](const MemberConfig& m) {
+            return m.key != c.key && !m.certificate_arns.empty() && m.ports &&
+                   m.ports->contains(port) && m.ports->at(port) == "HTTPS";
+          });
+      supplied = supplied && other;
+    }
+  }
+  if (supplied) RemoveFindings(verdict, "listen-ports", Severity::kWarn, kMarker);
+}
+
 }  // namespace
 
 EffectiveIngress LocalEffective(const IngressView& view) {
@@ -96,6 +244,11 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   std::size_t equal_set = GroupMembers::npos;
   const MemberConfig member = ReadMember(view, klass, &members, &equal_set);
   GroupOutcome outcome = JudgeGroup(member, members, verdict, equal_set);
+  // The object-local warnings that hedged on IngressClassParams or other members, decided.
+  SettleSslRedirect(member, members, verdict);
+  SettleDualstackScheme(member, outcome, verdict);
+  SettleLogBuckets(member, members, verdict);
+  SettleCertificateSource(member, members, verdict);
   CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
                       verdict);
   if (deleting != nullptr && !deleting->empty()) {

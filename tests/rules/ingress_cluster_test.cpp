@@ -1,6 +1,7 @@
 // The Ingress checks the cluster view adds, on states built with ClusterState::FromObjects: the
 // LBC's IngressClass checks, IngressClassParams merged over annotations, the IngressGroup's
 // "conflicting ..." errors naming the other member, and the policy judged on effective values.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -16,6 +17,8 @@ namespace albwebhook::rules::testing {
 namespace {
 
 using cluster::ClusterState;
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
 
 json Class(const std::string& params, const std::string& group = "elbv2.k8s.aws",
            const std::string& kind = "IngressClassParams") {
@@ -786,6 +789,140 @@ TEST(ClusterStateDerived, BuiltOnceAndSharedPerKey) {
   EXPECT_EQ(builds, 2);
   // Another snapshot keeps its own.
   EXPECT_NE(ClusterState::FromObjects({})->Derived("a", build), a);
+}
+
+// --- Object-local warnings that hedged on IngressClassParams or other members: settled ---------
+
+/// The messages of `check`'s findings of `severity`.
+std::vector<std::string> Of(const Verdict& v, const std::string& check, Severity severity) {
+  std::vector<std::string> out;
+  for (const auto& f : v.findings) {
+    if (f.check == check && f.severity == severity) out.push_back(f.message);
+  }
+  return out;
+}
+
+constexpr const char* kCertArn =
+    "arn:aws:acm:us-east-1:111111111111:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
+
+TEST(SettledByTheView, SslRedirectToAPortNoMemberListensOn) {
+  // Alone (no group), HTTP only: buildSSLRedirectConfig fails.
+  const json alone =
+      Ing("team-a", "shop", Alb({{"listen-ports", R"([{"HTTP":80}])"}, {"ssl-redirect", "443"}}));
+  Verdict v = Judge({Class("")}, alone);
+  EXPECT_THAT(Of(v, "ingress-group", Severity::kDeny),
+              ElementsAre("listener does not exist for SSLRedirect port: 443"));
+  EXPECT_THAT(Of(v, "ssl-redirect", Severity::kWarn), IsEmpty());
+  // The same in a group whose other member listens on HTTPS 443: fine, and no warning left.
+  const json member = Ing(
+      "team-b", "web",
+      Group({{"listen-ports", R"([{"HTTP":80},{"HTTPS":443}])"}, {"certificate-arn", kCertArn}}));
+  const json grouped =
+      Ing("team-a", "shop", Group({{"listen-ports", R"([{"HTTP":80}])"}, {"ssl-redirect", "443"}}));
+  v = Judge({Class(""), member}, grouped);
+  EXPECT_THAT(Of(v, "ingress-group", Severity::kDeny), IsEmpty());
+  EXPECT_THAT(Of(v, "ssl-redirect", Severity::kWarn), IsEmpty());
+  // Without the view the warning stays a warning.
+  Verdict local = RunValidator(policy::Policy{}, grouped);
+  EXPECT_THAT(
+      Of(local, "ssl-redirect", Severity::kWarn),
+      ElementsAre("alb.ingress.kubernetes.io/ssl-redirect \"443\": no HTTPS listen-port 443 "
+                  "on this Ingress (a group member must define it)"));
+}
+
+TEST(SettledByTheView, SslRedirectToAnotherMembersHttpPort) {
+  const json member = Ing("team-b", "web", Group({{"listen-ports", R"([{"HTTP":8443}])"}}));
+  const json candidate = Ing(
+      "team-a", "shop", Group({{"listen-ports", R"([{"HTTP":80}])"}, {"ssl-redirect", "8443"}}));
+  EXPECT_THAT(Of(Judge({Class(""), member}, candidate), "ingress-group", Severity::kDeny),
+              ElementsAre("listener protocol non-SSL for SSLRedirect port: 8443"));
+}
+
+TEST(SettledByTheView, SslRedirectBrokenByTheCandidateOrOnlyByOthers) {
+  // team-b/web redirects to 443, which only the candidate's old version listened on.
+  const json redirecting =
+      Ing("team-b", "web", Group({{"listen-ports", R"([{"HTTP":80}])"}, {"ssl-redirect", "443"}}));
+  const json old_version =
+      Ing("team-a", "shop",
+          Group({{"listen-ports", R"([{"HTTPS":443}])"}, {"certificate-arn", kCertArn}}));
+  const json http_only = Ing("team-a", "shop", Group({{"listen-ports", R"([{"HTTP":80}])"}}));
+  EXPECT_THAT(
+      Of(Judge({Class(""), redirecting, old_version}, http_only), "ingress-group", Severity::kDeny),
+      ElementsAre("listener does not exist for SSLRedirect port: 443"));
+  // The group already fails without the candidate, which does not ask for the redirect: not its
+  // doing.
+  EXPECT_THAT(Of(Judge({Class(""), redirecting}, http_only), "ingress-group", Severity::kDeny),
+              IsEmpty());
+}
+
+TEST(SettledByTheView, DualstackWithoutPublicIpv4AndTheScheme) {
+  const json dualstack = Group({{"ip-address-type", "dualstack-without-public-ipv4"}});
+  constexpr const char* kWarning =
+      "alb.ingress.kubernetes.io/ip-address-type \"dualstack-without-pub...\": "
+      "dualstack-without-public-ipv4 needs scheme internet-facing, which this Ingress does not "
+      "set (IngressClassParams or a group member may)";
+  // Another member makes the ALB internet-facing: settled.
+  const json facing = Ing("team-b", "web", Group({{"scheme", "internet-facing"}}));
+  Verdict v = Judge({Class(""), facing}, Ing("team-a", "shop", dualstack));
+  EXPECT_THAT(Of(v, "ip-address-type", Severity::kWarn), IsEmpty());
+  EXPECT_THAT(Of(v, "ip-address-type", Severity::kDeny), IsEmpty());
+  // Its params make it internet-facing: settled too.
+  v = Judge({Class("p"), Params("p", {{"scheme", "internet-facing"}})},
+            Ing("team-a", "shop", dualstack));
+  EXPECT_THAT(Of(v, "ip-address-type", Severity::kWarn), IsEmpty());
+  // Another member makes it internal: AWS refuses.
+  const json internal = Ing("team-b", "web", Group({{"scheme", "internal"}}));
+  v = Judge({Class(""), internal}, Ing("team-a", "shop", dualstack));
+  EXPECT_THAT(Of(v, "ip-address-type", Severity::kWarn), IsEmpty());
+  EXPECT_THAT(Of(v, "ip-address-type", Severity::kDeny),
+              ElementsAre("alb.ingress.kubernetes.io/ip-address-type: "
+                          "dualstack-without-public-ipv4 needs scheme internet-facing, and the "
+                          "load balancer's scheme is internal (AWS refuses the combination)"));
+  // Nobody sets one: the controller's default scheme (a flag) decides; the warning stays.
+  v = Judge({Class("")}, Ing("team-a", "shop", dualstack));
+  EXPECT_THAT(Of(v, "ip-address-type", Severity::kWarn), ElementsAre(kWarning));
+}
+
+TEST(SettledByTheView, AccessLogBucketFromAnotherMemberOrTheParams) {
+  const json enabled = Group({{"load-balancer-attributes", "access_logs.s3.enabled=true"}});
+  const json bucket =
+      Ing("team-b", "web", Group({{"load-balancer-attributes", "access_logs.s3.bucket=logs"}}));
+  EXPECT_THAT(Of(Judge({Class(""), bucket}, Ing("team-a", "shop", enabled)),
+                 "load-balancer-attributes", Severity::kWarn),
+              IsEmpty());
+  const json params = Params(
+      "p", {{"loadBalancerAttributes", {{{"key", "access_logs.s3.bucket"}, {"value", "logs"}}}}});
+  EXPECT_THAT(Of(Judge({Class("p"), params}, Ing("team-a", "shop", enabled)),
+                 "load-balancer-attributes", Severity::kWarn),
+              IsEmpty());
+  // Nobody supplies it: the warning stays.
+  EXPECT_THAT(Of(Judge({Class("")}, Ing("team-a", "shop", enabled)), "load-balancer-attributes",
+                 Severity::kWarn),
+              ElementsAre(::testing::HasSubstr("access_logs.s3.enabled=true needs "
+                                               "access_logs.s3.bucket")));
+}
+
+TEST(SettledByTheView, HttpsCertificateFromTheParamsOrAnotherMember) {
+  // No certificate and no host to discover one by.
+  json candidate = Ing("team-a", "shop", Group({{"listen-ports", R"([{"HTTPS":443}])"}}));
+  candidate["spec"]["rules"][0].erase("host");
+  const json params = Params("p", {{"certificateArn", {kCertArn}}});
+  EXPECT_THAT(Of(Judge({Class("p"), params}, candidate), "listen-ports", Severity::kWarn),
+              IsEmpty());
+  const json member =
+      Ing("team-b", "web",
+          Group({{"listen-ports", R"([{"HTTPS":443}])"}, {"certificate-arn", kCertArn}}));
+  EXPECT_THAT(Of(Judge({Class(""), member}, candidate), "listen-ports", Severity::kWarn),
+              IsEmpty());
+  // A member with a certificate on another port does not supply this one.
+  const json elsewhere =
+      Ing("team-b", "web",
+          Group({{"listen-ports", R"([{"HTTPS":8443}])"}, {"certificate-arn", kCertArn}}));
+  const std::vector<std::string> warning = {
+      "HTTPS:443 has no certificate-arn or host for ACM discovery; IngressClassParams or another "
+      "group member may supply one"};
+  EXPECT_EQ(Of(Judge({Class(""), elsewhere}, candidate), "listen-ports", Severity::kWarn), warning);
+  EXPECT_EQ(Of(Judge({Class("")}, candidate), "listen-ports", Severity::kWarn), warning);
 }
 
 }  // namespace
