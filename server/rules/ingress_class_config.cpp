@@ -94,6 +94,12 @@ ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, bool class_ann
   if (class_annotation) return {};  // the annotation bypasses IngressClass loading
   bool unknown = false;
   const std::optional<std::string> class_name = ClassNameOf(cluster, ingress_class_name, unknown);
+  if (unknown && (ingress_class_name == nullptr || ingress_class_name->is_null())) {
+    // GetDefaultIngressClass: the LBC cannot tell which default an Ingress without a class gets
+    // (its webhook's words, without the invalid-class prefix). The API server's DefaultIngressClass
+    // admission gives a new Ingress its class first, so this is mostly an UPDATE of an old one.
+    return {ClassConfig::State::kInvalid, nullptr, "multiple default IngressClasses found"};
+  }
   if (unknown) return kUnknown;
   if (!class_name) return {};
   const cluster::Object* klass = cluster.FindIngressClass(*class_name);

@@ -71,6 +71,12 @@ std::size_t RemoveFindings(Verdict& verdict, std::string_view check, Severity se
   return before - verdict.findings.size();
 }
 
+bool HasFinding(const Verdict& verdict, std::string_view check, std::string_view marker) {
+  return std::any_of(verdict.findings.begin(), verdict.findings.end(), [&](const Finding& f) {
+    return f.check == check && f.message.find(marker) != std::string::npos;
+  });
+}
+
 /// The members of the group with `candidate` in place of its old version, in group order.
 std::vector<const MemberConfig*> WithCandidate(const MemberConfig& candidate,
                                                const GroupMembers& group) {
@@ -122,7 +128,9 @@ std::optional<std::string> RedirectError(const std::vector<const MemberConfig*>&
 /// ("no HTTPS listen-port N on this Ingress (... a group member ...)") becomes the LBC's decision.
 /// Denied when the group with the candidate fails and the candidate is the cause: it asks for
 /// the redirect, or the group did not fail before it (it took the port away).
-void SettleSslRedirect(const MemberConfig& c, const GroupMembers& group, Verdict& verdict) {
+void SettleSslRedirect(const MemberConfig& c, const GroupMembers& group, bool group_redirects,
+                       Verdict& verdict) {
+  if (!group_redirects && !HasFinding(verdict, "ssl-redirect", "no HTTPS listen-port")) return;
   const std::vector<const MemberConfig*> after = WithCandidate(c, group);
   const std::optional<std::string> error = RedirectError(after);
   if (!error) return;  // cannot tell: the warning stays
@@ -165,6 +173,7 @@ void SettleLogBuckets(const MemberConfig& c, const GroupMembers& group, Verdict&
     auto it = attributes.find(key);
     return it != attributes.end() && !it->second.empty();
   };
+  if (!HasFinding(verdict, "load-balancer-attributes", ".s3.enabled=true needs")) return;
   for (std::string_view family : {"access_logs", "connection_logs", "health_check_logs"}) {
     const std::string bucket = std::string(family) + ".s3.bucket";
     bool supplied = has(c.params_lb_attributes, bucket);
@@ -185,6 +194,7 @@ void SettleLogBuckets(const MemberConfig& c, const GroupMembers& group, Verdict&
 /// certificateArn, or another member's certificates on that port, supply it.
 void SettleCertificateSource(const MemberConfig& c, const GroupMembers& group, Verdict& verdict) {
   constexpr std::string_view kMarker = "has no certificate-arn or host for ACM discovery";
+  if (!HasFinding(verdict, "listen-ports", kMarker)) return;
   bool supplied = !c.certificate_arns.empty();
   if (!supplied && c.ports) {
     supplied = true;
@@ -245,7 +255,7 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   const MemberConfig member = ReadMember(view, klass, &members, &equal_set);
   GroupOutcome outcome = JudgeGroup(member, members, verdict, equal_set);
   // The object-local warnings that hedged on IngressClassParams or other members, decided.
-  SettleSslRedirect(member, members, verdict);
+  SettleSslRedirect(member, members, outcome.ssl_redirect, verdict);
   SettleDualstackScheme(member, outcome, verdict);
   SettleLogBuckets(member, members, verdict);
   SettleCertificateSource(member, members, verdict);

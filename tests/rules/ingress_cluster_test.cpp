@@ -63,6 +63,15 @@ Verdict Judge(std::vector<json> objects, const json& candidate,
 
 std::vector<std::string> Denials(const Verdict& v) { return Messages(v, Severity::kDeny); }
 
+/// The messages of `check`'s findings of `severity`.
+std::vector<std::string> Of(const Verdict& v, const std::string& check, Severity severity) {
+  std::vector<std::string> out;
+  for (const auto& f : v.findings) {
+    if (f.check == check && f.severity == severity) out.push_back(f.message);
+  }
+  return out;
+}
+
 json Group(std::initializer_list<std::pair<std::string, std::string>> items) {
   json out = Alb(items);
   out[std::string(kP) + "group.name"] = "g";
@@ -149,6 +158,32 @@ TEST(IngressClassCheck, WhatTheViewDoesNotHoldIsNeverADenial) {
   EXPECT_TRUE(Denials(Judge({Class("missing")},
                             Ing("team-a", "shop", {{"kubernetes.io/ingress.class", "alb"}})))
                   .empty());
+}
+
+TEST(IngressClassCheck, MultipleDefaultClassesForAnIngressWithoutOne) {
+  auto default_class = [](const std::string& name, const std::string& controller) {
+    return json{{"apiVersion", "networking.k8s.io/v1"},
+                {"kind", "IngressClass"},
+                {"metadata",
+                 {{"name", name},
+                  {"annotations", {{"ingressclass.kubernetes.io/is-default-class", "true"}}}}},
+                {"spec", {{"controller", controller}}}};
+  };
+  json classless = Ing("team-a", "shop", nullptr);
+  classless["spec"].erase("ingressClassName");
+  // GetDefaultIngressClass: the LBC's webhook words.
+  const Verdict v = Judge(
+      {default_class("alb", "ingress.k8s.aws/alb"), default_class("nginx", "k8s.io/ingress-nginx")},
+      classless);
+  EXPECT_EQ(Of(v, "ingress-class", Severity::kDeny),
+            std::vector<std::string>{"multiple default IngressClasses found"});
+  // One default of ours: the Ingress gets it, no denial.
+  EXPECT_TRUE(Denials(Judge({default_class("alb", "ingress.k8s.aws/alb")}, classless)).empty());
+  // Only other controllers' defaults: not ours at all.
+  EXPECT_FALSE(Judge({default_class("a", "k8s.io/ingress-nginx"),
+                      default_class("b", "k8s.io/ingress-nginx")},
+                     classless)
+                   .in_scope);
 }
 
 TEST(LabelSelector, MatchLabelsAndExpressions) {
@@ -792,15 +827,6 @@ TEST(ClusterStateDerived, BuiltOnceAndSharedPerKey) {
 }
 
 // --- Object-local warnings that hedged on IngressClassParams or other members: settled ---------
-
-/// The messages of `check`'s findings of `severity`.
-std::vector<std::string> Of(const Verdict& v, const std::string& check, Severity severity) {
-  std::vector<std::string> out;
-  for (const auto& f : v.findings) {
-    if (f.check == check && f.severity == severity) out.push_back(f.message);
-  }
-  return out;
-}
 
 constexpr const char* kCertArn =
     "arn:aws:acm:us-east-1:111111111111:certificate/0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d";
