@@ -77,53 +77,6 @@ bool HasFinding(const Verdict& verdict, std::string_view check, std::string_view
   });
 }
 
-/// The members of the group with `candidate` in place of its old version, in group order.
-std::vector<const MemberConfig*> WithCandidate(const MemberConfig& candidate,
-                                               const GroupMembers& group) {
-  std::vector<const MemberConfig*> out;
-  out.reserve(group.members.size() + 1);
-  bool placed = false;
-  for (const MemberConfig& m : group.members) {
-    if (m.key == candidate.key) continue;
-    if (!placed && Before(candidate, m)) {
-      out.push_back(&candidate);
-      placed = true;
-    }
-    out.push_back(&m);
-  }
-  if (!placed) out.push_back(&candidate);
-  return out;
-}
-
-/// buildSSLRedirectConfig over `members` (in group order): "" when the group has no redirect or
-/// its port is an HTTPS listener of the group, else the LBC's error; nullopt when it cannot be
-/// told here (a member's listen ports unknown, a redirect annotation that does not parse, ports
-/// or protocols in conflict: other errors).
-std::optional<std::string> RedirectError(const std::vector<const MemberConfig*>& members) {
-  std::set<std::int64_t> redirects;
-  for (const MemberConfig* m : members) {
-    if (m->ssl_redirect_disabled) return "";  // a params port that does not parse: no redirect
-    if (m->ssl_redirect_unreadable) return std::nullopt;
-    if (m->ssl_redirect) redirects.insert(*m->ssl_redirect);
-  }
-  if (redirects.empty()) return "";
-  if (redirects.size() > 1) return std::nullopt;  // conflicting sslRedirect port
-  const std::int64_t port = *redirects.begin();
-  std::optional<std::string> protocol;
-  for (const MemberConfig* m : members) {
-    if (!m->ports) return std::nullopt;
-    auto it = m->ports->find(port);
-    if (it == m->ports->end()) continue;
-    if (protocol && *protocol != it->second) return std::nullopt;  // conflicting protocols
-    protocol = it->second;
-  }
-  if (!protocol) return "listener does not exist for SSLRedirect port: " + std::to_string(port);
-  if (*protocol != "HTTPS") {
-    return "listener protocol non-SSL for SSLRedirect port: " + std::to_string(port);
-  }
-  return "";
-}
-
 /// With the view the group's listeners are known: the ssl-redirect warning of the Ingress alone
 /// ("no HTTPS listen-port N on this Ingress (... a group member ...)") becomes the LBC's decision.
 /// Denied when the group with the candidate fails and the candidate is the cause: it asks for
@@ -131,17 +84,14 @@ std::optional<std::string> RedirectError(const std::vector<const MemberConfig*>&
 void SettleSslRedirect(const MemberConfig& c, const GroupMembers& group, bool group_redirects,
                        Verdict& verdict) {
   if (!group_redirects && !HasFinding(verdict, "ssl-redirect", "no HTTPS listen-port")) return;
-  const std::vector<const MemberConfig*> after = WithCandidate(c, group);
-  const std::optional<std::string> error = RedirectError(after);
+  const auto old = group.index.find(c.key);
+  const MemberConfig* replaced = old != group.index.end() ? &group.members[old->second] : nullptr;
+  const std::optional<std::string> error = GroupRedirectError(group, replaced, &c);
   if (!error) return;  // cannot tell: the warning stays
   RemoveFindings(verdict, "ssl-redirect", Severity::kWarn, "no HTTPS listen-port");
   if (error->empty()) return;
-  std::vector<const MemberConfig*> before;
-  for (const MemberConfig& m : group.members) before.push_back(&m);
-  const std::optional<std::string> before_error = RedirectError(before);
-  if (c.ssl_redirect || !before_error || before_error->empty()) {
-    verdict.Deny("ingress-group", *error);
-  }
+  const std::optional<std::string> before = GroupRedirectError(group, nullptr, nullptr);
+  if (c.ssl_redirect || !before || before->empty()) verdict.Deny("ingress-group", *error);
 }
 
 /// dualstack-without-public-ipv4 needs an internet-facing ALB. With the view the candidate's IP

@@ -181,6 +181,7 @@ std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs
     group->rules.push_back(rules);
     group->rules_total += rules.first;
     group->rules_total_redirect += rules.second;
+    group->redirect.Add(group->members.back());
     group->index.emplace(ref.key, i);
     const auto [set, founded] =
         group->by_inputs.try_emplace(MemberInputs(*ref.object, ref.klass), i);
@@ -212,6 +213,75 @@ std::shared_ptr<const GroupIndex> LoadIndex(const cluster::ClusterState& cluster
 }
 
 }  // namespace
+
+void GroupMembers::RedirectCounts::Add(const MemberConfig& m) {
+  disabled += m.ssl_redirect_disabled ? 1 : 0;
+  unreadable += m.ssl_redirect_unreadable ? 1 : 0;
+  if (!m.ssl_redirect_disabled && m.ssl_redirect) ++redirect_ports[*m.ssl_redirect];
+  if (!m.ports) {
+    ++unknown_ports;
+    return;
+  }
+  for (const auto& [port, protocol] : *m.ports) {
+    auto& [https, other] = listeners[port];
+    ++(protocol == "HTTPS" ? https : other);
+  }
+}
+
+std::optional<std::string> GroupRedirectError(const GroupMembers& group,
+                                              const MemberConfig* without,
+                                              const MemberConfig* with) {
+  const auto& counts = group.redirect;
+  // A count over the group, minus `without`'s share, plus `with`'s.
+  auto adjust = [&](std::size_t n, auto&& has) {
+    return n - (without != nullptr && has(*without) ? 1 : 0) +
+           (with != nullptr && has(*with) ? 1 : 0);
+  };
+  if (adjust(counts.unreadable, [](const MemberConfig& m) { return m.ssl_redirect_unreadable; }) >
+      0) {
+    return std::nullopt;
+  }
+  if (adjust(counts.disabled, [](const MemberConfig& m) { return m.ssl_redirect_disabled; }) > 0) {
+    return "";  // a params sslRedirectPort that does not parse: no redirect for the group
+  }
+  auto redirect_of = [](const MemberConfig* m) -> std::optional<std::int64_t> {
+    if (m == nullptr || m->ssl_redirect_disabled) return std::nullopt;
+    return m->ssl_redirect;
+  };
+  const std::optional<std::int64_t> removed = redirect_of(without);
+  const std::optional<std::int64_t> added = redirect_of(with);
+  std::optional<std::int64_t> port;
+  std::size_t ports = 0;
+  for (const auto& [p, n] : counts.redirect_ports) {
+    if (n - (removed == p ? 1 : 0) + (added == p ? 1 : 0) == 0) continue;
+    port = p;
+    ++ports;
+  }
+  if (added && !counts.redirect_ports.contains(*added)) {
+    port = added;
+    ++ports;
+  }
+  if (ports == 0) return "";
+  if (ports > 1) return std::nullopt;  // conflicting sslRedirect port
+  if (adjust(counts.unknown_ports, [](const MemberConfig& m) { return !m.ports; }) > 0) {
+    return std::nullopt;
+  }
+  auto listens = [&](const MemberConfig& m, bool https) {
+    auto it = m.ports->find(*port);
+    return it != m.ports->end() && (it->second == "HTTPS") == https;
+  };
+  auto it = counts.listeners.find(*port);
+  const std::size_t https = adjust(it != counts.listeners.end() ? it->second.first : 0,
+                                   [&](const MemberConfig& m) { return listens(m, true); });
+  const std::size_t other = adjust(it != counts.listeners.end() ? it->second.second : 0,
+                                   [&](const MemberConfig& m) { return listens(m, false); });
+  if (https > 0 && other > 0) return std::nullopt;  // conflicting protocols on the port
+  if (https == 0 && other == 0) {
+    return "listener does not exist for SSLRedirect port: " + std::to_string(*port);
+  }
+  if (https == 0) return "listener protocol non-SSL for SSLRedirect port: " + std::to_string(*port);
+  return "";
+}
 
 std::shared_ptr<const GroupMembers> LoadGroup(
     const cluster::ClusterState& cluster, const policy::IngressPolicy& policy,

@@ -129,7 +129,26 @@ struct GroupMembers {
   std::size_t rules_total = 0, rules_total_redirect = 0;
   /// "ns/name" -> index in `members`.
   std::map<std::string, std::size_t, std::less<>> index;
+  /// What buildSSLRedirectConfig reads of the members, counted (GroupRedirectError): members per
+  /// redirect port, with a redirect disabled (params port that does not parse), with a redirect
+  /// annotation that does not parse, with unknown listen ports; per listen port, the members
+  /// listening with HTTPS and with another protocol.
+  struct RedirectCounts {
+    std::map<std::int64_t, std::size_t> redirect_ports;
+    std::size_t disabled = 0, unreadable = 0, unknown_ports = 0;
+    std::map<std::int64_t, std::pair<std::size_t, std::size_t>> listeners;  // (HTTPS, other)
+    void Add(const MemberConfig& m);
+  } redirect;
 };
+
+/// buildSSLRedirectConfig over `group` without `without` (its old version, when given) and with
+/// `with` (the candidate, when given): "" when the group has no redirect or its port is an HTTPS
+/// listener of the group, else the LBC's error; nullopt when it cannot be told here (a member's
+/// listen ports unknown, a redirect annotation that does not parse, redirect ports or a port's
+/// protocols in conflict: other errors). From the group's counts: no walk over the members.
+std::optional<std::string> GroupRedirectError(const GroupMembers& group,
+                                              const MemberConfig* without,
+                                              const MemberConfig* with);
 
 /// The listener rules `member` with `paths` rule paths gives the ALB: when the group does not /
 /// does redirect HTTP to HTTPS.
