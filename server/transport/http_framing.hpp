@@ -3,6 +3,7 @@
 // which connection errors are a normal end. Header-only, on Beast's HTTP types.
 #pragma once
 
+#include <algorithm>
 #include <boost/asio/error.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/beast/core/error.hpp>
@@ -43,6 +44,15 @@ inline bool IsHttpSyntaxError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_method).category() &&
          ec != http::error::end_of_stream && ec != http::error::partial_message &&
          ec != http::error::need_more;
+}
+
+// The most a connection's read buffer may hold. Body bytes pass through it as they are parsed;
+// what must fit whole is a request head (within the header limit), one chunk-size line or one
+// chunked trailer section. A chunk extension or trailer that does not fit fails the read with
+// http::error::buffer_overflow (400) instead of growing the buffer without end. Under 64 KiB, so
+// no trailer field reaches Beast's 65 535-byte field limit (past which Beast throws).
+inline std::size_t ReadBufferLimit(std::size_t max_header_bytes) {
+  return std::max<std::size_t>(max_header_bytes + 4096, 48 * 1024);
 }
 
 // Request-smuggling defence (RFC 9112 sections 6.1 and 6.3). Beast accepts framings that a proxy

@@ -64,6 +64,7 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
  protected:
   explicit HttpSession(SessionHost& server)
       : server_(server),
+        buffer_(ReadBufferLimit(server.config.max_header_bytes)),
         body_reservation_(server.buffered_body_bytes, server.config.max_buffered_body_bytes) {
     ++server_.connections;
     ++server_.fresh_connections;
@@ -218,6 +219,9 @@ class HttpSession : public std::enable_shared_from_this<Derived> {
     if (over_budget_) return SendOverBudget(over_budget_wanted_);
     if (ec == http::error::body_limit) {
       return SendTooLarge();
+    }
+    if (ec == http::error::buffer_overflow) {  // see ReadBufferLimit
+      return SendError(http::status::bad_request, "chunk-size line or trailer too long");
     }
     if (ec) {
       if (IsHttpSyntaxError(ec))

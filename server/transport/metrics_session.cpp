@@ -103,7 +103,8 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
 
   beast::tcp_stream stream_;
   const Server::Impl& server_;
-  beast::flat_buffer buffer_;
+  // A request head within the header limit, or one chunk line or trailer section (8 KiB).
+  beast::flat_buffer buffer_{16 * 1024};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<Response> response_;
 };

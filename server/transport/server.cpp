@@ -70,8 +70,8 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerConfig& config, Wirin
   if (config.threads < 1) return Error{"--threads must be at least 1"};
 
   if (!s.wiring.metrics || !s.wiring.unrouted) return Error{"server wiring is incomplete"};
-  s.tls = std::make_unique<detail::TlsStore>(config.cert_file, config.key_file,
-                                             config.client_ca_file);
+  s.tls =
+      std::make_unique<detail::TlsStore>(config.cert_file, config.key_file, config.client_ca_file);
   std::string error;
   double not_after = 0;
   if (s.tls->Reload(&error, &not_after) != detail::TlsStore::Outcome::kReloaded) {
@@ -101,13 +101,26 @@ void Server::Run() {
   s.DoAcceptMetrics();
   s.ScheduleReload();
   s.listening = true;
-  log::Info("serving",
-            {{"webhook_port", webhook_port()},
-             {"metrics_port", metrics_port()},
-             {"threads", s.config.threads}});
+  log::Info("serving", {{"webhook_port", webhook_port()},
+                        {"metrics_port", metrics_port()},
+                        {"threads", s.config.threads}});
+  // A handler that throws (none should: a parser limit or an allocation failure) unwinds out of
+  // run(); the connection it served is dropped with its handler, and the thread runs on.
+  auto run = [&s] {
+    while (true) {
+      try {
+        s.ioc.run();
+        return;
+      } catch (const std::exception& e) {
+        log::Error("a connection handler threw; that connection was closed",
+                   {{"error", std::string(e.what())}});
+        if (s.wiring.metrics) s.wiring.metrics->Panic();
+      }
+    }
+  };
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.config.threads; ++i) threads.emplace_back([&s] { s.ioc.run(); });
-  s.ioc.run();
+  for (int i = 1; i < s.config.threads; ++i) threads.emplace_back(run);
+  run();
   for (auto& t : threads) t.join();
 }
 

@@ -161,6 +161,50 @@ TEST_F(HostileTest, Chunked100MiBIsCutAtTheLimit) {
   ExpectStillServing();
 }
 
+// A chunked trailer field of 64 KiB or more made Beast throw ("field value too large") on the
+// I/O thread, which ended the process; a chunk-size line or trailer was buffered without bound.
+// Now the read buffer is bounded (ReadBufferLimit): 400, and the server keeps serving.
+TEST_F(HostileTest, HugeChunkTrailerOrChunkLineIs400) {
+  Start();
+  const std::string head = PostHead(kValidateIngressPath, "Transfer-Encoding: chunked\r\n");
+  for (const std::string& rest : {"2\r\n{}\r\n0\r\nX-T: " + std::string(70000, 'a') + "\r\n\r\n",
+                                  "2;ext=" + std::string(200000, 'e') + "\r\n{}\r\n0\r\n\r\n",
+                                  "2\r\n{}\r\n" + std::string(200000, '0') + "0\r\n\r\n"}) {
+    auto c = Open();
+    ASSERT_TRUE(c != nullptr);
+    c->Write(head + rest);  // the server may close before taking it all
+    auto r = c->ReadResponse();
+    ASSERT_TRUE(r.has_value());
+    EXPECT_EQ(r->status, 400);
+    EXPECT_EQ(r->body, "chunk-size line or trailer too long\n");
+    EXPECT_TRUE(r->close);
+    ExpectStillServing();
+  }
+  // Many small trailer fields: bounded too.
+  auto c = Open(3s);
+  ASSERT_TRUE(c != nullptr);
+  ASSERT_TRUE(c->Write(head + "2\r\n{}\r\n0\r\n"));
+  const long rss_before = VmRssKib();
+  std::size_t written = 0;
+  const std::string fields = [] {
+    std::string out;
+    for (int i = 0; i < 1024; ++i) out += "X-F: " + std::string(1000, 'f') + "\r\n";
+    return out;
+  }();
+  while (written < 64 * kMiB && c->Write(fields)) written += fields.size();
+  EXPECT_LT(written, 8 * kMiB);
+  if (!UnderSanitizer()) EXPECT_LT(VmRssKib() - rss_before, 8 * 1024);
+  ExpectStillServing();
+  // The metrics listener: the same trailer only closes that connection.
+  auto m = RawConn::Dial(server_->metrics_port());
+  ASSERT_TRUE(m != nullptr);
+  m->Write("GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: " +
+           std::string(70000, 'a') + "\r\n\r\n");
+  EXPECT_FALSE(m->ReadResponse().has_value());
+  EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/healthz").status, 200);
+  EXPECT_EQ(Panics(), 0);
+}
+
 TEST_F(HostileTest, HeaderOverTheLimitIs431) {
   Start();
   auto c = Open();
