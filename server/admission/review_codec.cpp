@@ -12,8 +12,8 @@
 namespace albwebhook::admission {
 namespace {
 
-using util::AppendJsonString;
 using nlohmann::json;
+using util::AppendJsonString;
 
 // Deepest nesting of arrays/objects in `body`, stopping as soon as it exceeds `limit`. A byte scan
 // that skips strings: it runs before nlohmann parses (whose copy, compare and dump are recursive).
@@ -112,9 +112,14 @@ std::optional<std::string> ReadEnvelope(json& review, DecodedReview& d) {
     if (uid_it != req_it->end() && uid_it->is_string()) d.uid = uid_it->get<std::string>();
   }
   if (kind != "AdmissionReview" || d.api_version.empty()) {
+    // What was sent is echoed, cut short: the answer must not grow with the request.
+    auto echo = [](const std::string& value) {
+      constexpr std::size_t kMaxEcho = 64;
+      return value.size() <= kMaxEcho ? value : value.substr(0, kMaxEcho) + "...";
+    };
     return "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 "
            "or admission.k8s.io/v1beta1, got apiVersion \"" +
-           api_version + "\" kind \"" + kind + "\"";
+           echo(api_version) + "\" kind \"" + echo(kind) + "\"";
   }
   if (req_it == review.end() || req_it->is_null()) return "AdmissionReview has no request";
   if (!req_it->is_object()) return "request: expected an object";

@@ -38,17 +38,25 @@ log::Level LevelOf(int code) {
   return log::Level::kInfo;
 }
 
+// A request's own identifiers as logged: Kubernetes names are at most 253 bytes and UIDs 36, but
+// a request may carry anything (up to the body limit) there; one line must stay one line for
+// container runtimes, which split lines past 16 KiB.
+std::string_view Capped(const std::string& value) {
+  constexpr std::size_t kMaxLogged = 256;
+  return std::string_view(value).substr(0, kMaxLogged);
+}
+
 void LogRequest(const std::string& path, const admission::AdmissionResult& r, double seconds) {
   const log::Level level = LevelOf(r.code);
   if (!log::Enabled(level)) return;
   // The per-request line, without building a JSON object for it (log::WriteFields).
   const auto duration_us = static_cast<long long>(seconds * 1e6);
   std::string error;
-  log::Field fields[12] = {{"uid", r.uid},
+  log::Field fields[12] = {{"uid", Capped(r.uid)},
                            {"webhook", path},
-                           {"operation", r.operation},
-                           {"namespace", r.ns},
-                           {"name", r.name},
+                           {"operation", Capped(r.operation)},
+                           {"namespace", Capped(r.ns)},
+                           {"name", Capped(r.name)},
                            {"allowed", r.allowed},
                            {"code", r.code},
                            {"violations", r.violations},

@@ -1,6 +1,7 @@
 #include "rules/lbc_values.hpp"
 
 #include <algorithm>
+#include <unordered_map>
 #include <utility>
 
 #include "common/json_type.hpp"
@@ -63,6 +64,8 @@ namespace {
 std::vector<std::string> SplitStringMapItems(std::string_view raw) {
   std::vector<std::string> items;
   std::string current;
+  // Whether an '=' follows a comma, from the last '=' once (a search per comma is quadratic).
+  const std::size_t last_eq = raw.rfind('=');
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] == '\\' && i + 1 < raw.size()) {
       current += raw[++i];
@@ -70,7 +73,7 @@ std::vector<std::string> SplitStringMapItems(std::string_view raw) {
       current += raw[i];
     } else {
       const std::string_view rest = Trim(raw.substr(i + 1));
-      if (rest.find('=') != std::string_view::npos) {
+      if (last_eq != std::string_view::npos && last_eq > i) {
         items.emplace_back(Trim(current));
         current.clear();
       } else if (!rest.empty()) {
@@ -89,19 +92,36 @@ std::vector<std::string> SplitStringMapItems(std::string_view raw) {
 }  // namespace
 
 std::optional<policy::StringMap> ParseStringMap(std::string_view raw) {
+  constexpr std::size_t kScanned = 16;
   policy::StringMap result;
+  std::unordered_map<std::string, std::size_t> index;  // key -> place, past kScanned keys
   for (const std::string& item : SplitStringMapItems(raw)) {
     const std::size_t eq = item.find('=');
     if (eq == std::string::npos) return std::nullopt;  // also the empty item of "a=1,,b=2"
     std::string key(Trim(std::string_view(item).substr(0, eq)));
     std::string value(Trim(std::string_view(item).substr(eq + 1)));
     if (key.empty()) return std::nullopt;
-    auto it = std::find_if(result.begin(), result.end(),
-                           [&key](const auto& kv) { return kv.first == key; });
-    if (it != result.end()) {
-      it->second = std::move(value);
+    // A repeated key keeps its first place and takes the last value. A scan while the map is
+    // small, then an index (a scan per item is quadratic: 100 000 pairs took 9 s).
+    std::size_t found = result.size();
+    if (!index.empty()) {
+      if (auto it = index.find(key); it != index.end()) found = it->second;
     } else {
-      result.emplace_back(std::move(key), std::move(value));
+      for (std::size_t k = 0; k < result.size(); ++k) {
+        if (result[k].first == key) {
+          found = k;
+          break;
+        }
+      }
+    }
+    if (found != result.size()) {
+      result[found].second = std::move(value);
+      continue;
+    }
+    if (!index.empty()) index.emplace(key, result.size());
+    result.emplace_back(std::move(key), std::move(value));
+    if (result.size() == kScanned) {
+      for (std::size_t k = 0; k < result.size(); ++k) index.emplace(result[k].first, k);
     }
   }
   return result;

@@ -167,6 +167,13 @@ TEST(ServeAdmissionTest, MalformedRequestsGet4xxReviews) {
        "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 or "
        "admission.k8s.io/v1beta1, "
        "got apiVersion \"v1\" kind \"Pod\""},
+      // What was sent is echoed cut to 64 bytes: the answer does not grow with the request.
+      {"err_not_review_long_kind",
+       R"({"apiVersion":"v1","kind":")" + std::string(100000, 'K') + R"(","request":{"uid":"u1"}})",
+       "application/json", 400, "u1", "admission.k8s.io/v1",
+       "expected kind AdmissionReview with apiVersion admission.k8s.io/v1 or "
+       "admission.k8s.io/v1beta1, got apiVersion \"v1\" kind \"" +
+           std::string(64, 'K') + "...\""},
       {"err_missing_request",
        R"({"apiVersion":"admission.k8s.io/v1beta1","kind":"AdmissionReview"})", "application/json",
        400, "", "admission.k8s.io/v1beta1", "AdmissionReview has no request"},

@@ -140,6 +140,11 @@ TEST(IngressValidatorTest, RejectsBadListenPorts) {
        Alb({{"listen-ports", R"([{"HTTP": 8080}, {"HTTPS": 8080}])"}}),
        {R"(alb.ingress.kubernetes.io/listen-ports "[{\"HTTP\": 8080}, {\"HTTPS\": 8080}]": port 8080 is listed as both HTTP and HTTPS)"},
        {}},
+      // The port listed first among those with both protocols, whatever order the clashes show.
+      {"err_listen_ports_conflict_first_listed",
+       Alb({{"listen-ports", R"([{"HTTP":81},{"HTTP":82},{"HTTPS":82},{"HTTPS":81}])"}}),
+       {R"(alb.ingress.kubernetes.io/listen-ports "[{\"HTTP\":81},{\"HTTP\":82},{\"HTTPS\":82},{\"HTTPS\":81}]": port 81 is listed as both HTTP and HTTPS)"},
+       {}},
   });
 }
 

@@ -57,6 +57,24 @@ TEST(LbcValuesTest, ParsesStringMaps) {
   }
 }
 
+// Past the keys scanned one by one, repeated keys are found by an index: same order, last value.
+TEST(LbcValuesTest, ManyStringMapPairsKeepFirstPlaceAndLastValue) {
+  std::string raw;
+  policy::StringMap want;
+  for (int i = 0; i < 40; ++i) {
+    raw += (i == 0 ? "" : ",") + std::string("k") + std::to_string(i) + "=v" + std::to_string(i);
+    want.emplace_back("k" + std::to_string(i), "v" + std::to_string(i));
+  }
+  raw += ",k3=late,k30=later,k0=last";
+  want[3].second = "late";
+  want[30].second = "later";
+  want[0].second = "last";
+  EXPECT_EQ(ParseStringMap(raw), want);
+  // Commas before a later '=' separate (here: empty items); that '=' is found once, not per
+  // comma.
+  EXPECT_EQ(ParseStringMap("a=1" + std::string(1000, ',') + "b=2"), std::nullopt);
+}
+
 TEST(LbcValuesTest, AppendsStringMapEntries) {
   policy::StringMap add = {{"k", "v,w"}, {"z", ""}};
   EXPECT_EQ(AppendStringMapEntries("", add), R"(k=v\,w,z=)");

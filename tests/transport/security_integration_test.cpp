@@ -171,6 +171,11 @@ TEST(BinarySecurityTest, NoObjectBodiesUserNamesOrKeysInInfoLogs) {
   unterminated.resize(unterminated.find(marker) + marker.size() + 3);
   json wrong_type = review;
   wrong_type["request"]["object"]["metadata"]["annotations"] = marker;
+  // Identifiers of any length: the logged uid, name and namespace are cut (lines stay bounded).
+  json long_ids = review;
+  long_ids["request"]["uid"] = std::string(100000, 'u');
+  long_ids["request"]["name"] = std::string(100000, 'n');
+  long_ids["request"]["namespace"] = std::string(100000, 's');
   json secret_kind = review;  // a Secret sent to the wrong webhook
   secret_kind["request"]["kind"] = {{"group", ""}, {"version", "v1"}, {"kind", "Secret"}};
   secret_kind["request"]["object"] = {{"kind", "Secret"}, {"data", {{"password", marker}}}};
@@ -185,6 +190,7 @@ TEST(BinarySecurityTest, NoObjectBodiesUserNamesOrKeysInInfoLogs) {
                                                         {kValidateIngressPath, invalid_json},
                                                         {kValidateIngressPath, unterminated},
                                                         {kValidateIngressPath, wrong_type.dump()},
+                                                        {kValidateIngressPath, long_ids.dump()},
                                                         {kValidateIngressPath, secret_kind.dump()},
                                                         {kValidateTgbPath, secret_kind.dump()}}) {
     ASSERT_TRUE(conn->Write(PostBytes(target, body)));
@@ -200,7 +206,7 @@ TEST(BinarySecurityTest, NoObjectBodiesUserNamesOrKeysInInfoLogs) {
       [&] { return ReadFile(log).find("serving certificate rejected") != std::string::npos; }));
   EXPECT_EQ(server->Stop(SIGTERM), 0);
   const std::string text = ReadFile(log);
-  EXPECT_EQ(answered, 8);
+  EXPECT_EQ(answered, 9);
   EXPECT_NE(text.find("\"uid\":\"logged-uid\""), std::string::npos) << "requests are logged";
   EXPECT_EQ(text.find(marker), std::string::npos) << text;
   EXPECT_EQ(text.find("BEGIN PRIVATE KEY"), std::string::npos);
