@@ -84,12 +84,23 @@ namespace {
 // (checked, not built): no rule and no patch ever reads it, and it is often a third of the object.
 std::optional<std::string> ParseBody(std::string_view body, json& review) {
   static constexpr albwebhook::json::SkipMember kManagedFields{"metadata", "managedFields"};
-  if (albwebhook::json::FastParseSkipping(body, review, kManagedFields, kMaxJsonDepth)) {
-    return std::nullopt;
+  static const std::string kTooManyValues =
+      "request body has more than " + std::to_string(kMaxJsonValues) + " JSON values";
+  switch (albwebhook::json::FastParseBounded(body, review, kManagedFields, kMaxJsonDepth,
+                                             kMaxJsonValues)) {
+    case albwebhook::json::BoundedParse::kParsed:
+      return std::nullopt;
+    case albwebhook::json::BoundedParse::kTooManyValues:
+      review = json();  // what was built is freed now, not with the request
+      return kTooManyValues;
+    case albwebhook::json::BoundedParse::kRefused:
+      break;
   }
   if (NestingDepthExceeds(body, kMaxJsonDepth)) {
     return "request body is nested deeper than " + std::to_string(kMaxJsonDepth) + " levels";
   }
+  // nlohmann builds every value (managedFields too): counted first, without building.
+  if (albwebhook::json::HasMoreValuesThan(body, kMaxJsonValues)) return kTooManyValues;
   try {
     review = json::parse(body);
   } catch (const json::exception& e) {

@@ -24,8 +24,16 @@ struct Discard {
 // handle; nothing is reported, the caller falls back to nlohmann for the value or the error.
 class Parser {
  public:
-  Parser(std::string_view text, int max_depth, const SkipMember* skip)
-      : p_(text.data()), end_(text.data() + text.size()), max_depth_(max_depth), skip_(skip) {}
+  Parser(std::string_view text, int max_depth, const SkipMember* skip,
+         std::size_t max_values = static_cast<std::size_t>(-1))
+      : p_(text.data()),
+        end_(text.data() + text.size()),
+        max_depth_(max_depth),
+        skip_(skip),
+        values_left_(max_values) {}
+
+  /// Whether the last Document() stopped because it would build more than max_values values.
+  bool too_many_values() const { return too_many_values_; }
 
   bool Document(json& out) {
     SkipSpace();
@@ -42,6 +50,11 @@ class Parser {
   // `in_skip_parent`: the value is that of a member named skip_->parent.
   bool Value(json& out, int depth, bool in_skip_parent) {
     if (p_ >= end_) return false;
+    if (values_left_ == 0) {
+      too_many_values_ = true;
+      return false;
+    }
+    --values_left_;
     switch (*p_) {
       case '{':
         return Object(out, depth + 1, in_skip_parent);
@@ -339,6 +352,8 @@ class Parser {
   const char* end_;
   int max_depth_;
   const SkipMember* skip_;
+  std::size_t values_left_;  // Value(): how many more it may build
+  bool too_many_values_ = false;
   Discard discard_;     // Skip(): strings
   json scratch_value_;  // Skip(): numbers and literals
 };
@@ -352,6 +367,59 @@ bool FastParse(std::string_view text, nlohmann::json& out, int max_depth) {
 bool FastParseSkipping(std::string_view text, nlohmann::json& out, const SkipMember& skip,
                        int max_depth) {
   return Parser(text, max_depth, &skip).Document(out);
+}
+
+BoundedParse FastParseBounded(std::string_view text, nlohmann::json& out, const SkipMember& skip,
+                              int max_depth, std::size_t max_values) {
+  Parser parser(text, max_depth, &skip, max_values);
+  if (parser.Document(out)) return BoundedParse::kParsed;
+  return parser.too_many_values() ? BoundedParse::kTooManyValues : BoundedParse::kRefused;
+}
+
+namespace {
+
+/// Counts values; stops the parse (returns false) past the limit.
+class ValueCounter final : public nlohmann::json::json_sax_t {
+ public:
+  explicit ValueCounter(std::size_t max_values) : left_(max_values) {}
+  bool exceeded() const { return exceeded_; }
+
+  bool null() override { return Count(); }
+  bool boolean(bool /*val*/) override { return Count(); }
+  bool number_integer(number_integer_t /*val*/) override { return Count(); }
+  bool number_unsigned(number_unsigned_t /*val*/) override { return Count(); }
+  bool number_float(number_float_t /*val*/, const string_t& /*s*/) override { return Count(); }
+  bool string(string_t& /*val*/) override { return Count(); }
+  bool binary(binary_t& /*val*/) override { return Count(); }
+  bool start_object(std::size_t /*elements*/) override { return Count(); }
+  bool key(string_t& /*val*/) override { return true; }
+  bool end_object() override { return true; }
+  bool start_array(std::size_t /*elements*/) override { return Count(); }
+  bool end_array() override { return true; }
+  bool parse_error(std::size_t /*position*/, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& /*ex*/) override {
+    return false;
+  }
+
+ private:
+  bool Count() {
+    if (left_ == 0) {
+      exceeded_ = true;
+      return false;
+    }
+    --left_;
+    return true;
+  }
+  std::size_t left_;
+  bool exceeded_ = false;
+};
+
+}  // namespace
+
+bool HasMoreValuesThan(std::string_view text, std::size_t max_values) {
+  ValueCounter counter(max_values);
+  nlohmann::json::sax_parse(text, &counter);
+  return counter.exceeded();
 }
 
 }  // namespace albwebhook::json

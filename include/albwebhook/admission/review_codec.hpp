@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -11,6 +12,12 @@ inline constexpr std::string_view kReviewV1 = "admission.k8s.io/v1";
 inline constexpr std::string_view kReviewV1beta1 = "admission.k8s.io/v1beta1";
 /// Deeper JSON is refused before parsing (the apiserver never sends anything close).
 inline constexpr int kMaxJsonDepth = 512;
+/// The most JSON values a request body may hold once parsed (metadata.managedFields, never
+/// built, aside). A real object holds far fewer (etcd stores at most about 1.5 MiB; a dense
+/// Ingress spends about 10 bytes of text per value, so about 150 000; a request carries the
+/// object and the old object). Bounds the parsed document per request: each value costs its
+/// node, and a body of "{}" after "{}" is 3 bytes per value (about 22 times its size parsed).
+inline constexpr std::size_t kMaxJsonValues = 500000;
 
 /// Outcome of decoding an AdmissionReview body.
 struct DecodedReview {

@@ -30,4 +30,16 @@ struct SkipMember {
 bool FastParseSkipping(std::string_view text, nlohmann::json& out, const SkipMember& skip,
                        int max_depth = 1024);
 
+/// FastParseSkipping, building at most `max_values` values (each scalar, array and object counts
+/// one; skipped members count none): kTooManyValues as soon as it would build more (`out` is
+/// then unspecified), kRefused for what FastParseSkipping refuses.
+enum class BoundedParse { kParsed, kRefused, kTooManyValues };
+BoundedParse FastParseBounded(std::string_view text, nlohmann::json& out, const SkipMember& skip,
+                              int max_depth, std::size_t max_values);
+
+/// Whether `text` holds more than `max_values` JSON values, counted by nlohmann's SAX parser
+/// without building them (it stops at the first value past the limit); false also when `text`
+/// is not JSON (nlohmann's parse then gives the error).
+bool HasMoreValuesThan(std::string_view text, std::size_t max_values);
+
 }  // namespace albwebhook::json
