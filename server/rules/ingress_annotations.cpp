@@ -79,6 +79,18 @@ void CheckListenPortsAnnotation(const Annotation& a) {
     std::string_view protocol;
     bool both = false;
   };
+  const auto& ports = parsed.ports;
+  if (ports.size() <= 16) {  // the usual few: every pair, no map
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+      for (std::size_t j = i + 1; j < ports.size(); ++j) {
+        if (ports[i].port == ports[j].port && ports[i].protocol != ports[j].protocol) {
+          a.Deny("port " + std::to_string(ports[i].port) + " is listed as both HTTP and HTTPS");
+          return;
+        }
+      }
+    }
+    return;
+  }
   std::unordered_map<std::int64_t, Seen> seen;
   for (std::size_t i = 0; i < parsed.ports.size(); ++i) {
     auto [it, added] = seen.try_emplace(parsed.ports[i].port, Seen{i, parsed.ports[i].protocol});

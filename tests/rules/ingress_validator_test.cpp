@@ -378,6 +378,17 @@ TEST(IngressValidatorTest, RejectsBadHealthChecks) {
   });
 }
 
+// Past 16 entries the clash is found through a map, with the same answer: the port listed first.
+TEST(IngressValidatorTest, ListenPortsClashInALongListNamesThePortListedFirst) {
+  std::string ports = R"([{"HTTP":81},{"HTTP":82},{"HTTPS":82})";
+  for (int p = 1000; p < 1020; ++p) ports += R"(,{"HTTP":)" + std::to_string(p) + "}";
+  ports += R"(,{"HTTPS":81}])";
+  const Verdict v = RunValidator(policy::Policy{}, MakeIngress(Alb({{"listen-ports", ports}})));
+  const auto denials = Messages(v, Severity::kDeny);
+  ASSERT_EQ(denials.size(), 1U);
+  EXPECT_THAT(denials[0], ::testing::EndsWith(": port 81 is listed as both HTTP and HTTPS"));
+}
+
 TEST(IngressValidatorTest, RejectsBadTags) {
   RunCases({
       {"ok_tags", Alb({{"tags", "team=a, cost-center=42,empty="}}), {}, {}},
