@@ -148,8 +148,9 @@ void SettleCertificateSource(const MemberConfig& c, const GroupMembers& group, V
   bool supplied = !c.certificate_arns.empty();
   if (!supplied && c.ports) {
     supplied = true;
-    for (const auto& [port, protocol] : *c.ports) {
+    for (const auto& [listen_port, protocol] : *c.ports) {
       if (protocol != "HTTPS") continue;
+      const std::int64_t port = listen_port;  // (clang 14 cannot capture a structured binding)
       const bool other =
           std::any_of(group.members.begin(), group.members.end(), [&](const MemberConfig& m) {
             return m.key != c.key && !m.certificate_arns.empty() && m.ports &&
