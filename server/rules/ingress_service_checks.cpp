@@ -134,7 +134,7 @@ bool IsTargetGroupKey(std::string_view key) {
          kTargetGroupSuffixes.end();
 }
 
-/// The Ingress's target-group annotations (only those: their checks read no others). `final`:
+/// The Ingress's target-group annotations (only those: their checks read no others). `is_final`:
 /// they are a target group's own values (see IngressView::target_group_final).
 IngressView TargetGroupView(const IngressView& view, bool is_final) {
   IngressView out;
