@@ -182,8 +182,9 @@ std::set<Said> OwnFindings(const IngressView& view) {
 /// The findings of the Ingress's own target-group annotations that only hold until the backend
 /// Services are known: those that judging the same values as a target group's final ones does not
 /// repeat (a success-codes value valid for the other protocol version, a health-check timeout
-/// against a default interval). Only when the Ingress sets an annotation such a check reads.
-std::vector<Finding> HedgedFindings(const IngressView& view) {
+/// against a default interval). Only when the Ingress sets an annotation such a check reads;
+/// then it also fills `own` (OwnFindings), from the same judgement.
+std::vector<Finding> HedgedFindings(const IngressView& view, std::optional<std::set<Said>>& own) {
   const std::string* codes = view.Alb("success-codes");
   const std::string* version = view.Alb("backend-protocol-version");
   const bool codes_refused =
@@ -196,7 +197,9 @@ std::vector<Finding> HedgedFindings(const IngressView& view) {
   CheckIngressAnnotations(TargetGroupView(view, false), local);
   CheckIngressAnnotations(TargetGroupView(view, true), settled);
   std::vector<Finding> hedged;
+  own.emplace();  // what `local` says is OwnFindings: not judged again
   for (Finding& f : local.findings) {
+    own->emplace(f.message, f.severity);
     if (std::find(settled.findings.begin(), settled.findings.end(), f) == settled.findings.end()) {
       hedged.push_back(std::move(f));
     }
@@ -253,7 +256,7 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, Verdict& 
   if (cluster == nullptr || view.ns.empty()) return;  // no namespace: its Services are unknown
   std::set<std::string> reported;     // "<service>" and "<service>:<port>", each reported once
   std::optional<std::set<Said>> own;  // computed once, when a merge has findings
-  const std::vector<Finding> hedged = HedgedFindings(view);
+  const std::vector<Finding> hedged = HedgedFindings(view, own);
   bool all_known = true;  // every backend Service is in the view
   bool any_service = false;
   for (const ServiceBackend& backend : ServiceBackends(view)) {

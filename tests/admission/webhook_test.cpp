@@ -148,6 +148,14 @@ TEST(ServeAdmissionTest, MalformedRequestsGet4xxReviews) {
     edit(review["request"]);
     return review.dump();
   };
+  // A review whose object holds an array of kMaxJsonValues + 1 copies of `item`.
+  auto review_with_items = [](const std::string& item) {
+    std::string items = item;
+    for (std::size_t i = 0; i < kMaxJsonValues; ++i) items += "," + item;
+    return R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":)"
+           R"({"uid":"u1","object":{"a":[)" +
+           items + "]}}}";
+  };
   const std::vector<Case> cases = {
       {"err_empty_body", "", "application/json", 400, "", "admission.k8s.io/v1",
        "request body is empty"},
@@ -169,28 +177,10 @@ TEST(ServeAdmissionTest, MalformedRequestsGet4xxReviews) {
        "got apiVersion \"v1\" kind \"Pod\""},
       // Past kMaxJsonValues built values: refused, on the fast parser's path ({}) and on
       // nlohmann's (a float sends the body there).
-      {"err_too_many_values",
-       R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",)"
-       R"("object":{"a":[{})" +
-           [] {
-             std::string items;
-             for (std::size_t i = 0; i < kMaxJsonValues; ++i) items += ",{}";
-             return items;
-           }() +
-           "]}}}",
-       "application/json", 400, "", "admission.k8s.io/v1",
-       "request body has more than 500000 JSON values"},
-      {"err_too_many_values_nlohmann",
-       R"({"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1",)"
-       R"("object":{"a":[1.5)" +
-           [] {
-             std::string items;
-             for (std::size_t i = 0; i < kMaxJsonValues; ++i) items += ",1.5";
-             return items;
-           }() +
-           "]}}}",
-       "application/json", 400, "", "admission.k8s.io/v1",
-       "request body has more than 500000 JSON values"},
+      {"err_too_many_values", review_with_items("{}"), "application/json", 400, "",
+       "admission.k8s.io/v1", "request body has more than 500000 JSON values"},
+      {"err_too_many_values_nlohmann", review_with_items("1.5"), "application/json", 400, "",
+       "admission.k8s.io/v1", "request body has more than 500000 JSON values"},
       // What was sent is echoed cut to 64 bytes: the answer does not grow with the request.
       {"err_not_review_long_kind",
        R"({"apiVersion":"v1","kind":")" + std::string(100000, 'K') + R"(","request":{"uid":"u1"}})",
