@@ -46,10 +46,28 @@ bool BeingDeleted(const json& object) {
 
 std::string JoinMessages(const std::vector<rules::Finding>& findings, rules::Severity severity) {
   std::string out;
+  std::size_t left_out = 0;
   for (const auto& f : findings) {
     if (f.severity != severity) continue;
+    const std::size_t room = kMaxDenialMessageBytes - std::min(out.size(), kMaxDenialMessageBytes);
+    if (!out.empty() && (left_out != 0 || f.message.size() + 2 > room)) {
+      ++left_out;
+      continue;
+    }
     if (!out.empty()) out += "; ";
-    out += f.message;
+    if (f.message.size() <= room) {
+      out += f.message;
+      continue;
+    }
+    // The first problem alone is past the cap (it quotes a huge value): its head, cut at a
+    // character boundary.
+    std::size_t cut = room - 3;
+    while (cut > 0 && (static_cast<unsigned char>(f.message[cut]) & 0xC0) == 0x80) --cut;
+    out.append(f.message, 0, cut);
+    out += "...";
+  }
+  if (left_out != 0) {
+    out += "; ... and " + std::to_string(left_out) + " more problem" + (left_out == 1 ? "" : "s");
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // object's annotation keys and `spec.` field paths, then the check's name.
 #include "cli/check_locate.hpp"
 
+#include <algorithm>
 #include <array>
 #include <utility>
 
@@ -98,13 +99,43 @@ std::string PointerFromCheck(const json& object, const json* annotations, std::s
 
 }  // namespace
 
-std::string FindingPointer(const json& object, std::string_view check, std::string_view message) {
-  const json* annotations = Annotations(object);
+FindingLocator::FindingLocator(const json& object)
+    : object_(object), annotations_(Annotations(object)) {
+  if (annotations_ == nullptr) return;
+  for (const auto& [key, value] : annotations_->get_ref<const json::object_t&>()) {
+    if (key.find('/') == std::string::npos) continue;  // "description" would match any word
+    if (!std::all_of(key.begin(), key.end(), IsWordChar)) irregular_keys_.push_back(key);
+  }
+}
+
+std::string FindingLocator::Pointer(std::string_view check, std::string_view message) const {
   std::size_t best_at = std::string_view::npos;
   std::string_view best_key;
-  if (annotations != nullptr) {
-    for (const auto& [key, value] : annotations->items()) {
-      if (key.find('/') == std::string::npos) continue;  // "description" would match any word
+  if (annotations_ != nullptr) {
+    // A key made of word characters stands as a whole word only as a whole run of them: the
+    // message's runs are looked up in the map, in order (one lookup per word, not one search per
+    // key: an object may have thousands of annotations and as many findings).
+    const auto& map = annotations_->get_ref<const json::object_t&>();
+    for (std::size_t at = 0; at < message.size();) {
+      if (!IsWordChar(message[at])) {
+        ++at;
+        continue;
+      }
+      std::size_t end = at;
+      while (end < message.size() && IsWordChar(message[end])) ++end;
+      const std::string_view word = message.substr(at, end - at);
+      if (word.find('/') != std::string_view::npos) {
+        auto found = map.find(word);
+        if (found != map.end()) {
+          best_at = at;
+          best_key = found->first;
+          break;
+        }
+      }
+      at = end;
+    }
+    // Keys with other characters (not valid annotation keys, but a file may have them).
+    for (std::string_view key : irregular_keys_) {
       const std::size_t at = FindWord(message, key);
       if (at < best_at ||
           (at == best_at && at != std::string_view::npos && key.size() > best_key.size())) {
@@ -116,7 +147,11 @@ std::string FindingPointer(const json& object, std::string_view check, std::stri
   auto [field_at, field_pointer] = FirstFieldPath(message);
   if (field_at < best_at) return field_pointer;
   if (best_at != std::string_view::npos) return AnnotationPointer(best_key);
-  return PointerFromCheck(object, annotations, check);
+  return PointerFromCheck(object_, annotations_, check);
+}
+
+std::string FindingPointer(const json& object, std::string_view check, std::string_view message) {
+  return FindingLocator(object).Pointer(check, message);
 }
 
 }  // namespace albwebhook::cli::check

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace albwebhook::cli::check {
 
@@ -16,5 +17,17 @@ namespace albwebhook::cli::check {
 /// (`nodeSelector`), when the object has it; else "" (the object itself).
 std::string FindingPointer(const nlohmann::json& object, std::string_view check,
                            std::string_view message);
+
+/// FindingPointer for the many findings of one object: what it needs of the object is read once.
+class FindingLocator {
+ public:
+  explicit FindingLocator(const nlohmann::json& object);
+  std::string Pointer(std::string_view check, std::string_view message) const;
+
+ private:
+  const nlohmann::json& object_;
+  const nlohmann::json* annotations_;
+  std::vector<std::string_view> irregular_keys_;  // with '/' and a character not of a word
+};
 
 }  // namespace albwebhook::cli::check

@@ -194,9 +194,10 @@ void Checker::Evaluate(const Source& source, const json& original, const rules::
   d.in_scope = e.in_scope;
   d.allowed = e.allowed;
   d.patch = e.patch;
+  // The original object: annotations the defaults add stand nowhere in the file.
+  const FindingLocator locator(original);
   for (const auto& f : e.findings) {
-    // The original object: annotations the defaults add stand nowhere in the file.
-    const std::string pointer = source.pointer + FindingPointer(original, f.check, f.message);
+    const std::string pointer = source.pointer + locator.Pointer(f.check, f.message);
     (f.severity == rules::Severity::kDeny ? d.violations : d.warnings)
         .push_back({f.check, f.message, source.doc->LineOf(pointer)});
   }

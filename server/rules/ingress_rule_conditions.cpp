@@ -40,9 +40,23 @@ std::size_t Wildcards(std::string_view text) {
 }
 
 /// Go's %s of a []string: "[a b c]".
-std::string GoStringSlice(const std::vector<std::string>& items) {
+/// Go's %v of a []string made of `head` then `tail`. Past kMaxListedValues items the rest is
+/// counted, not listed: a message is built per rule path, and an annotation with thousands of
+/// values shared by thousands of paths must not cost their product (AWS allows 5 values per rule).
+constexpr std::size_t kMaxListedValues = 16;
+std::string GoStringSlice(const std::vector<std::string>& head,
+                          const std::vector<std::string>& tail = {}) {
   std::string out = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) out += (i == 0 ? "" : " ") + items[i];
+  std::size_t listed = 0;
+  for (const auto* part : {&head, &tail}) {
+    for (const auto& item : *part) {
+      if (listed == kMaxListedValues) break;
+      if (listed++ != 0) out += ' ';
+      out += item;
+    }
+  }
+  std::size_t total = head.size() + tail.size();
+  if (total > listed) out += " ... and " + std::to_string(total - listed) + " more";
   return out + "]";
 }
 
@@ -246,12 +260,6 @@ bool BuildPathPatterns(std::string_view path, std::string_view type, bool regex_
   return true;
 }
 
-std::vector<std::string> Concat(std::vector<std::string> head,
-                                const std::vector<std::string>& tail) {
-  head.insert(head.end(), tail.begin(), tail.end());
-  return head;
-}
-
 struct RulePath {
   std::size_t rule = 0;
   std::size_t index = 0;
@@ -267,31 +275,34 @@ void JudgeRulePath(const RulePath& p, bool regex_paths, Verdict& verdict) {
   if (!BuildPathPatterns(p.path, p.type, regex_paths, patterns)) return;
   static const AnnotationConditions kNone;
   const AnnotationConditions& c = p.conditions != nullptr ? *p.conditions : kNone;
-  std::vector<std::string> hosts;
-  if (!p.host.empty()) hosts.emplace_back(p.host);
-  hosts = Concat(std::move(hosts), c.host_values);
-  std::vector<std::string> paths = Concat(std::move(patterns.values), c.path_values);
-  std::vector<std::string> path_regex = Concat(std::move(patterns.regex), c.path_regex);
+  // The rule's values are the path's own followed by the annotation's; only their counts matter
+  // unless a message lists them (no per-path copies of the annotation's values).
+  std::vector<std::string> own_host;
+  if (!p.host.empty()) own_host.emplace_back(p.host);
+  const std::size_t hosts = own_host.size() + c.host_values.size();
+  const std::size_t paths = patterns.values.size() + c.path_values.size();
+  const std::size_t path_regex = patterns.regex.size() + c.path_regex.size();
   std::string location =
       "spec.rules[" + std::to_string(p.rule) + "].http.paths[" + std::to_string(p.index) + "]: ";
-  if (!hosts.empty() && !c.host_regex.empty()) {
+  if (hosts != 0 && !c.host_regex.empty()) {
     verdict.Deny(std::string(kRuleConditionsCheck),
                  location +
                      "host condition must specify exactly one of Values and RegexValues, got "
                      "both Values " +
-                     GoStringSlice(hosts) + " and RegexValues " + GoStringSlice(c.host_regex));
+                     GoStringSlice(own_host, c.host_values) + " and RegexValues " +
+                     GoStringSlice(c.host_regex));
     return;
   }
-  if (!paths.empty() && !path_regex.empty()) {
+  if (paths != 0 && path_regex != 0) {
     verdict.Deny(std::string(kRuleConditionsCheck),
                  location +
                      "path condition must specify exactly one of Values and RegexValues, got "
                      "both Values " +
-                     GoStringSlice(paths) + " and RegexValues " + GoStringSlice(path_regex));
+                     GoStringSlice(patterns.values, c.path_values) + " and RegexValues " +
+                     GoStringSlice(patterns.regex, c.path_regex));
     return;
   }
-  std::size_t values =
-      hosts.size() + c.host_regex.size() + paths.size() + path_regex.size() + c.other_values;
+  std::size_t values = hosts + c.host_regex.size() + paths + path_regex + c.other_values;
   if (values > kMaxValuesPerRule) {
     verdict.Deny(std::string(kRuleConditionsCheck),
                  location + "its ALB rule would have " + std::to_string(values) +

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -148,22 +149,70 @@ IngressView TargetGroupView(const IngressView& view, bool is_final) {
   return out;
 }
 
-/// The Ingress's target-group annotations with the Service's (string-valued) ones over them;
-/// nullopt when the Service sets none (the Ingress alone decides, and is judged as such). One pass
-/// over the Service's alb.ingress.kubernetes.io annotations.
-std::optional<IngressView> MergedView(const IngressView& view, const cluster::Object& service) {
+/// The Service's string-valued target-group annotations, in key order (views of the snapshot's
+/// object, which outlives the check): what its target group takes over the Ingress's.
+using Overrides = std::vector<std::pair<std::string_view, std::string_view>>;
+Overrides ServiceOverrides(const cluster::Object& service) {
+  Overrides out;
   const json& metadata = service.metadata();
   auto annotations = metadata.find("annotations");
-  if (annotations == metadata.end() || !annotations->is_object()) return std::nullopt;
+  if (annotations == metadata.end() || !annotations->is_object()) return out;
   const auto& map = annotations->get_ref<const json::object_t&>();
-  std::optional<IngressView> merged;
   for (auto it = map.lower_bound(kAlbAnnotationPrefix);
        it != map.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
     if (!it->second.is_string() || !IsTargetGroupKey(it->first)) continue;
-    if (!merged) merged = TargetGroupView(view, true);
-    merged->annotations.insert_or_assign(it->first, it->second.get_ref<const std::string&>());
+    out.emplace_back(it->first, it->second.get_ref<const std::string&>());
+  }
+  return out;
+}
+
+/// The Ingress's target-group annotations with the Service's over them.
+IngressView MergedView(const IngressView& view, const Overrides& overrides) {
+  IngressView merged = TargetGroupView(view, true);
+  for (const auto& [key, value] : overrides) {
+    merged.annotations.insert_or_assign(std::string(key), std::string(value));
   }
   return merged;
+}
+
+/// The bytes of target-group annotations judged per request for the backend Services, past the
+/// first judgement. Services with the same target-group annotations share one judgement; each
+/// distinct set re-judges the Ingress's values under it, so many Services with distinct sets and
+/// megabytes of Ingress annotations would cost their product.
+constexpr std::size_t kMergedJudgementBytes = 4u << 20;
+
+/// The judgements of the target groups' final annotations, one per distinct Service overrides.
+struct MergedJudgements {
+  std::map<Overrides, std::vector<Finding>> by_overrides;
+  std::size_t bytes = 0;
+  std::size_t not_judged = 0;  // Services left unjudged by the budget
+
+  /// The findings for a Service with `overrides`; nullptr when the budget is spent.
+  const std::vector<Finding>* Judge(const IngressView& view, const Overrides& overrides,
+                                    std::size_t ingress_bytes) {
+    auto found = by_overrides.find(overrides);
+    if (found != by_overrides.end()) return &found->second;
+    std::size_t cost = ingress_bytes;
+    for (const auto& [key, value] : overrides) cost += key.size() + value.size();
+    if (!by_overrides.empty() && bytes + cost > kMergedJudgementBytes) {
+      ++not_judged;
+      return nullptr;
+    }
+    bytes += cost;
+    Verdict judged;
+    CheckIngressAnnotations(MergedView(view, overrides), judged);
+    return &by_overrides.emplace(overrides, std::move(judged.findings)).first->second;
+  }
+};
+
+/// The bytes of the Ingress's target-group annotations.
+std::size_t TargetGroupBytes(const IngressView& view) {
+  std::size_t bytes = 0;
+  auto it = view.annotations.lower_bound(kAlbAnnotationPrefix);
+  for (; it != view.annotations.end() && it->first.starts_with(kAlbAnnotationPrefix); ++it) {
+    if (IsTargetGroupKey(it->first)) bytes += it->first.size() + it->second.size();
+  }
+  return bytes;
 }
 
 /// A finding's message and severity: what the request's verdict already says.
@@ -207,24 +256,22 @@ std::vector<Finding> HedgedFindings(const IngressView& view, std::optional<std::
   return hedged;
 }
 
-/// Findings of the Ingress's annotation checks on a target group's final annotations that the
-/// Ingress's own annotations do not already say, attributed to the Service's target group.
-/// `own` (OwnFindings) is computed on first need (a merge without findings needs none).
-void CheckMergedAnnotations(const IngressView& view, const IngressView& merged,
-                            std::optional<std::set<Said>>& own, const std::string& service,
-                            Verdict& verdict) {
-  Verdict judged;
-  CheckIngressAnnotations(merged, judged);
-  if (judged.findings.empty()) return;
+/// Findings of the Ingress's annotation checks on a target group's final annotations (`judged`)
+/// that the Ingress's own annotations do not already say, attributed to the Service's target
+/// group. `own` (OwnFindings) is computed on first need (a merge without findings needs none).
+void ReportMergedFindings(const IngressView& view, const std::vector<Finding>& judged,
+                          std::optional<std::set<Said>>& own, const std::string& service,
+                          Verdict& verdict) {
+  if (judged.empty()) return;
   if (!own) own = OwnFindings(view);
-  for (Finding& f : judged.findings) {
+  for (const Finding& f : judged) {
     if (own->count(Said(f.message, f.severity)) > 0) continue;
     std::string message = "target group for Service " + service + ": " + f.message;
     // IngressClassParams' spec.targetType overrides the Service's target-type: never certain.
     if (f.check == "target-type" || f.severity == Severity::kWarn) {
-      verdict.Warn(std::move(f.check), std::move(message));
+      verdict.Warn(f.check, std::move(message));
     } else {
-      verdict.Deny(std::move(f.check), std::move(message));
+      verdict.Deny(f.check, std::move(message));
     }
   }
 }
@@ -257,8 +304,10 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, Verdict& 
   std::set<std::string> reported;     // "<service>" and "<service>:<port>", each reported once
   std::optional<std::set<Said>> own;  // computed once, when a merge has findings
   const std::vector<Finding> hedged = HedgedFindings(view, own);
-  bool all_known = true;  // every backend Service is in the view
+  bool all_known = true;  // every backend Service is in the view (and its target group judged)
   bool any_service = false;
+  MergedJudgements judgements;
+  std::optional<std::size_t> ingress_bytes;
   for (const ServiceBackend& backend : ServiceBackends(view)) {
     any_service = true;
     std::string name = view.ns;
@@ -280,12 +329,24 @@ void CheckIngressServices(const Context& ctx, const IngressView& view, Verdict& 
     }
     if (!reported.insert(name).second) continue;  // what follows: once per Service
     CheckNamedHealthCheckPort(view, *service, name, verdict);
-    if (auto merged = MergedView(view, *service)) {
-      CheckMergedAnnotations(view, *merged, own, name, verdict);
-    } else if (!hedged.empty()) {
-      // The Service sets none: the Ingress's values are this target group's.
-      CheckMergedAnnotations(view, TargetGroupView(view, true), own, name, verdict);
+    // When the Service sets none and nothing is hedged, the Ingress alone decides, and its
+    // own checks have judged it; else the target group's final values are judged.
+    Overrides overrides = ServiceOverrides(*service);
+    if (overrides.empty() && hedged.empty()) continue;
+    if (!ingress_bytes) ingress_bytes = TargetGroupBytes(view);
+    const std::vector<Finding>* judged = judgements.Judge(view, overrides, *ingress_bytes);
+    if (judged == nullptr) {
+      all_known = false;
+      continue;
     }
+    ReportMergedFindings(view, *judged, own, name, verdict);
+  }
+  if (judgements.not_judged != 0) {
+    verdict.Warn("backend", "the target groups of " + std::to_string(judgements.not_judged) +
+                                " backend Services were not judged: their Services' " +
+                                "target-group annotations differ, and judging each set again " +
+                                "would pass " + std::to_string(kMergedJudgementBytes >> 20) +
+                                " MiB of annotations");
   }
   // Every backend's target group judged on its final values: the hedged findings are settled.
   if (!hedged.empty() && any_service && all_known) {

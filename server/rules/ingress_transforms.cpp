@@ -5,6 +5,8 @@
 // characters). The LBC parses transforms.<svc> for every backend naming <svc>, the default backend
 // included, but attaches them only to rule-path rules (an ALB default rule takes no transforms).
 #include <algorithm>
+#include <map>
+#include <optional>
 
 #include "common/text.hpp"
 #include "rules/ingress_annotation_check.hpp"
@@ -59,13 +61,16 @@ struct Use {
   bool default_backend = false;
 };
 
-Use UseOf(const IngressView& view, std::string_view name) {
-  Use use;
+/// How the Ingress uses each Service name, read once per request: an Ingress may carry
+/// thousands of transforms.<svc> keys and thousands of backends.
+std::map<std::string_view, Use, std::less<>> UsesByService(const IngressView& view) {
+  std::map<std::string_view, Use, std::less<>> uses;
   for (const auto& backend : view.backends) {
-    if (!backend.has_service || backend.service_name != name) continue;
+    if (!backend.has_service) continue;
+    Use& use = uses[backend.service_name];
     (backend.in_rule_path ? use.rule_path : use.default_backend) = true;
   }
-  return use;
+  return uses;
 }
 
 /// AWS's limits on the transforms of one rule; `transforms` passed Validate().
@@ -93,8 +98,7 @@ void CheckAwsTransformLimits(const Annotation& a, const json& transforms) {
   if (url_rewrites > 1) a.Deny("AWS allows one url-rewrite transform per rule");
 }
 
-void CheckTransformsAnnotation(const Annotation& a, std::string_view service) {
-  Use use = UseOf(a.view, service);
+void CheckTransformsAnnotation(const Annotation& a, std::string_view service, Use use) {
   if (!use.rule_path && !use.default_backend) {
     a.Warn("unused: no backend of this Ingress uses service " + std::string(service));
     return;
@@ -119,12 +123,16 @@ void CheckTransformsAnnotation(const Annotation& a, std::string_view service) {
 
 void CheckIngressTransforms(const IngressView& view, Verdict& verdict) {
   const std::string prefix = std::string(kAlbAnnotationPrefix) + std::string(kFamily);
+  std::optional<std::map<std::string_view, Use, std::less<>>> uses;
   for (auto it = view.annotations.lower_bound(prefix);
        it != view.annotations.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it) {
     std::string_view suffix = std::string_view(it->first).substr(kAlbAnnotationPrefix.size());
     std::string_view service = suffix.substr(kFamily.size());
     if (service.empty()) continue;  // the bare "transforms." key is reported as unknown
-    CheckTransformsAnnotation(Annotation{view, suffix, it->second, verdict}, service);
+    if (!uses) uses = UsesByService(view);
+    auto use = uses->find(service);
+    CheckTransformsAnnotation(Annotation{view, suffix, it->second, verdict}, service,
+                              use == uses->end() ? Use{} : use->second);
   }
 }
 

@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include "albwebhook/admission/handler.hpp"
+#include "albwebhook/admission/response.hpp"
 
 namespace albwebhook::admission {
 namespace {
@@ -87,6 +88,43 @@ TEST(ValidatingAdapterTest, DeniesWithAllViolationsJoined) {
   EXPECT_EQ(r.warnings, std::vector<std::string>{"warn/c is suspicious"});
   EXPECT_EQ(r.violations, 2U);
   EXPECT_EQ(r.failed_checks, std::vector<std::string>{"bad"});
+}
+
+// status.message keeps whole problems up to kMaxDenialMessageBytes and counts the rest; all of
+// them still count as violations.
+TEST(ValidatingAdapterTest, DenialMessageIsCappedAndCountsTheRest) {
+  auto validator = std::make_shared<FakeValidator>();
+  auto handler = MakeValidatingHandler(validator, kIngress, kSource);
+  json annotations = json::object();
+  const std::string value(1000, 'v');
+  for (int i = 0; i < 100; ++i) annotations["bad/k" + std::to_string(1000 + i)] = value;
+  auto r = handler->Handle(MakeRequest(Operation::kCreate, WithAnnotations(annotations)));
+  EXPECT_FALSE(r.allowed);
+  EXPECT_EQ(r.violations, 100U);
+  // Each problem is `bad/kNNNN: "v...v" is bad`, and "; " between two.
+  const std::size_t one = std::string("bad/k1000: \"" + value + "\" is bad").size();
+  const std::size_t kept = (kMaxDenialMessageBytes + 2) / (one + 2);
+  ASSERT_EQ(kept, 32U);
+  std::string expected;
+  for (std::size_t i = 0; i < kept; ++i) {
+    if (i != 0) expected += "; ";
+    expected += "bad/k" + std::to_string(1000 + i) + ": \"" + value + "\" is bad";
+  }
+  expected += "; ... and " + std::to_string(100 - kept) + " more problems";
+  EXPECT_EQ(r.status.message, expected);
+  EXPECT_LE(r.status.message.size(), kMaxDenialMessageBytes + 40);
+
+  // One problem past the cap alone: its head, cut at a character boundary, then "...".
+  std::string multibyte;
+  for (std::size_t i = 0; i < kMaxDenialMessageBytes; ++i) multibyte += "\xC3\xA9";
+  auto cut =
+      handler->Handle(MakeRequest(Operation::kCreate, WithAnnotations({{"bad/w", multibyte}})));
+  ASSERT_FALSE(cut.allowed);
+  EXPECT_LE(cut.status.message.size(), kMaxDenialMessageBytes);
+  ASSERT_TRUE(cut.status.message.ends_with("..."));
+  const std::string head = cut.status.message.substr(0, cut.status.message.size() - 3);
+  EXPECT_TRUE(head.starts_with("bad/w: \"\xC3\xA9"));
+  EXPECT_TRUE(head.ends_with("\xC3\xA9"));  // no half character
 }
 
 TEST(ValidatingAdapterTest, RatchetsUnchangedViolationsOnUpdate) {

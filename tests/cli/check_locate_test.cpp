@@ -61,5 +61,20 @@ TEST(CheckFindingPointer, FromTheCheckName) {
   EXPECT_EQ(FindingPointer(json::array(), "scheme", "alb.ingress.kubernetes.io/scheme"), "");
 }
 
+// A key with characters outside annotation keys' (a file may hold one) is still found as a whole
+// word, earliest first; the locator reads the object once for many findings.
+TEST(CheckFindingPointer, IrregularKeysAndOneLocatorForManyFindings) {
+  const json object = json::parse(R"({"metadata": {"annotations": {
+    "example.com/a b": "1", "example.com/a": "2", "alb.ingress.kubernetes.io/scheme": "x"}}})");
+  const FindingLocator locator(object);
+  EXPECT_EQ(locator.Pointer("w", "key example.com/a b is odd"),
+            "/metadata/annotations/example.com~1a b");
+  EXPECT_EQ(locator.Pointer("w", "key example.com/a is fine, example.com/a b later"),
+            "/metadata/annotations/example.com~1a");
+  EXPECT_EQ(locator.Pointer("w", "alb.ingress.kubernetes.io/scheme then example.com/a b"),
+            "/metadata/annotations/alb.ingress.kubernetes.io~1scheme");
+  EXPECT_EQ(locator.Pointer("w", "example.com/a/b names neither"), "");
+}
+
 }  // namespace
 }  // namespace albwebhook::cli::check

@@ -338,6 +338,30 @@ TEST(IngressRuleConditionsTest, ValuesOrRegexValuesAsTheLbcMergesThem) {
   });
 }
 
+// The message is built per rule path: past 16 values the rest are counted, not listed (an
+// annotation with thousands of values on thousands of paths must not cost their product).
+TEST(IngressRuleConditionsTest, BothValuesMessageListsSixteenValues) {
+  json values = json::array();
+  for (int i = 0; i < 17; ++i) values.push_back("h" + std::to_string(i) + ".example.com");
+  const json conditions = json::array(
+      {{{"field", "host-header"}, {"hostHeaderConfig", {{"values", values}}}},
+       {{"field", "host-header"}, {"hostHeaderConfig", {{"regexValues", {"^a$", "^b$"}}}}}});
+  std::string listed = "shop.example.com";
+  for (int i = 0; i < 15; ++i) listed += " h" + std::to_string(i) + ".example.com";
+  RunCases({
+      {"err_values_counted_past_sixteen",
+       WithRule(Alb({{"conditions.web", conditions.dump()}}), "shop.example.com",
+                json::array({Path("/", "Prefix"), Path("/b", "Exact")})),
+       {"spec.rules[0].http.paths[0]: host condition must specify exactly one of Values and "
+        "RegexValues, got both Values [" +
+            listed + " ... and 2 more] and RegexValues [^a$ ^b$]",
+        "spec.rules[0].http.paths[1]: host condition must specify exactly one of Values and "
+        "RegexValues, got both Values [" +
+            listed + " ... and 2 more] and RegexValues [^a$ ^b$]"},
+       {}},
+  });
+}
+
 TEST(IngressRuleConditionsTest, ConditionValuesAwsRefuses) {
   const std::string empty_host =
       R"([{"field": "host-header", "hostHeaderConfig": {"values": [""]}}])";

@@ -220,6 +220,69 @@ TEST(IngressServices, HealthCheckTimeoutAgainstTheDefaultIntervalIsSettledPerSer
   EXPECT_THAT(Judge({Service("web", {Port("http", 80)}, longer)}, ingress).findings, IsEmpty());
 }
 
+/// MakeIngress(annotations) with one rule path per Service name, in order.
+json WithPaths(json ingress, const std::vector<std::string>& services) {
+  json& paths = ingress["spec"]["rules"][0]["http"]["paths"];
+  const json path = paths[0];
+  paths = json::array();
+  for (std::size_t i = 0; i < services.size(); ++i) {
+    json p = path;
+    p["path"] = "/p" + std::to_string(i);
+    p["backend"]["service"]["name"] = services[i];
+    paths.push_back(std::move(p));
+  }
+  return ingress;
+}
+
+std::string TimeoutDenial(const std::string& service) {
+  return "target group for Service team-a/" + service +
+         ": alb.ingress.kubernetes.io/healthcheck-timeout-seconds 20 must be smaller than "
+         "healthcheck-interval-seconds 15 (default)";
+}
+
+TEST(IngressServices, ServicesWithTheSameAnnotationsShareOneJudgement) {
+  // Judged once per distinct set of Service annotations: each Service still gets its own finding.
+  const json ingress =
+      WithPaths(MakeIngress(Alb({{"healthcheck-timeout-seconds", "20"}})), {"a", "b", "c", "d"});
+  const json longer = Alb({{"healthcheck-interval-seconds", "30"}});
+  const json healthy = Alb({{"healthy-threshold-count", "3"}});
+  Verdict v = Judge({Service("a", {Port("http", 80)}), Service("b", {Port("http", 80)}, longer),
+                     Service("c", {Port("http", 80)}), Service("d", {Port("http", 80)}, healthy)},
+                    ingress);
+  EXPECT_THAT(Messages(v, Severity::kWarn), IsEmpty());
+  EXPECT_THAT(Messages(v, Severity::kDeny),
+              ElementsAre(TimeoutDenial("a"), TimeoutDenial("c"), TimeoutDenial("d")));
+}
+
+TEST(IngressServices, DistinctServiceAnnotationsPastTheBudgetAreNotJudged) {
+  // 1 MiB of the Ingress's target-group annotations judged again per distinct set of Service
+  // annotations: past 4 MiB the rest are not judged, said in one warning, and what they would
+  // settle stays hedged.
+  const std::string long_path = "/" + std::string(1u << 20, 'p');
+  const std::vector<std::string> names = {"s0", "s1", "s2", "s3", "s4", "s5"};
+  const json ingress = WithPaths(
+      MakeIngress(Alb({{"healthcheck-timeout-seconds", "20"}, {"healthcheck-path", long_path}})),
+      names);
+  std::vector<json> services;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    services.push_back(Service(names[i], {Port("http", 80)},
+                               Alb({{"healthy-threshold-count", std::to_string(2 + i)}})));
+  }
+  Verdict v = Judge(services, ingress);
+  std::vector<std::string> timeout_denials;
+  for (const std::string& m : Messages(v, Severity::kDeny)) {
+    if (m.find("healthcheck-timeout-seconds") != std::string::npos) timeout_denials.push_back(m);
+  }
+  EXPECT_THAT(timeout_denials,
+              ElementsAre(TimeoutDenial("s0"), TimeoutDenial("s1"), TimeoutDenial("s2")));
+  EXPECT_THAT(Messages(v, Severity::kWarn),
+              ElementsAre("alb.ingress.kubernetes.io/healthcheck-timeout-seconds 20 must be "
+                          "smaller than healthcheck-interval-seconds 15 (default)",
+                          "the target groups of 3 backend Services were not judged: their "
+                          "Services' target-group annotations differ, and judging each set again "
+                          "would pass 4 MiB of annotations"));
+}
+
 TEST(IngressServices, ServiceTargetTypeIsOnlyAWarning) {
   // IngressClassParams' targetType would override it.
   Verdict v = Judge({Service("web", {Port("http", 80)}, Alb({{"target-type", "pod"}}))},

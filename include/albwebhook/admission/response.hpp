@@ -28,6 +28,11 @@ inline constexpr std::size_t kMaxWarningChars = 256;
 /// The apiserver keeps at most 4096 runes of warnings in total; we stay under it.
 inline constexpr std::size_t kMaxWarningTotalChars = 4000;
 
+/// A denial joins every problem into status.message ("; " between them) up to this many bytes;
+/// the rest are counted ("; ... and N more problems"). A real object's problems fit many times
+/// over; the cap keeps an object with thousands of failing rule paths from answering megabytes.
+inline constexpr std::size_t kMaxDenialMessageBytes = 32 * 1024;
+
 /// Sanitizes, de-duplicates and caps a warning list to the apiserver's limits.
 std::vector<std::string> SanitizeWarnings(const std::vector<std::string>& warnings);
 
