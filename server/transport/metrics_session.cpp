@@ -2,9 +2,11 @@
 // metrics_session.hpp).
 #include "transport/metrics_session.hpp"
 
+#include <array>
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 
@@ -45,6 +47,9 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
 
   void OnRead(beast::error_code ec, std::size_t /*n*/) {
     if (ec) {
+      // A request we cannot read gets its status and a close, as on the webhook port; a timeout
+      // (the stream has closed the socket) or a client gone gets nothing.
+      if (auto status = ErrorStatus(ec)) return SendErrorAndClose(*status);
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
       return;
@@ -64,6 +69,56 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
     stream_.expires_after(server_.config.write_timeout);
     http::async_write(stream_, *response_,
                       beast::bind_front_handler(&MetricsSession::OnWrite, shared_from_this()));
+  }
+
+  static std::optional<http::status> ErrorStatus(const beast::error_code& ec) {
+    if (ec == http::error::header_limit) return http::status::request_header_fields_too_large;
+    if (ec == http::error::body_limit) return http::status::payload_too_large;
+    if (ec == http::error::buffer_overflow || IsHttpSyntaxError(ec)) {
+      return http::status::bad_request;
+    }
+    return std::nullopt;
+  }
+
+  void SendErrorAndClose(http::status status) {
+    auto res = std::make_unique<Response>(status, 11);
+    res->set(http::field::content_type, "text/plain; charset=utf-8");
+    res->body() = std::string(http::obsolete_reason(status)) + "\n";
+    res->keep_alive(false);
+    res->prepare_payload();
+    response_ = std::move(res);
+    stream_.expires_after(server_.config.write_timeout);
+    http::async_write(stream_, *response_,
+                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                        if (ec) return self->OnWrite(ec, 0);
+                        self->LingeringClose();
+                      });
+  }
+
+  // After an error answer: our side done, what the client still sends is read and dropped for
+  // a short while, so closing with unread bytes does not reset the connection before the client
+  // has read the answer.
+  void LingeringClose() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(2));
+    Drain(0);
+  }
+
+  void Drain(std::size_t drained) {
+    constexpr std::size_t kMaxDrained = 1 << 20;
+    if (drained > kMaxDrained) return Close();
+    stream_.async_read_some(net::buffer(drain_), [self = shared_from_this(), drained](
+                                                     beast::error_code ec, std::size_t n) {
+      if (ec) return self->Close();
+      self->Drain(drained + n);
+    });
+  }
+
+  void Close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
   }
 
   // Status, headers and body of the answer to `req` (HEAD's body is dropped by the caller).
@@ -107,6 +162,7 @@ class MetricsSession : public std::enable_shared_from_this<MetricsSession> {
   beast::flat_buffer buffer_{16 * 1024};
   std::optional<http::request_parser<http::string_body>> parser_;
   std::unique_ptr<Response> response_;
+  std::array<char, 4096> drain_;
 };
 
 }  // namespace

@@ -195,11 +195,14 @@ TEST_F(HostileTest, HugeChunkTrailerOrChunkLineIs400) {
   EXPECT_LT(written, 8 * kMiB);
   if (!UnderSanitizer()) EXPECT_LT(VmRssKib() - rss_before, 8 * 1024);
   ExpectStillServing();
-  // The metrics listener: the same trailer only closes that connection.
+  // The metrics listener: the same trailer gets a 400 and closes that connection only.
   auto m = RawConn::Dial(server_->metrics_port());
   ASSERT_TRUE(m != nullptr);
   m->Write("GET /healthz HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: " +
            std::string(70000, 'a') + "\r\n\r\n");
+  auto refused = m->ReadResponse();
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_EQ(refused->status, 400);
   EXPECT_FALSE(m->ReadResponse().has_value());
   EXPECT_EQ(PlainRequest(server_->metrics_port(), "GET", "/healthz").status, 200);
   EXPECT_EQ(Panics(), 0);

@@ -244,21 +244,25 @@ TEST_F(SecurityTest, MetricsPortServesOnlyMetricsAndHealth) {
     ASSERT_TRUE(r.has_value());
     EXPECT_EQ(r->status, 404);
   }
-  // TLS to the plain port, a huge header, a huge body: closed, nothing served.
+  // TLS to the plain port: closed. A huge header, a huge body, a malformed request: their
+  // status, then a close; nothing served.
   {
     auto c = RawConn::Dial(mport, std::chrono::seconds(3));
     EXPECT_NE(c->StartTls(*ctx_), "");
   }
-  {
+  const std::pair<std::string, int> refused[] = {
+      {"GET /metrics HTTP/1.1\r\nX: " + std::string(64 * 1024, 'a') + "\r\n\r\n", 431},
+      {"POST /metrics HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n" + std::string(100000, 'a'), 413},
+      {"GET /metrics HTTP/1.1\r\nHost : x\r\n\r\n", 400},
+      {"GET /metrics HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", 400},
+  };
+  for (const auto& [request, status] : refused) {
     auto c = RawConn::Dial(mport, std::chrono::seconds(3));
-    c->Write("GET /metrics HTTP/1.1\r\nX: " + std::string(64 * 1024, 'a') + "\r\n\r\n");
-    EXPECT_FALSE(c->ReadResponse().has_value());
-  }
-  {
-    auto c = RawConn::Dial(mport, std::chrono::seconds(3));
-    c->Write("POST /metrics HTTP/1.1\r\nContent-Length: 1000000\r\n\r\n" +
-             std::string(100000, 'a'));
-    EXPECT_FALSE(c->ReadResponse().has_value());
+    c->Write(request);
+    auto r = c->ReadResponse();
+    ASSERT_TRUE(r.has_value()) << status;
+    EXPECT_EQ(r->status, status);
+    EXPECT_FALSE(c->ReadResponse().has_value()) << status;  // then closed
   }
   EXPECT_EQ(
       Metric(R"(alb_webhook_requests_total{code="200",webhook="/validate-networking-v1-ingress"})"),
