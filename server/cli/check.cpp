@@ -56,15 +56,32 @@ std::vector<Input> ReadInputs(check::Checker& checker, const std::vector<std::st
 
 // The cluster of --cluster-state: its objects and the checked ones (PRODUCT.md: "the checked
 // objects join it"). Documents that do not parse are the checked files' errors, reported there.
+/// A namespaced object without a namespace gets `ns`, as `kubectl apply -n ns` (and the checked
+/// objects themselves) would: a Service or a group member written without one is found.
+void FillNamespace(nlohmann::json& object, const std::string& ns) {
+  if (!object.is_object()) return;
+  const auto kind = object.find("kind");
+  if (kind != object.end() && kind->is_string()) {
+    const auto& name = kind->get_ref<const std::string&>();
+    if (name == "IngressClass" || name == "IngressClassParams" || name == "Namespace") return;
+  }
+  const auto metadata = object.find("metadata");
+  if (metadata == object.end() || !metadata->is_object()) return;
+  const auto current = metadata->find("namespace");
+  if (current == metadata->end() || *current == "") (*metadata)["namespace"] = ns;
+}
+
 std::shared_ptr<const cluster::ClusterState> BuildClusterState(
-    const std::vector<Input>& state_inputs, const std::vector<Input>& checked) {
+    const std::vector<Input>& state_inputs, const std::vector<Input>& checked,
+    const std::string& ns) {
   std::vector<nlohmann::json> objects;
   for (const auto* group : {&state_inputs, &checked}) {
     for (const Input& input : *group) {
       for (const auto& doc : manifest::ParseManifests(input.text)) {
         if (!doc.error.empty() || doc.empty) continue;
-        check::ForEachObject(doc.value, [&objects](int, const nlohmann::json& object) {
+        check::ForEachObject(doc.value, [&objects, &ns](int, const nlohmann::json& object) {
           objects.push_back(object);
+          FillNamespace(objects.back(), ns);
         });
       }
     }
@@ -106,7 +123,7 @@ int RunCheckWith(const std::vector<std::string>& args, std::istream& in, std::os
         ReadInputs(checker, options.cluster_state, in, stdin_text);
     const std::vector<Input> checked = ReadInputs(checker, options.files, in, stdin_text);
     if (!options.cluster_state.empty()) {
-      checker.SetCluster(BuildClusterState(state_inputs, checked));
+      checker.SetCluster(BuildClusterState(state_inputs, checked, options.ns));
     }
     for (const Input& input : checked) checker.File(input.name, input.text);
     return checker.Finish();

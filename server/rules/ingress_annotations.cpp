@@ -71,41 +71,22 @@ void CheckListenPortsAnnotation(const Annotation& a) {
     a.Deny(parsed.error + R"( (accepted: e.g. [{"HTTP": 80}, {"HTTPS": 443}]))");
     return;
   }
-  // The port listed first of those listed with both protocols (its first entry comes before an
-  // entry with the other protocol). One pass: a comparison of every pair is quadratic, and
-  // 200 000 entries held a thread for a minute.
-  struct Seen {
-    std::size_t first;
-    std::string_view protocol;
-    bool both = false;
-  };
-  const auto& ports = parsed.ports;
-  if (ports.size() <= 16) {  // the usual few: every pair, no map
-    for (std::size_t i = 0; i < ports.size(); ++i) {
-      for (std::size_t j = i + 1; j < ports.size(); ++j) {
-        if (ports[i].port == ports[j].port && ports[i].protocol != ports[j].protocol) {
-          a.Deny("port " + std::to_string(ports[i].port) + " is listed as both HTTP and HTTPS");
-          return;
-        }
-      }
-    }
+  if (parsed.ports.empty()) {
+    a.Warn(
+        "no entry names a port: the LBC builds no listener from this Ingress, so its rules "
+        "serve no traffic");
     return;
   }
-  std::unordered_map<std::int64_t, Seen> seen;
-  for (std::size_t i = 0; i < parsed.ports.size(); ++i) {
-    auto [it, added] = seen.try_emplace(parsed.ports[i].port, Seen{i, parsed.ports[i].protocol});
-    if (!added && it->second.protocol != parsed.ports[i].protocol) it->second.both = true;
-  }
-  const Seen* reported = nullptr;
-  std::int64_t port = 0;
-  for (const auto& [number, entry] : seen) {
-    if (entry.both && (reported == nullptr || entry.first < reported->first)) {
-      reported = &entry;
-      port = number;
-    }
-  }
-  if (reported != nullptr) {
-    a.Deny("port " + std::to_string(port) + " is listed as both HTTP and HTTPS");
+  // The LBC keeps one protocol per port (the last listed) and refuses nothing here: a warning,
+  // since the other listener is silently dropped.
+  if (parsed.dual) {
+    const std::string head =
+        "port " + std::to_string(parsed.dual->port) + " is listed as both HTTP and HTTPS; ";
+    a.Warn(parsed.dual->random
+               ? head +
+                     "one entry names both, and the LBC takes either at random on each "
+                     "reconcile: list it once"
+               : head + "the LBC keeps the last, " + parsed.dual->kept + ", and drops the other");
   }
 }
 
@@ -488,11 +469,35 @@ std::vector<std::string> AnnotationCheckNames() {
   return names;
 }
 
+namespace {
+
+/// A denied value that starts or ends with whitespace: most often a YAML block scalar (`>` or
+/// `|` keeps a final newline), which the LBC passes on as it is. Said once, after the denial.
+void HintSurroundingWhitespace(const std::string& key, const std::string& value,
+                               std::size_t first_finding, Verdict& verdict) {
+  if (value.empty()) return;
+  auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
+  if (!space(value.front()) && !space(value.back())) return;
+  for (std::size_t i = first_finding; i < verdict.findings.size(); ++i) {
+    if (verdict.findings[i].severity != Severity::kDeny) continue;
+    std::string check = verdict.findings[i].check;
+    verdict.Warn(std::move(check),
+                 key + (value.back() == '\n'
+                            ? ": ends with a newline (a YAML '>' or '|' block adds one; '>-' does "
+                              "not)"
+                            : ": starts or ends with whitespace, which the LBC keeps"));
+    return;
+  }
+}
+
+}  // namespace
+
 void CheckIngressAnnotations(const IngressView& view, Verdict& verdict) {
   for (const auto& [key, value] : view.annotations) {
     if (key.rfind(kAlbAnnotationPrefix, 0) != 0) continue;
     std::string_view suffix = std::string_view(key).substr(kAlbAnnotationPrefix.size());
     Annotation a{view, suffix, value, verdict};
+    const std::size_t before = verdict.findings.size();
     if (suffix.rfind("actions.", 0) == 0 && suffix.size() > 8) {
       CheckActions(a);
     } else if (suffix.rfind("listener-attributes.", 0) == 0) {
@@ -504,6 +509,7 @@ void CheckIngressAnnotations(const IngressView& view, Verdict& verdict) {
     if (auto checks = index.find(suffix); checks != index.end()) {
       for (const CheckFn fn : checks->second) fn(a);
     }
+    if (verdict.findings.size() != before) HintSurroundingWhitespace(key, value, before, verdict);
   }
   CheckHealthCheckTiming(view, verdict);
   CheckWafExclusive(view, verdict);

@@ -137,6 +137,13 @@ std::optional<std::string> BucketProblem(std::string_view name) {
   return std::nullopt;
 }
 
+bool IsLegacyBucketName(std::string_view name) {
+  return name.size() >= 3 && name.size() <= 255 &&
+         std::all_of(name.begin(), name.end(), [](char c) {
+           return common::IsAsciiAlnum(c) || c == '.' || c == '-' || c == '_';
+         });
+}
+
 /// Problem with `value` for `spec`, nullopt when accepted. `warn_out` is set for soft problems.
 std::optional<std::string> ValueProblem(const AttrSpec& spec, std::string_view value,
                                         bool& warn_out) {
@@ -172,7 +179,15 @@ std::optional<std::string> ValueProblem(const AttrSpec& spec, std::string_view v
       return "must be one of " + common::JoinList(accepted);
     }
     case AttrKind::kBucket:
-      if (auto problem = BucketProblem(value)) return "S3 bucket name " + *problem;
+      if (auto problem = BucketProblem(value)) {
+        // Buckets created in us-east-1 before March 2018 may have such names (up to 255 of
+        // letters, digits, '.', '-', '_'): such a bucket may exist, so only a warning.
+        warn_out = IsLegacyBucketName(value);
+        return "S3 bucket name " + *problem +
+               (warn_out ? " (valid only for a legacy bucket created in us-east-1 before March "
+                           "2018)"
+                         : "");
+      }
       return std::nullopt;
     case AttrKind::kLogPrefix:
       if (value.find("AWSLogs") != std::string_view::npos) return "must not contain AWSLogs";

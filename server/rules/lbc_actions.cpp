@@ -237,8 +237,9 @@ void CheckFixedResponseValues(const json& fixed, Problems& out) {
                    "application/json");
     }
   }
-  if (GoString(fixed, "messageBody").size() > 1024) {
-    Add(out, "fixedResponseConfig.messageBody must be at most 1024 bytes");
+  // AWS counts characters (FixedResponseActionConfig.MessageBody: length 0-1024).
+  if (common::Utf8Length(GoString(fixed, "messageBody")) > 1024) {
+    Add(out, "fixedResponseConfig.messageBody must be at most 1024 characters");
   }
 }
 

@@ -195,6 +195,65 @@ GoInt ParseGoInt(std::string_view raw, int bits) {
   return out;
 }
 
+namespace {
+
+/// Each port of `result.ports` once, with the protocol the LBC keeps (see ListenPortsResult),
+/// and the first-listed port listed with both protocols. A scan of the kept ports for the usual
+/// few; an index past 16 (a scan per port would be quadratic).
+void KeepOnePerPort(ListenPortsResult& result, const std::vector<std::size_t>& entry_of) {
+  struct Kept {
+    std::size_t last_entry;
+    bool dual = false;
+    bool random = false;
+  };
+  std::vector<ListenPort> kept;
+  std::vector<Kept> state;
+  std::unordered_map<std::int64_t, std::size_t> index;  // used past 16 kept ports
+  for (std::size_t i = 0; i < result.ports.size(); ++i) {
+    ListenPort& listed = result.ports[i];
+    std::size_t at = kept.size();
+    if (kept.size() <= 16) {
+      for (std::size_t k = 0; k < kept.size(); ++k) {
+        if (kept[k].port == listed.port) {
+          at = k;
+          break;
+        }
+      }
+    } else {
+      if (index.empty()) {
+        for (std::size_t k = 0; k < kept.size(); ++k) index.emplace(kept[k].port, k);
+      }
+      auto found = index.find(listed.port);
+      if (found != index.end()) at = found->second;
+    }
+    if (at == kept.size()) {
+      if (!index.empty()) index.emplace(listed.port, at);
+      kept.push_back(std::move(listed));
+      state.push_back({entry_of[i]});
+      continue;
+    }
+    Kept& k = state[at];
+    if (kept[at].protocol != listed.protocol) k.dual = true;
+    if (k.last_entry == entry_of[i]) {
+      // The same entry names the port with both protocols (its keys come sorted: HTTP first).
+      k.random = true;
+    } else {
+      k.last_entry = entry_of[i];
+      k.random = false;
+    }
+    kept[at].protocol = std::move(listed.protocol);
+  }
+  for (std::size_t k = 0; k < kept.size(); ++k) {
+    if (state[k].random) kept[k].protocol = "HTTPS";
+    if (state[k].dual && !result.dual) {
+      result.dual = ListenPortsResult::DualPort{kept[k].port, kept[k].protocol, state[k].random};
+    }
+  }
+  result.ports = std::move(kept);
+}
+
+}  // namespace
+
 ListenPortsResult ParseListenPorts(std::string_view raw) {
   ListenPortsResult result;
   GoJson parsed = ParseGoJson(raw);
@@ -207,6 +266,8 @@ ListenPortsResult ParseListenPorts(std::string_view raw) {
     result.error = "expected a JSON array of objects, got " + common::JsonTypeName(doc, kGo);
     return result;
   }
+  std::vector<std::size_t> entry_of;  // per listed port, its entry
+  std::size_t entry_index = 0;
   for (const auto& entry : doc) {
     if (entry.is_null()) continue;
     if (!entry.is_object()) {
@@ -233,10 +294,16 @@ ListenPortsResult ParseListenPorts(std::string_view raw) {
         return result;
       }
       result.ports.push_back({protocol, port.get<std::int64_t>()});
+      entry_of.push_back(entry_index);
     }
+    ++entry_index;
   }
-  if (result.ports.empty())
+  // The LBC refuses an empty list; entries without a port ([{}], [null]) give no listener.
+  if (doc.empty()) {
     result.error = "no listener given (need at least one {\"HTTP\"|\"HTTPS\": port})";
+    return result;
+  }
+  KeepOnePerPort(result, entry_of);
   return result;
 }
 
@@ -252,10 +319,13 @@ std::optional<std::string> CheckCodeList(std::string_view raw, bool grpc, int lo
   while (start <= raw.size()) {
     std::size_t pos = raw.find(',', start);
     if (pos == std::string_view::npos) pos = raw.size();
-    std::string_view item = raw.substr(start, pos - start);
+    // Spaces around items and numbers are accepted: the LBC passes the text to AWS unchanged,
+    // and `200, 204` is a common, working spelling.
+    std::string_view item = Trim(raw.substr(start, pos - start));
     std::size_t dash = item.find('-');
-    std::string_view lo_text = item.substr(0, dash);
-    std::string_view hi_text = dash == std::string_view::npos ? lo_text : item.substr(dash + 1);
+    std::string_view lo_text = Trim(item.substr(0, dash));
+    std::string_view hi_text =
+        dash == std::string_view::npos ? lo_text : Trim(item.substr(dash + 1));
     auto valid_number = [grpc](std::string_view t) {
       return common::IsAllDigits(t) && (grpc ? t.size() <= 2 : t.size() == 3);
     };

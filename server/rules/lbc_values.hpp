@@ -44,11 +44,22 @@ struct ListenPort {
   std::string protocol;  // HTTP or HTTPS
   std::int64_t port = 0;
 };
-/// listen-ports: a non-empty JSON array of objects whose keys are `HTTP`/`HTTPS` and whose values
-/// are JSON integers in [1, 65535]. On failure `error` holds the reason (without key or value).
+/// listen-ports: a non-empty JSON array of objects (or nulls) whose keys are `HTTP`/`HTTPS` and
+/// whose values are JSON integers in [1, 65535]. On failure `error` holds the reason (without key
+/// or value). Entries without a port ([{}], [null]) are accepted, as by the LBC: no listener.
+/// Each port once, as the LBC keeps it (computeIngressListenPorts fills a port -> protocol map):
+/// the protocol of the last entry naming the port. One entry naming it with both protocols leaves
+/// it to Go's random map order; then `ports` says HTTPS (no check refuses what may be HTTPS).
 struct ListenPortsResult {
-  std::vector<ListenPort> ports;  // document order
+  std::vector<ListenPort> ports;  // first-listed order, each port once
   std::string error;              // empty = parsed
+  /// The first-listed port listed with both protocols, if any.
+  struct DualPort {
+    std::int64_t port = 0;
+    std::string kept;     // the protocol the LBC keeps
+    bool random = false;  // its last entry names it with both: either, per reconcile
+  };
+  std::optional<DualPort> dual;
 };
 ListenPortsResult ParseListenPorts(std::string_view raw);
 

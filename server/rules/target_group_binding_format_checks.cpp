@@ -186,17 +186,28 @@ void CheckNetworkingPeer(Verdict& verdict, const std::string& path, const json& 
   const json* cidr = nullptr;
   const json* group_id = nullptr;
   bool typed = true;
-  if (const json* ip_block = Find(peer, "ipBlock"); ip_block != nullptr) {
+  const json* ip_block = Find(peer, "ipBlock");
+  if (ip_block != nullptr) {
     typed = ExpectObject(verdict, kCheck, path + ".ipBlock", *ip_block) && typed;
     cidr = Find(*ip_block, "cidr");
   }
-  if (const json* group = Find(peer, "securityGroup"); group != nullptr) {
+  const json* group = Find(peer, "securityGroup");
+  if (group != nullptr) {
     typed = ExpectObject(verdict, kCheck, path + ".securityGroup", *group) && typed;
     group_id = Find(*group, "groupID");
   }
-  if (typed && (cidr == nullptr) == (group_id == nullptr)) {
+  if (typed && cidr == nullptr && group_id == nullptr) {
+    // The LBC: "either ipBlock or securityGroup should be specified".
     verdict.Deny(std::string(kCheck),
-                 path + " must set exactly one of ipBlock.cidr and securityGroup.groupID");
+                 path + " must set one of ipBlock.cidr and securityGroup.groupID");
+  }
+  // With both, the LBC uses the security group and never reads the ipBlock
+  // (computePermissionsForPeerPort); the API says to set only one.
+  if (group != nullptr && ip_block != nullptr) {
+    verdict.Warn(std::string(kCheck), path +
+                                          " sets both ipBlock and securityGroup: the LBC uses "
+                                          "securityGroup and ignores ipBlock; set only one");
+    cidr = nullptr;
   }
   if (cidr != nullptr && ExpectString(verdict, kCheck, path + ".ipBlock.cidr", *cidr) &&
       !common::IsValidCidr(cidr->get_ref<const std::string&>())) {

@@ -589,6 +589,40 @@ TEST(CheckClusterStateTest, GroupConflictAcrossCheckedFilesExitsOne) {
   EXPECT_EQ(agreeing.code, 0) << agreeing.out;
 }
 
+// Manifests written without metadata.namespace (common in repositories applied with `kubectl
+// apply -n`): in the cluster state as among the checked files they are in --namespace, so a
+// member replaces its own old version, the other member is named with its namespace, and a
+// backend Service is found.
+TEST(CheckClusterStateTest, ObjectsWithoutANamespaceAreInTheCheckNamespace) {
+  // Only a has the default backend (two would be the LBC's "multiple ingress defined default
+  // backend").
+  auto member = [](const std::string& name, const std::string& scheme) {
+    return "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: " + name +
+           "\n  annotations:\n    alb.ingress.kubernetes.io/group.name: g\n"
+           "    alb.ingress.kubernetes.io/scheme: " +
+           scheme + "\nspec:\n  ingressClassName: team-alb\n" +
+           (name == "a" ? "  defaultBackend:\n    service:\n      name: web\n"
+                          "      port: {number: 80}\n"
+                        : "");
+  };
+  const std::string service =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n";
+  const std::string repo = std::string(kTeamClass) + "---\n" + service + "---\n" +
+                           member("a", "internal") + "---\n" + member("b", "internet-facing");
+  const CheckRun run = Check({"--cluster-state", "-", "-n", "shop", "-"}, repo);
+  EXPECT_EQ(run.code, 1);
+  EXPECT_NE(run.out.find("conflicting scheme: internal (this Ingress) vs internet-facing (shop/b)"),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("does not exist"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("(/"), std::string::npos) << run.out;  // no member without a namespace
+  const CheckRun agreeing = Check({"--cluster-state", "-", "-n", "shop", "-"},
+                                  std::string(kTeamClass) + "---\n" + service + "---\n" +
+                                      member("a", "internal") + "---\n" + member("b", "internal"));
+  EXPECT_EQ(agreeing.code, 0) << agreeing.out;
+  EXPECT_EQ(agreeing.out.find("does not exist"), std::string::npos) << agreeing.out;
+}
+
 // The same cases as the rule and fake-API-server tests: a repository holding both members (and
 // the IngressClass) checked as a cluster exits 1 with the LBC's words naming the other member.
 TEST(CheckClusterStateTest, EachLbcGroupConflictExitsOne) {

@@ -5,6 +5,7 @@
 #include <functional>
 #include <set>
 
+#include "common/text.hpp"
 #include "ingress_test_util.hpp"
 
 namespace albwebhook::rules {
@@ -196,6 +197,12 @@ TEST(IngressValidatorTest, ChecksBackends) {
 TEST(IngressValidatorTest, ChecksActions) {
   auto action = [](const std::string& value) { return MakeIngress(Alb({{"actions.web", value}})); };
   const std::string key = "alb.ingress.kubernetes.io/actions.web ";
+  auto body_of = [](int n, const std::string& character) {
+    std::string body;
+    for (int i = 0; i < n; ++i) body += character;
+    return R"({"type":"fixed-response","fixedResponseConfig":{"statusCode":"200","messageBody":")" +
+           body + R"("}})";
+  };
   RunCases({
       {"ok_fixed_response",
        nullptr,
@@ -224,6 +231,18 @@ TEST(IngressValidatorTest, ChecksActions) {
        action(R"({"type":"fixed-response","fixedResponseConfig":{}})"),
        {key +
         R"("{\"type\":\"fixed-response\",\"fixedResponseConfig\":{}}": invalid FixedResponseConfig: statusCode is required)"},
+       {}},
+      // AWS counts the body's characters, not its bytes.
+      {"ok_fixed_response_body_1024_characters",
+       nullptr,
+       action(body_of(1024, "\xC3\xA9")),
+       {},
+       {}},
+      {"err_fixed_response_body_1025_characters",
+       nullptr,
+       action(body_of(1025, "x")),
+       {key + common::QuoteValue(body_of(1025, "x"), 60) +
+        ": fixedResponseConfig.messageBody must be at most 1024 characters"},
        {}},
       {"err_redirect_status",
        nullptr,

@@ -136,15 +136,24 @@ TEST(IngressValidatorTest, RejectsBadListenPorts) {
        Alb({{"listen-ports", R"({"HTTP": 80})"}}),
        {R"(alb.ingress.kubernetes.io/listen-ports "{\"HTTP\": 80}": expected a JSON array of objects, got object (accepted: e.g. [{"HTTP": 80}, {"HTTPS": 443}]))"},
        {}},
-      {"err_listen_ports_conflict",
+      // The LBC keeps the last protocol listed for a port (a map by port), refusing nothing.
+      {"warn_listen_ports_both_protocols",
        Alb({{"listen-ports", R"([{"HTTP": 8080}, {"HTTPS": 8080}])"}}),
-       {R"(alb.ingress.kubernetes.io/listen-ports "[{\"HTTP\": 8080}, {\"HTTPS\": 8080}]": port 8080 is listed as both HTTP and HTTPS)"},
-       {}},
+       {},
+       {R"(alb.ingress.kubernetes.io/listen-ports "[{\"HTTP\": 8080}, {\"HT...": port 8080 is listed as both HTTP and HTTPS; the LBC keeps the last, HTTPS, and drops the other)"}},
       // The port listed first among those with both protocols, whatever order the clashes show.
-      {"err_listen_ports_conflict_first_listed",
+      {"warn_listen_ports_both_first_listed",
        Alb({{"listen-ports", R"([{"HTTP":81},{"HTTP":82},{"HTTPS":82},{"HTTPS":81}])"}}),
-       {R"(alb.ingress.kubernetes.io/listen-ports "[{\"HTTP\":81},{\"HTTP\":82},{\"HTTPS\":82},{\"HTTPS\":81}]": port 81 is listed as both HTTP and HTTPS)"},
-       {}},
+       {},
+       {R"(alb.ingress.kubernetes.io/listen-ports "[{\"HTTP\":81},{\"HTTP\":...": port 81 is listed as both HTTP and HTTPS; the LBC keeps the last, HTTPS, and drops the other)"}},
+      {"warn_listen_ports_both_in_one_entry",
+       Alb({{"listen-ports", R"([{"HTTP": 8443, "HTTPS": 8443}])"}}),
+       {},
+       {R"(alb.ingress.kubernetes.io/listen-ports "[{\"HTTP\": 8443, \"HTTP...": port 8443 is listed as both HTTP and HTTPS; one entry names both, and the LBC takes either at random on each reconcile: list it once)"}},
+      {"warn_listen_ports_no_port",
+       Alb({{"listen-ports", R"([{}])"}}),
+       {},
+       {R"(alb.ingress.kubernetes.io/listen-ports "[{}]": no entry names a port: the LBC builds no listener from this Ingress, so its rules serve no traffic)"}},
   });
 }
 
@@ -243,6 +252,12 @@ TEST(IngressValidatorTest, RejectsBadWaf) {
       {"ok_wafv2_none", Alb({{"wafv2-acl-arn", "none"}}), {}, {}},
       {"ok_waf_classic", Alb({{"waf-acl-id", "499e8b99-6671-4614-a86d-adb1810b7fbe"}}), {}, {}},
       {"ok_both_one_none", Alb({{"waf-acl-id", "none"}, {"wafv2-acl-arn", kWafv2}}), {}, {}},
+      // A YAML '>' block keeps a final newline, which the LBC passes on: the denial says why.
+      {"err_wafv2_arn_with_final_newline",
+       Alb({{"wafv2-acl-arn", "my-acl\n"}}),
+       {R"(alb.ingress.kubernetes.io/wafv2-acl-arn "my-acl\u000a": must be a WAFv2 regional web ACL ARN (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>) or none)"},
+       {"alb.ingress.kubernetes.io/wafv2-acl-arn: ends with a newline (a YAML '>' or '|' block "
+        "adds one; '>-' does not)"}},
       {"err_wafv2_arn",
        Alb({{"wafv2-acl-arn", "my-acl"}}),
        {R"(alb.ingress.kubernetes.io/wafv2-acl-arn "my-acl": must be a WAFv2 regional web ACL ARN (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>) or none)"},
@@ -378,15 +393,17 @@ TEST(IngressValidatorTest, RejectsBadHealthChecks) {
   });
 }
 
-// Past 16 entries the clash is found through a map, with the same answer: the port listed first.
+// Past 16 entries the port is found through an index, with the same answer: the port listed
+// first.
 TEST(IngressValidatorTest, ListenPortsClashInALongListNamesThePortListedFirst) {
   std::string ports = R"([{"HTTP":81},{"HTTP":82},{"HTTPS":82})";
   for (int p = 1000; p < 1020; ++p) ports += R"(,{"HTTP":)" + std::to_string(p) + "}";
   ports += R"(,{"HTTPS":81}])";
   const Verdict v = RunValidator(policy::Policy{}, MakeIngress(Alb({{"listen-ports", ports}})));
-  const auto denials = Messages(v, Severity::kDeny);
-  ASSERT_EQ(denials.size(), 1U);
-  EXPECT_THAT(denials[0], ::testing::EndsWith(": port 81 is listed as both HTTP and HTTPS"));
+  EXPECT_THAT(Messages(v, Severity::kDeny), ::testing::IsEmpty());
+  const auto warnings = Messages(v, Severity::kWarn);
+  EXPECT_THAT(warnings, ::testing::Contains(::testing::HasSubstr(
+                            ": port 81 is listed as both HTTP and HTTPS; the LBC keeps the last")));
 }
 
 TEST(IngressValidatorTest, RejectsBadTags) {
@@ -462,9 +479,13 @@ TEST(IngressValidatorTest, RejectsBadAttributes) {
        Alb({{"load-balancer-attributes", "access_logs.s3.enabled=true"}}),
        {},
        {R"(alb.ingress.kubernetes.io/load-balancer-attributes "access_logs.s3.enabled=true": access_logs.s3.enabled=true needs access_logs.s3.bucket (unless IngressClassParams or a group member set it))"}},
-      {"err_lb_bucket_name",
+      {"warn_lb_bucket_name_legacy",
        Alb({{"load-balancer-attributes", "access_logs.s3.bucket=My_Logs"}}),
-       {R"(alb.ingress.kubernetes.io/load-balancer-attributes "access_logs.s3.bucket=My_Logs": attribute access_logs.s3.bucket="My_Logs": S3 bucket name may contain only lowercase letters, digits, '.' and '-')"},
+       {},
+       {R"(alb.ingress.kubernetes.io/load-balancer-attributes: access_logs.s3.bucket="My_Logs": S3 bucket name may contain only lowercase letters, digits, '.' and '-' (valid only for a legacy bucket created in us-east-1 before March 2018))"}},
+      {"err_lb_bucket_name",
+       Alb({{"load-balancer-attributes", "access_logs.s3.bucket=my logs"}}),
+       {R"(alb.ingress.kubernetes.io/load-balancer-attributes "access_logs.s3.bucket=my logs": attribute access_logs.s3.bucket="my logs": S3 bucket name may contain only lowercase letters, digits, '.' and '-')"},
        {}},
       {"err_lb_listener_attribute",
        Alb({{"load-balancer-attributes", "routing.http.response.server.enabled=false"}}),
@@ -538,7 +559,12 @@ TEST(IngressValidatorTest, RejectsBadMiscAnnotations) {
       {"warn_value_with_control_chars",
        Alb({{"ssl-policy", "ELBSecurityPolicy-X\n"}}),
        {R"(alb.ingress.kubernetes.io/ssl-policy "ELBSecurityPolicy-X\u000a": must be an ELB security policy name like ELBSecurityPolicy-TLS13-1-2-2021-06)"},
-       {}},
+       {"alb.ingress.kubernetes.io/ssl-policy: ends with a newline (a YAML '>' or '|' block adds "
+        "one; '>-' does not)"}},
+      {"warn_value_with_surrounding_space",
+       Alb({{"scheme", " internal"}}),
+       {R"(alb.ingress.kubernetes.io/scheme " internal": must be one of internal, internet-facing)"},
+       {"alb.ingress.kubernetes.io/scheme: starts or ends with whitespace, which the LBC keeps"}},
   });
 }
 

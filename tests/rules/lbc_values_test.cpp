@@ -120,6 +120,55 @@ TEST(LbcValuesTest, ParsesGoBoolsAndInts) {
   }
 }
 
+// As the LBC's port -> protocol map: each port once, the protocol of its last entry; one entry
+// with both leaves it to Go's map order (HTTPS is assumed); entries without a port add none.
+TEST(LbcValuesTest, ListenPortsKeepOneProtocolPerPort) {
+  auto last =
+      ParseListenPorts(R"([{"HTTP":81},{"HTTP":82},{"HTTPS":82},{"HTTPS":81},{"HTTP":83}])");
+  EXPECT_EQ(last.error, "");
+  ASSERT_EQ(last.ports.size(), 3U);
+  EXPECT_EQ(last.ports[0].port, 81);
+  EXPECT_EQ(last.ports[0].protocol, "HTTPS");
+  EXPECT_EQ(last.ports[1].port, 82);
+  EXPECT_EQ(last.ports[1].protocol, "HTTPS");
+  EXPECT_EQ(last.ports[2].protocol, "HTTP");
+  ASSERT_TRUE(last.dual.has_value());
+  EXPECT_EQ(last.dual->port, 81);  // the first listed of those with both
+  EXPECT_EQ(last.dual->kept, "HTTPS");
+  EXPECT_FALSE(last.dual->random);
+
+  auto back = ParseListenPorts(R"([{"HTTPS":443},{"HTTP":443}])");
+  ASSERT_EQ(back.ports.size(), 1U);
+  EXPECT_EQ(back.ports[0].protocol, "HTTP");
+  EXPECT_EQ(back.dual->kept, "HTTP");
+
+  auto one_entry = ParseListenPorts(R"([{"HTTP":8443},{"HTTP":8443,"HTTPS":8443}])");
+  ASSERT_EQ(one_entry.ports.size(), 1U);
+  EXPECT_EQ(one_entry.ports[0].protocol, "HTTPS");
+  ASSERT_TRUE(one_entry.dual.has_value());
+  EXPECT_TRUE(one_entry.dual->random);
+  // A later entry decides again.
+  auto decided = ParseListenPorts(R"([{"HTTP":8443,"HTTPS":8443},{"HTTP":8443}])");
+  EXPECT_EQ(decided.ports[0].protocol, "HTTP");
+  EXPECT_FALSE(decided.dual->random);
+
+  // Past 16 ports the same answer through an index.
+  std::string many = R"([{"HTTP":81})";
+  for (int p = 1000; p < 1030; ++p) many += R"(,{"HTTP":)" + std::to_string(p) + "}";
+  many += R"(,{"HTTPS":1029},{"HTTPS":81}])";
+  auto indexed = ParseListenPorts(many);
+  ASSERT_EQ(indexed.ports.size(), 31U);
+  EXPECT_EQ(indexed.ports[0].protocol, "HTTPS");
+  EXPECT_EQ(indexed.ports[30].protocol, "HTTPS");
+  EXPECT_EQ(indexed.dual->port, 81);
+
+  for (const char* none : {"[{}]", "[null]", "[{}, null]"}) {
+    auto empty = ParseListenPorts(none);
+    EXPECT_EQ(empty.error, "") << none;
+    EXPECT_TRUE(empty.ports.empty()) << none;
+  }
+}
+
 TEST(LbcValuesTest, ParsesListenPorts) {
   auto ok = ParseListenPorts(R"([{"HTTP": 80}, null, {"HTTPS": 443, "HTTP": 8080}])");
   EXPECT_EQ(ok.error, "");
@@ -134,7 +183,7 @@ TEST(LbcValuesTest, ParsesListenPorts) {
       {R"([{"HTTP": 80.5}])", "port for HTTP must be a JSON integer, got number"},
       {R"([{"HTTP": -1}])", "port -1 must be within [1, 65535]"},
       {R"([{"http": 80}])", R"(protocol "http" must be HTTP or HTTPS)"},
-      {R"([{}])", R"(no listener given (need at least one {"HTTP"|"HTTPS": port}))"},
+      {R"([])", R"(no listener given (need at least one {"HTTP"|"HTTPS": port}))"},
       {R"([] x)", R"(not valid JSON: invalid character 'x' after top-level value)"},
   };
   for (const auto& c : cases) {
@@ -144,10 +193,13 @@ TEST(LbcValuesTest, ParsesListenPorts) {
 }
 
 TEST(LbcValuesTest, ChecksSuccessCodes) {
-  for (const char* ok : {"200", "200,202", "200-299", "200,300-399,404", "499"}) {
+  // Spaces around items and numbers: the LBC passes the text through and AWS takes it (a common
+  // real-world spelling, `200, 204`).
+  for (const char* ok : {"200", "200,202", "200-299", "200,300-399,404", "499", "200, 204", "200 ",
+                         " 200 - 299 , 404"}) {
     EXPECT_FALSE(CheckSuccessCodes(ok, false)) << ok;
   }
-  for (const char* bad : {"", "199", "500", "200-", "299-200", "20", "200,,201", "200 "}) {
+  for (const char* bad : {"", "199", "500", "200-", "299-200", "20", "200,,201", "200, ", "2 00"}) {
     EXPECT_TRUE(CheckSuccessCodes(bad, false)) << bad;
   }
   for (const char* ok : {"0", "12", "0-99", "0,1,2"})
