@@ -81,10 +81,11 @@ bool HasFinding(const Verdict& verdict, std::string_view check, std::string_view
 /// ("no HTTPS listen-port N on this Ingress (... a group member ...)") becomes the LBC's decision.
 /// Denied when the group with the candidate fails and the candidate is the cause: it asks for
 /// the redirect, or the group did not fail before it (it took the port away).
-void SettleSslRedirect(const MemberConfig& c, const GroupMembers& group, bool group_redirects,
-                       Verdict& verdict) {
+void SettleSslRedirect(const CandidateMember& candidate, const GroupMembers& group,
+                       bool group_redirects, Verdict& verdict) {
   if (!group_redirects && !HasFinding(verdict, "ssl-redirect", "no HTTPS listen-port")) return;
-  const auto old = group.index.find(c.key);
+  const MemberConfig& c = candidate.config();
+  const auto old = group.index.find(candidate.key);
   const MemberConfig* replaced = old != group.index.end() ? &group.members[old->second] : nullptr;
   const std::optional<std::string> error = GroupRedirectError(group, replaced, &c);
   if (!error) return;  // cannot tell: the warning stays
@@ -118,18 +119,20 @@ void SettleDualstackScheme(const MemberConfig& c, const GroupOutcome& outcome, V
 /// access_logs / connection_logs / health_check_logs .s3.enabled=true needs the bucket, which
 /// the attributes of another member or of IngressClassParams may supply: with the view, the
 /// warning goes when one of them does.
-void SettleLogBuckets(const MemberConfig& c, const GroupMembers& group, Verdict& verdict) {
+void SettleLogBuckets(const CandidateMember& candidate, const GroupMembers& group,
+                      Verdict& verdict) {
   auto has = [](const StringMapSorted& attributes, const std::string& key) {
     auto it = attributes.find(key);
     return it != attributes.end() && !it->second.empty();
   };
   if (!HasFinding(verdict, "load-balancer-attributes", ".s3.enabled=true needs")) return;
+  const MemberConfig& c = candidate.config();
   for (std::string_view family : {"access_logs", "connection_logs", "health_check_logs"}) {
     const std::string bucket = std::string(family) + ".s3.bucket";
     bool supplied = has(c.params_lb_attributes, bucket);
     for (const MemberConfig& m : group.members) {
       if (supplied) break;
-      if (m.key == c.key) continue;
+      if (m.key == candidate.key) continue;
       supplied =
           (m.lb_attributes && has(*m.lb_attributes, bucket)) || has(m.params_lb_attributes, bucket);
     }
@@ -142,9 +145,11 @@ void SettleLogBuckets(const MemberConfig& c, const GroupMembers& group, Verdict&
 
 /// An HTTPS listen port without a certificate of the Ingress's own: its IngressClassParams'
 /// certificateArn, or another member's certificates on that port, supply it.
-void SettleCertificateSource(const MemberConfig& c, const GroupMembers& group, Verdict& verdict) {
+void SettleCertificateSource(const CandidateMember& candidate, const GroupMembers& group,
+                             Verdict& verdict) {
   constexpr std::string_view kMarker = "has no certificate-arn or host for ACM discovery";
   if (!HasFinding(verdict, "listen-ports", kMarker)) return;
+  const MemberConfig& c = candidate.config();
   bool supplied = !c.certificate_arns.empty();
   if (!supplied && c.ports) {
     supplied = true;
@@ -153,7 +158,7 @@ void SettleCertificateSource(const MemberConfig& c, const GroupMembers& group, V
       const std::int64_t port = listen_port;  // (clang 14 cannot capture a structured binding)
       const bool other =
           std::any_of(group.members.begin(), group.members.end(), [&](const MemberConfig& m) {
-            return m.key != c.key && !m.certificate_arns.empty() && m.ports &&
+            return m.key != candidate.key && !m.certificate_arns.empty() && m.ports &&
                    m.ports->contains(port) && m.ports->at(port) == "HTTPS";
           });
       supplied = supplied && other;
@@ -203,11 +208,11 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
       group.empty() ? nullptr : LoadGroup(cluster, ctx.policy.ingress, group, &deleting);
   const GroupMembers& members = others ? *others : kNoGroup;
   std::size_t equal_set = GroupMembers::npos;
-  const MemberConfig member = ReadMember(view, klass, &members, &equal_set);
+  const CandidateMember member = ReadMember(view, klass, &members, &equal_set);
   GroupOutcome outcome = JudgeGroup(member, members, verdict, equal_set);
   // The object-local warnings that hedged on IngressClassParams or other members, decided.
   SettleSslRedirect(member, members, outcome.ssl_redirect, verdict);
-  SettleDualstackScheme(member, outcome, verdict);
+  SettleDualstackScheme(member.config(), outcome, verdict);
   SettleLogBuckets(member, members, verdict);
   SettleCertificateSource(member, members, verdict);
   CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
@@ -215,7 +220,7 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   if (deleting != nullptr && !deleting->empty()) {
     CheckDeletingMembers(*deleting, group, member.key, verdict);
   }
-  FillEffective(member, std::move(outcome), effective);
+  FillEffective(member.config(), std::move(outcome), effective);
 }
 
 }  // namespace albwebhook::rules

@@ -81,21 +81,37 @@ struct MemberConfig {
   } frontend_nlb;
   std::optional<bool> manage_sg_rules;  // manage-backend-security-group-rules; nullopt: absent or
                                         // unreadable
-  /// spec.defaultBackend is set (an object). Not one of MemberInputs: ReadMember sets it for the
-  /// candidate after copying an equal member's configuration.
+  /// spec.defaultBackend is set (an object). Not one of MemberInputs: the candidate's is
+  /// CandidateMember::default_backend.
   bool default_backend = false;
 };
 
 /// `ingress` (an Ingress doc as the view holds it) read with its class configuration.
 MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass);
 struct GroupMembers;
-/// The candidate of a request, read from its annotations (after defaults); copied from the
-/// member of `group` (when given) whose MemberInputs equal the candidate's, but for its name and
-/// group.order.
+
+/// The candidate of a request as a member of its group: its own name, group.order and default
+/// backend, and the configuration it gets. That configuration is its own (read) or, when a
+/// member of the group has the candidate's MemberInputs, that member's, shared and not copied:
+/// equal but for the member's key, order and default_backend, which never stand for the
+/// candidate's (use the fields here).
+struct CandidateMember {
+  std::string key;  // "ns/name"
+  std::int64_t order = 0;
+  bool default_backend = false;          // spec.defaultBackend is set
+  const MemberConfig* shared = nullptr;  // a member's configuration (in the group), or nullptr
+  std::optional<MemberConfig> own;       // the candidate's own, when `shared` is nullptr
+
+  const MemberConfig& config() const { return shared != nullptr ? *shared : *own; }
+};
+
+/// The candidate of a request, read from its annotations (after defaults); sharing the
+/// configuration of the member of `group` (when given) whose MemberInputs equal the candidate's
+/// (`group` must then outlive the result).
 /// `equal_set` (when given): the index in `group` of the first member of the set whose inputs the
 /// candidate has (GroupMembers::same_as), npos when the candidate's configuration was read.
-MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
-                        const GroupMembers* group = nullptr, std::size_t* equal_set = nullptr);
+CandidateMember ReadMember(const IngressView& view, const ClassConfig& klass,
+                           const GroupMembers* group = nullptr, std::size_t* equal_set = nullptr);
 /// The explicit group the candidate joins: ExplicitGroupName(ReadMember(view, klass)).
 std::string CandidateGroupName(const IngressView& view, const ClassConfig& klass);
 
@@ -189,8 +205,8 @@ struct GroupOutcome {
 /// `equal_set`: ReadMember's; the members of that set have the candidate's configuration but for
 /// name and order, so every comparison with them finds equal values and is skipped (what they
 /// settle for the group is still counted). npos: every visited member is compared.
-GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict,
-                        std::size_t equal_set = static_cast<std::size_t>(-1));
+GroupOutcome JudgeGroup(const CandidateMember& candidate, const GroupMembers& group,
+                        Verdict& verdict, std::size_t equal_set = static_cast<std::size_t>(-1));
 
 /// AWS's default quota of listener rules per Application Load Balancer, default rules excluded
 /// (adjustable in Service Quotas).
@@ -201,7 +217,7 @@ inline constexpr std::size_t kAlbRuleQuota = 100;
 /// group redirects to HTTPS), against kAlbRuleQuota: a warning, since the quota may have been
 /// raised and the LBC's rule optimizer may drop rules that a redirect action overshadows.
 /// Members whose listen ports do not parse count for none.
-void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_paths,
+void CheckGroupRuleCount(const CandidateMember& candidate, std::size_t candidate_paths,
                          const GroupMembers& group, bool ssl_redirect, Verdict& verdict);
 
 /// The conflicts of one pair, each kind reported once per request (GroupConflicts below).
@@ -229,11 +245,17 @@ class ConflictReporter {
 
 /// The per-listen-port merge (model_builder.go mergeListenPortConfigs) of one pair: protocol,
 /// inbound-cidrs, inbound-prefix-lists and sslPolicy of every port both listen on.
-void ListenPortConflicts(const MemberConfig& candidate, const MemberConfig& other,
+void ListenPortConflicts(const CandidateMember& candidate, const MemberConfig& other,
                          ConflictReporter& reporter);
 
 /// Group order: group.order, then "ns/name".
 inline bool Before(const MemberConfig& a, const MemberConfig& b) {
+  return a.order != b.order ? a.order < b.order : a.key < b.key;
+}
+inline bool Before(const CandidateMember& a, const MemberConfig& b) {
+  return a.order != b.order ? a.order < b.order : a.key < b.key;
+}
+inline bool Before(const MemberConfig& a, const CandidateMember& b) {
   return a.order != b.order ? a.order < b.order : a.key < b.key;
 }
 

@@ -123,11 +123,12 @@ void ShieldConflict(const MemberConfig& c, const MemberConfig& o, ConflictReport
 /// group (WAFv2 ARNs, the ssl-redirect port) are settled once every member was seen.
 class GroupJudge {
  public:
-  GroupJudge(const MemberConfig& c, Verdict& verdict) : c_(c), reporter_(verdict) {
-    NoteFrontendNlb(c);
-    any_name_ = c.wafv2_name.has_value();
-    any_disabled_ = c.ssl_redirect_disabled;
-    outcome_.ssl_redirect = c.ssl_redirect.has_value();
+  GroupJudge(const CandidateMember& candidate, Verdict& verdict)
+      : candidate_(candidate), c_(candidate.config()), reporter_(verdict) {
+    NoteFrontendNlb(c_);
+    any_name_ = c_.wafv2_name.has_value();
+    any_disabled_ = c_.ssl_redirect_disabled;
+    outcome_.ssl_redirect = c_.ssl_redirect.has_value();
   }
 
   void Visit(const MemberConfig& o, bool first) {
@@ -146,7 +147,7 @@ class GroupJudge {
                    reporter_);
     ShieldConflict(c_, o, reporter_);
     FirstParamsConflicts(c_, o, *first_, reporter_);
-    ListenPortConflicts(c_, o, reporter_);
+    ListenPortConflicts(candidate_, o, reporter_);
     ListenerAttributeConflicts(o);
     FrontendNlbConflicts(o);
     Defer(o);
@@ -208,7 +209,7 @@ class GroupJudge {
   /// The group's first member (the candidate or `o`, the first member visited): its params
   /// attributes settle attribute conflicts.
   void NoteFirst(const MemberConfig& o) {
-    first_ = Before(c_, o) ? &c_ : &o;
+    first_ = Before(candidate_, o) ? &c_ : &o;
     resolved_ = first_->params_lb_attributes;
   }
 
@@ -217,7 +218,7 @@ class GroupJudge {
   const MemberConfig& FirstOnPort(std::int64_t port, const MemberConfig& o,
                                   bool candidate_listens) {
     auto [first, added] = first_on_port_.try_emplace(port, &o);
-    if (added && candidate_listens && Before(c_, o)) first->second = &c_;
+    if (added && candidate_listens && Before(candidate_, o)) first->second = &c_;
     return *first->second;
   }
 
@@ -396,15 +397,16 @@ class GroupJudge {
       return;
     }
     if (mine.has_attributes == theirs.has_attributes) return;  // neither sets them
-    const MemberConfig& with = mine.has_attributes ? c_ : o;
-    const MemberConfig& without = mine.has_attributes ? o : c_;
-    if (!with.frontend_nlb.attributes || !Before(with, without) || nlb_absent_warned_) return;
+    const MemberConfig::FrontendNlb& with = mine.has_attributes ? mine : theirs;
+    const std::string& with_key = mine.has_attributes ? candidate_.key : o.key;
+    const std::string& without_key = mine.has_attributes ? o.key : candidate_.key;
+    const bool with_first = mine.has_attributes ? Before(candidate_, o) : Before(o, candidate_);
+    if (!with.attributes || !with_first || nlb_absent_warned_) return;
     nlb_absent_warned_ = true;
     // Kept under kMaxWarningChars for short names: the LBC compares every later member's
     // attributes with the first ones set (getFrontendNlbAttributes).
-    nlb_absent_ = "frontend NLB: " + without.key + " has no frontend-nlb-attributes but " +
-                  with.key + ", earlier in the group, sets " +
-                  GoMap(*with.frontend_nlb.attributes) +
+    nlb_absent_ = "frontend NLB: " + without_key + " has no frontend-nlb-attributes but " +
+                  with_key + ", earlier in the group, sets " + GoMap(*with.attributes) +
                   ": the LBC fails with conflicting frontend NLB attributes; set the same value on "
                   "every member";
   }
@@ -421,7 +423,8 @@ class GroupJudge {
     if (!outcome_.scheme && o.scheme) outcome_.scheme = o.scheme;
   }
 
-  const MemberConfig& c_;
+  const CandidateMember& candidate_;
+  const MemberConfig& c_;  // the candidate's configuration (not its key, order, default backend)
   ConflictReporter reporter_;
   const MemberConfig* first_ = nullptr;  // the group's first member (set by the first Visit)
   std::map<std::int64_t, const MemberConfig*> first_on_port_;  // ListenerAttributeConflicts
@@ -472,27 +475,28 @@ namespace {
 /// an HTTP listener when the group redirects to HTTPS (its default action is the redirect).
 /// Every member counts, not one per set of equal inputs: the default backend is not an input.
 /// `replaced`: the index of the candidate's old version (npos: none).
-void DefaultBackendConflict(const MemberConfig& candidate, const GroupMembers& group,
+void DefaultBackendConflict(const CandidateMember& candidate, const GroupMembers& group,
                             std::size_t replaced, bool ssl_redirect, Verdict& verdict) {
-  if (!candidate.ports) return;
-  for (const auto& [port, protocol] : *candidate.ports) {
+  const MemberConfig& c = candidate.config();
+  if (!c.ports) return;
+  for (const auto& [port, protocol] : *c.ports) {
     if (ssl_redirect && protocol == "HTTP") continue;
-    std::vector<const MemberConfig*> on_port;
+    std::vector<const std::string*> on_port;  // the keys, in group order
     bool placed = false;
     for (std::size_t i = 0; i < group.members.size(); ++i) {
       const MemberConfig& m = group.members[i];
       if (i == replaced || !m.default_backend || !m.ports || !m.ports->contains(port)) continue;
       if (!placed && Before(candidate, m)) {
-        on_port.push_back(&candidate);
+        on_port.push_back(&candidate.key);
         placed = true;
       }
-      on_port.push_back(&m);
+      on_port.push_back(&m.key);
     }
     if (on_port.empty()) continue;
-    if (!placed) on_port.push_back(&candidate);
+    if (!placed) on_port.push_back(&candidate.key);
     std::vector<std::string> keys;
     keys.reserve(on_port.size());
-    for (const MemberConfig* m : on_port) keys.push_back(m->key);
+    for (const std::string* key : on_port) keys.push_back(*key);
     verdict.Deny("ingress-group", "multiple ingress defined default backend: " + GoList(keys));
     return;  // the LBC stops at the first listener that fails
   }
@@ -500,8 +504,8 @@ void DefaultBackendConflict(const MemberConfig& candidate, const GroupMembers& g
 
 }  // namespace
 
-GroupOutcome JudgeGroup(const MemberConfig& candidate, const GroupMembers& group, Verdict& verdict,
-                        std::size_t equal_set) {
+GroupOutcome JudgeGroup(const CandidateMember& candidate, const GroupMembers& group,
+                        Verdict& verdict, std::size_t equal_set) {
   GroupJudge judge(candidate, verdict);
   // The candidate's old version (same "ns/name") is not one of the others. The first member of
   // each set of equal inputs stands for the set (it comes first in group order, so it is the

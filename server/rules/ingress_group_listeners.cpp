@@ -12,8 +12,9 @@ std::string GoSet(const std::set<std::string>& items) {
 
 /// "failed to merge listenPort config for port: <p>: conflicting <what>, <a>: <va> | <b>: <vb>"
 /// with a before b in group order; one per port and kind.
-void Report(ConflictReporter& r, std::int64_t port, const std::string& what, const MemberConfig& c,
-            const std::string& mine, const MemberConfig& o, const std::string& theirs) {
+void Report(ConflictReporter& r, std::int64_t port, const std::string& what,
+            const CandidateMember& c, const std::string& mine, const MemberConfig& o,
+            const std::string& theirs) {
   const bool first = Before(c, o);
   const std::string head = "failed to merge listenPort config for port: " + std::to_string(port) +
                            ": conflicting " + what;
@@ -29,19 +30,21 @@ bool HasCidrs(const MemberConfig& m) {
   return m.inbound_cidrs && (!m.inbound_cidrs->first.empty() || !m.inbound_cidrs->second.empty());
 }
 
-void PortConflicts(const MemberConfig& c, const MemberConfig& o, std::int64_t port,
+void PortConflicts(const CandidateMember& candidate, const MemberConfig& o, std::int64_t port,
                    const std::string& mine, const std::string& theirs, ConflictReporter& r) {
-  if (theirs != mine) Report(r, port, "protocol", c, mine, o, theirs);
+  const MemberConfig& c = candidate.config();
+  if (theirs != mine) Report(r, port, "protocol", candidate, mine, o, theirs);
   if (HasCidrs(c) && HasCidrs(o) && *c.inbound_cidrs != *o.inbound_cidrs) {
-    Report(r, port, "inbound-cidrs", c, Cidrs(c), o, Cidrs(o));
+    Report(r, port, "inbound-cidrs", candidate, Cidrs(c), o, Cidrs(o));
   }
   if (!c.prefix_lists.empty() && !o.prefix_lists.empty() && c.prefix_lists != o.prefix_lists) {
-    Report(r, port, "inbound-prefix-lists", c, GoSet(c.prefix_lists), o, GoSet(o.prefix_lists));
+    Report(r, port, "inbound-prefix-lists", candidate, GoSet(c.prefix_lists), o,
+           GoSet(o.prefix_lists));
   }
   // sslPolicy and mutual authentication are only set on each member's HTTPS listeners.
   if (mine != "HTTPS" || theirs != "HTTPS") return;
   if (c.ssl_policy && o.ssl_policy && *c.ssl_policy != *o.ssl_policy) {
-    Report(r, port, "sslPolicy", c, *c.ssl_policy, o, *o.ssl_policy);
+    Report(r, port, "sslPolicy", candidate, *c.ssl_policy, o, *o.ssl_policy);
   }
   auto my_mtls = c.mtls.find(port);
   auto their_mtls = o.mtls.find(port);
@@ -56,15 +59,17 @@ void PortConflicts(const MemberConfig& c, const MemberConfig& o, std::int64_t po
   const bool by_name_and_arn = my_mtls->second.trust_store.starts_with("arn:") !=
                                their_mtls->second.trust_store.starts_with("arn:");
   if (mine_but_store == their_mtls->second && by_name_and_arn) return;
-  Report(r, port, "mTLS Attributes", c, my_mtls->second.Text(), o, their_mtls->second.Text());
+  Report(r, port, "mTLS Attributes", candidate, my_mtls->second.Text(), o,
+         their_mtls->second.Text());
 }
 
 }  // namespace
 
-void ListenPortConflicts(const MemberConfig& candidate, const MemberConfig& other,
+void ListenPortConflicts(const CandidateMember& candidate, const MemberConfig& other,
                          ConflictReporter& reporter) {
-  if (!candidate.ports || !other.ports) return;
-  for (const auto& [port, protocol] : *candidate.ports) {
+  const MemberConfig& c = candidate.config();
+  if (!c.ports || !other.ports) return;
+  for (const auto& [port, protocol] : *c.ports) {
     auto it = other.ports->find(port);
     if (it != other.ports->end()) {
       PortConflicts(candidate, other, port, protocol, it->second, reporter);

@@ -31,9 +31,9 @@ std::pair<std::size_t, std::size_t> MemberRules(const MemberConfig& member, std:
   return {paths * RuleListeners(member, false), paths * RuleListeners(member, true)};
 }
 
-void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_paths,
+void CheckGroupRuleCount(const CandidateMember& candidate, std::size_t candidate_paths,
                          const GroupMembers& group, bool ssl_redirect, Verdict& verdict) {
-  const std::size_t own = candidate_paths * RuleListeners(candidate, ssl_redirect);
+  const std::size_t own = candidate_paths * RuleListeners(candidate.config(), ssl_redirect);
   std::size_t total = own + (ssl_redirect ? group.rules_total_redirect : group.rules_total);
   // The candidate's old version is replaced.
   if (auto old = group.index.find(candidate.key); old != group.index.end()) {
@@ -41,7 +41,7 @@ void CheckGroupRuleCount(const MemberConfig& candidate, std::size_t candidate_pa
     total -= ssl_redirect ? redirect : all;
   }
   if (total <= kAlbRuleQuota) return;
-  const std::string name = ExplicitGroupName(candidate);
+  const std::string name = ExplicitGroupName(candidate.config());
   std::string message;  // built in one buffer: a group over the quota gets it on every request
   message.reserve(320 + name.size());
   if (name.empty()) {

@@ -521,27 +521,29 @@ MemberConfig ReadMember(const cluster::Object& ingress, const ClassConfig& klass
   return m;
 }
 
-MemberConfig ReadMember(const IngressView& view, const ClassConfig& klass,
-                        const GroupMembers* group, std::size_t* equal_set) {
+CandidateMember ReadMember(const IngressView& view, const ClassConfig& klass,
+                           const GroupMembers* group, std::size_t* equal_set) {
   if (equal_set != nullptr) *equal_set = GroupMembers::npos;
   const Reader reader(view, klass);
+  CandidateMember candidate;
+  candidate.key.reserve(view.ns.size() + 1 + view.name.size());
+  candidate.key.append(view.ns).append(1, '/').append(view.name);
+  candidate.order = Order(reader);
+  candidate.default_backend = HasDefaultBackend(view);
   if (group != nullptr && !group->by_inputs.empty()) {
     // A member with the same inputs has the configuration the candidate would get, but for its
-    // name and group.order: copied, not read again (most members of a group share their load
-    // balancer's annotations, and an update mostly leaves them unchanged).
+    // name, group.order and default backend: shared, not read again nor copied (most members of a
+    // group share their load balancer's annotations, and an update mostly leaves them unchanged).
     auto same = group->by_inputs.find(reader.Inputs(klass));
     if (same != group->by_inputs.end()) {
       if (equal_set != nullptr) *equal_set = same->second;
-      MemberConfig m = group->members[same->second];
-      m.key = view.ns + "/" + view.name;
-      m.order = Order(reader);
-      m.default_backend = HasDefaultBackend(view);
-      return m;
+      candidate.shared = &group->members[same->second];
+      return candidate;
     }
   }
-  MemberConfig m = Read(view.ns + "/" + view.name, reader, klass);
-  m.default_backend = HasDefaultBackend(view);
-  return m;
+  MemberConfig& own = candidate.own.emplace(Read(candidate.key, reader, klass));
+  own.default_backend = candidate.default_backend;
+  return candidate;
 }
 
 std::string CandidateGroupName(const IngressView& view, const ClassConfig& klass) {

@@ -275,7 +275,7 @@ TEST(IngressGroupMembers, SkippingTheCandidatesTwinChangesNothing) {
       if (name.empty()) continue;  // no explicit group: nothing to judge
       const auto group = LoadGroup(*state, policy.ingress, name);
       std::size_t equal_set = GroupMembers::npos;
-      const MemberConfig member = ReadMember(view, klass, group.get(), &equal_set);
+      const CandidateMember member = ReadMember(view, klass, group.get(), &equal_set);
       if (equal_set == GroupMembers::npos) continue;  // the twin is not in the group (its class)
       ++skipped;
       Verdict full, skipping;
@@ -345,8 +345,8 @@ TEST(IngressGroupMembers, OldVersionStandingForEqualMembersIsReplacedByTheNextOf
 }
 
 TEST(IngressGroupMembers, CandidateWithAMembersInputsKeepsItsOwnNameAndOrder) {
-  // The candidate's configuration is copied from the member with equal inputs (group.order is
-  // not an input): the copy must carry the candidate's name and order, and equal a fresh read.
+  // The candidate shares the configuration of the member with equal inputs (group.order is not
+  // an input): it keeps its own name and order, and the configuration equals a fresh read.
   json member = Ing(
       "team-b", "web",
       Group({{"scheme", "internet-facing"}, {"group.order", "5"}, {"tags", "team=b,env=prod"}}));
@@ -361,16 +361,20 @@ TEST(IngressGroupMembers, CandidateWithAMembersInputsKeepsItsOwnNameAndOrder) {
   const ClassConfig klass = LoadClassConfig(*state, candidate, "team-a");
   ASSERT_TRUE(klass.known());
   EXPECT_EQ(CandidateGroupName(view, klass), "g");
-  const MemberConfig copied = ReadMember(view, klass, group.get());
-  const MemberConfig read = ReadMember(view, klass);
+  const CandidateMember copied = ReadMember(view, klass, group.get());
+  const CandidateMember read = ReadMember(view, klass);
+  EXPECT_EQ(copied.shared, &group->members[0]);
+  EXPECT_EQ(read.shared, nullptr);
   EXPECT_EQ(copied.key, "team-a/shop");
   EXPECT_EQ(copied.order, -3);
   EXPECT_EQ(read.key, copied.key);
   EXPECT_EQ(read.order, copied.order);
-  EXPECT_EQ(read.scheme, copied.scheme);
-  EXPECT_EQ(read.tags, copied.tags);
-  EXPECT_EQ(read.ports, copied.ports);
-  EXPECT_EQ(read.group, copied.group);
+  EXPECT_EQ(read.config().key, read.key);
+  EXPECT_EQ(read.config().order, read.order);
+  EXPECT_EQ(read.config().scheme, copied.config().scheme);
+  EXPECT_EQ(read.config().tags, copied.config().tags);
+  EXPECT_EQ(read.config().ports, copied.config().ports);
+  EXPECT_EQ(read.config().group, copied.config().group);
   // The candidate comes first in group order (-3 < 5): the member's own order did not leak.
   EXPECT_TRUE(Before(copied, group->members[0]));
 }
