@@ -140,7 +140,7 @@ class GroupJudge {
     SecurityGroupConflict(c_, o, reporter_);
     ScalarConflict(c_, o, &MemberConfig::coip_pool, "conflicting CustomerOwnedIPv4Pool", reporter_);
     MapConflict(c_.lb_attributes, o.lb_attributes, o, "conflicting load balancer attributes",
-                resolved_, reporter_);
+                *resolved_, reporter_);
     MapConflict(c_.tags, o.tags, o, "conflicting tag", {}, reporter_);
     ScalarConflict(c_, o, &MemberConfig::wafv2_name, "conflicting WAFv2 WebACL names", reporter_);
     ScalarConflict(c_, o, &MemberConfig::waf_classic, "conflicting WAFClassic WebACL IDs",
@@ -210,16 +210,19 @@ class GroupJudge {
   /// attributes settle attribute conflicts.
   void NoteFirst(const MemberConfig& o) {
     first_ = Before(candidate_, o) ? &c_ : &o;
-    resolved_ = first_->params_lb_attributes;
+    resolved_ = &first_->params_lb_attributes;
   }
 
   /// The first member in group order listening on `port`, noting `o` (and the candidate, when it
   /// listens there too) on first sight of the port.
   const MemberConfig& FirstOnPort(std::int64_t port, const MemberConfig& o,
                                   bool candidate_listens) {
-    auto [first, added] = first_on_port_.try_emplace(port, &o);
-    if (added && candidate_listens && Before(candidate_, o)) first->second = &c_;
-    return *first->second;
+    for (const auto& [seen, member] : first_on_port_) {
+      if (seen == port) return *member;
+    }
+    const MemberConfig* first = candidate_listens && Before(candidate_, o) ? &c_ : &o;
+    first_on_port_.emplace_back(port, first);
+    return *first;
   }
 
   static bool HasSecurityGroups(const MemberConfig& m) {
@@ -359,17 +362,20 @@ class GroupJudge {
     for (const auto& [port, target] : *mine.listeners) {
       auto other = theirs.listeners->find(port);
       if (other == theirs.listeners->end()) continue;
-      const std::string head =
-          "failed to merge NLB listenPort config for port: " + std::to_string(port) + ": ";
+      // Built only for a conflict (most shared ports have none).
+      const std::int64_t nlb_port = port;  // (clang 14 cannot capture a structured binding)
+      auto head = [nlb_port] {
+        return "failed to merge NLB listenPort config for port: " + std::to_string(nlb_port) + ": ";
+      };
       if (target != other->second) {
-        defer(head + "conflicting Target Port", std::to_string(target),
+        defer(head() + "conflicting Target Port", std::to_string(target),
               std::to_string(other->second));
       }
       for (const auto& [field, value] : mine.health_check) {
         auto their = theirs.health_check.find(field);
         if (their == theirs.health_check.end()) continue;
         if (value != their->second) {
-          defer(head + "conflicting " + field, value, their->second);
+          defer(head() + "conflicting " + field, value, their->second);
         } else if (field == "Matcher" && nlb_matcher_warning_.empty()) {
           nlb_matcher_warning_ =
               "frontend NLB listener port " + std::to_string(port) + ": this Ingress and " + o.key +
@@ -427,8 +433,11 @@ class GroupJudge {
   const MemberConfig& c_;  // the candidate's configuration (not its key, order, default backend)
   ConflictReporter reporter_;
   const MemberConfig* first_ = nullptr;  // the group's first member (set by the first Visit)
-  std::map<std::int64_t, const MemberConfig*> first_on_port_;  // ListenerAttributeConflicts
-  StringMapSorted resolved_;
+  /// ListenerAttributeConflicts: per listen port seen, its first member (a member listens on a
+  /// few ports: a scan).
+  std::vector<std::pair<std::int64_t, const MemberConfig*>> first_on_port_;
+  const StringMapSorted* resolved_ = &kNoAttributes;  // the first member's params attributes
+  static inline const StringMapSorted kNoAttributes;
   GroupOutcome outcome_;
   bool any_name_ = false, any_disabled_ = false;
   bool any_named_waf_ = false, any_arn_waf_ = false, any_waf_ = false;
@@ -535,6 +544,7 @@ GroupOutcome JudgeGroup(const CandidateMember& candidate, const GroupMembers& gr
   }
   const std::string_view own_ns =
       std::string_view(candidate.key).substr(0, candidate.key.find('/'));
+  outcome.namespaces.reserve(group.namespaces.size());
   for (const auto& [ns, count] : group.namespaces) {
     if (count > (replaced && ns == own_ns ? 1 : 0)) outcome.namespaces.push_back(ns);
   }
