@@ -104,8 +104,11 @@ ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, bool class_ann
   if (!class_name) return {};
   const cluster::Object* klass = cluster.FindIngressClass(*class_name);
   if (klass == nullptr) return kUnknown;  // PRODUCT.md: a class the view lacks is unknown
-  const json* parameters = Member(klass->spec(), "parameters");
-  if (StringAt(klass->spec(), "controller") != kLbcController || parameters == nullptr ||
+  const json& class_spec = klass->spec();
+  const json* parameters = Member(class_spec, "parameters");
+  const json* controller = Member(class_spec, "controller");
+  if (controller == nullptr || !controller->is_string() ||
+      controller->get_ref<const std::string&>() != kLbcController || parameters == nullptr ||
       parameters->is_null()) {
     return {};
   }
@@ -113,8 +116,11 @@ ClassConfig LoadClassConfig(const cluster::ClusterState& cluster, bool class_ann
   // on nothing else (the class, its params, the namespace's labels). Kept only for a namespace
   // the snapshot holds, so the entries are bounded by its classes times its namespaces.
   if (cluster.FindNamespace(ns) == nullptr) return LoadParams(cluster, *klass, *parameters, ns);
-  std::string key = "ingress-class-config/" + std::to_string(klass->name.size()) + ":" +
-                    klass->name + "/" + std::string(ns);
+  constexpr std::string_view kPrefix = "ingress-class-config/";
+  const std::string length = std::to_string(klass->name.size());
+  std::string key;  // one allocation: this runs on every request with the view
+  key.reserve(kPrefix.size() + length.size() + klass->name.size() + ns.size() + 2);
+  key.append(kPrefix).append(length).append(1, ':').append(klass->name).append(1, '/').append(ns);
   return *std::static_pointer_cast<const ClassConfig>(cluster.Derived(key, [&] {
     return std::make_shared<const ClassConfig>(LoadParams(cluster, *klass, *parameters, ns));
   }));

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <map>
 #include <memory>
+#include <mutex>
 
 #include "rules/annotation_parsers.hpp"
 #include "rules/ingress_checks.hpp"
@@ -55,6 +56,11 @@ struct GroupIndex {
   Candidates candidates;
   /// Ingresses being deleted that still hold a group's finalizer: its inactive members.
   Candidates deleting;
+  /// The groups read so far (LoadGroup), by name: kept with the index, so that a request finds
+  /// its group with the index's one lookup in the snapshot.
+  mutable std::mutex groups_mu;
+  mutable std::map<std::string, std::shared_ptr<const GroupMembers>, std::less<>>
+      groups;  // guarded by groups_mu
 };
 
 /// The explicit groups whose finalizer `ingress` (being deleted) still holds.
@@ -206,10 +212,13 @@ std::shared_ptr<const GroupMembers> ReadGroup(const std::vector<MemberRef>& refs
 }
 
 std::shared_ptr<const GroupIndex> LoadIndex(const cluster::ClusterState& cluster,
-                                            const policy::IngressPolicy& policy,
-                                            const std::string& scope) {
+                                            const policy::IngressPolicy& policy) {
+  constexpr std::string_view kPrefix = "ingress-groups/";
+  std::string key;  // "ingress-groups/" and the policy fields membership depends on
+  key.reserve(kPrefix.size() + 1 + policy.class_names.size() * 16);
+  key.append(kPrefix).append(ScopeKey(policy));
   return std::static_pointer_cast<const GroupIndex>(
-      cluster.Derived("ingress-groups/" + scope, [&] { return BuildIndex(cluster, policy); }));
+      cluster.Derived(key, [&] { return BuildIndex(cluster, policy); }));
 }
 
 }  // namespace
@@ -288,8 +297,7 @@ std::shared_ptr<const GroupMembers> LoadGroup(
     std::string_view group, const std::vector<const cluster::Object*>** deleting) {
   static const auto kNone = std::make_shared<const GroupMembers>();
   static const std::vector<const cluster::Object*> kNoneDeleting;
-  const std::string scope = ScopeKey(policy);
-  auto index = LoadIndex(cluster, policy, scope);
+  auto index = LoadIndex(cluster, policy);
   if (deleting != nullptr) {
     // The index is kept by `cluster` (Derived): the list lives as long as the snapshot.
     auto found = index->deleting.find(group);
@@ -297,9 +305,16 @@ std::shared_ptr<const GroupMembers> LoadGroup(
   }
   auto candidates = index->candidates.find(group);
   if (candidates == index->candidates.end()) return kNone;  // not kept: any name may be asked for
-  std::string key = "ingress-group/" + scope + "/" + std::string(group);
-  return std::static_pointer_cast<const GroupMembers>(cluster.Derived(
-      key, [&] { return ReadGroup(Members(cluster, policy, group, candidates->second)); }));
+  {
+    std::lock_guard lock(index->groups_mu);
+    auto it = index->groups.find(group);
+    if (it != index->groups.end()) return it->second;
+  }
+  // Read outside the lock (as Derived builds); a concurrent first read of the same group keeps
+  // the one stored first.
+  auto read = ReadGroup(Members(cluster, policy, group, candidates->second));
+  std::lock_guard lock(index->groups_mu);
+  return index->groups.try_emplace(std::string(group), std::move(read)).first->second;
 }
 
 }  // namespace albwebhook::rules
