@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
-#include <unordered_map>
+#include <vector>
 
 #include "common/aws_formats.hpp"
 #include "rules/annotation_parsers.hpp"
@@ -127,16 +127,26 @@ class Suffix {
   std::size_t index_;
 };
 
-/// The index in kSuffixes of a suffix read from an annotation key, if it is one: one hash and
-/// one compare (each member's every annotation is looked up).
+/// The index in kSuffixes of a suffix read from an annotation key, if it is one: by its length,
+/// then a compare with each suffix of that length (at most 4; each member's every annotation
+/// is looked up, and so is each of the candidate's on every request).
 std::optional<std::size_t> SuffixIndex(std::string_view suffix) {
-  static const auto index = [] {
-    std::unordered_map<std::string_view, std::size_t> out;
-    for (std::size_t i = 0; i < kSuffixes.size(); ++i) out.emplace(kSuffixes[i], i);
+  constexpr std::size_t kLongest = 50;
+  static const auto by_length = [] {
+    std::array<std::vector<std::uint8_t>, kLongest + 1> out;
+    for (std::size_t i = 0; i < kSuffixes.size(); ++i) {
+      out[kSuffixes[i].size()].push_back(static_cast<std::uint8_t>(i));
+    }
     return out;
   }();
-  auto it = index.find(suffix);
-  return it != index.end() ? std::optional<std::size_t>(it->second) : std::nullopt;
+  static_assert(std::all_of(kSuffixes.begin(), kSuffixes.end(),
+                            [](std::string_view s) { return s.size() <= kLongest; }),
+                "kLongest: the longest suffix");
+  if (suffix.size() > kLongest) return std::nullopt;
+  for (const std::uint8_t i : by_length[suffix.size()]) {
+    if (kSuffixes[i] == suffix) return i;
+  }
+  return std::nullopt;
 }
 
 /// A member's annotations and params, read once: each annotation the configuration needs is
