@@ -5,6 +5,7 @@
 #include <array>
 #include <charconv>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -115,7 +116,7 @@ class Suffix {
   template <std::size_t N>
   consteval Suffix(const char (&name)[N])  // NOLINT(google-explicit-constructor): literals
       : index_(Find(std::string_view(name, N - 1))) {}
-  std::size_t index() const { return index_; }
+  constexpr std::size_t index() const { return index_; }
 
  private:
   static consteval std::size_t Find(std::string_view name) {
@@ -220,36 +221,42 @@ class Reader {
   /// Everything the configuration is read from besides the member's name and group.order: the
   /// values of the annotations it reads (length-prefixed) and which params apply.
   std::string Inputs(const ClassConfig& klass) const {
-    std::size_t size = 24;
-    for (const std::string* value : values_) size += value != nullptr ? value->size() + 16 : 0;
+    constexpr std::size_t kOrder = Suffix("group.order").index();
+    // Built once per member and per request: written into one buffer sized for the most it
+    // takes (a number has at most 20 digits), then cut to length.
+    std::size_t size = 21;
+    for (const std::string* value : values_) size += value != nullptr ? value->size() + 44 : 0;
     for (const auto& [listener, value] : listener_attributes_) {
-      size += listener.size() + value->size() + 24;
+      size += listener.size() + value->size() + 44;
     }
-    std::string out;
-    out.reserve(size);  // built once per member and per request: no temporaries
-    auto number = [&out](std::uintmax_t n) {
-      char digits[24];
-      out.append(digits, std::to_chars(digits, digits + sizeof digits, n).ptr);
+    std::string out(size, '\0');
+    char* at = out.data();
+    char* const end = at + out.size();
+    auto number = [&at, end](std::uintmax_t n) { at = std::to_chars(at, end, n).ptr; };
+    auto text = [&at](std::string_view s) {
+      std::memcpy(at, s.data(), s.size());
+      at += s.size();
     };
     number(reinterpret_cast<std::uintptr_t>(klass.params));
-    out += ';';
+    *at++ = ';';
     for (std::size_t i = 0; i < kSuffixes.size(); ++i) {
-      if (values_[i] == nullptr || kSuffixes[i] == "group.order") continue;
+      if (values_[i] == nullptr || i == kOrder) continue;
       number(i);
-      out += ':';
+      *at++ = ':';
       number(values_[i]->size());
-      out += ':';
-      out += *values_[i];
+      *at++ = ':';
+      text(*values_[i]);
     }
     for (const auto& [listener, value] : listener_attributes_) {
-      out += 'L';
+      *at++ = 'L';
       number(listener.size());
-      out += ':';
-      out += listener;
+      *at++ = ':';
+      text(listener);
       number(value->size());
-      out += ':';
-      out += *value;
+      *at++ = ':';
+      text(*value);
     }
+    out.resize(static_cast<std::size_t>(at - out.data()));
     return out;
   }
 
