@@ -53,6 +53,8 @@ struct IngressView {
   std::vector<std::string> annotation_problems;  // annotations not a map, values not strings
   std::vector<IngressBackend> backends;
   std::vector<IngressPath> paths;  // only those PathMayBeRejected (an Ingress may have thousands)
+  /// The entries of spec.rules[].http.paths arrays (cluster::IngressRulePaths of the object).
+  std::size_t rule_paths = 0;
   /// The target-group annotations are a target group's own: a backend Service's merged over the
   /// Ingress's (ingress_service_checks.cpp). Otherwise a Service annotation may still override
   /// one of them (the LBC merges the Service's over the Ingress's), and a check whose verdict

@@ -215,8 +215,8 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
   SettleDualstackScheme(member.config(), outcome, verdict);
   SettleLogBuckets(member, members, verdict);
   SettleCertificateSource(member, members, verdict);
-  CheckGroupRuleCount(member, cluster::IngressRulePaths(object), members, outcome.ssl_redirect,
-                      verdict);
+  // Counted by ReadIngress from the object's own spec.rules (DefaultsView reads its spec).
+  CheckGroupRuleCount(member, view.rule_paths, members, outcome.ssl_redirect, verdict);
   if (deleting != nullptr && !deleting->empty()) {
     CheckDeletingMembers(*deleting, group, member.key, verdict);
   }

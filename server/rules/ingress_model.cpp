@@ -107,6 +107,7 @@ void ReadSpec(const json& spec, IngressView& view) {
                     ".http.paths")) {
       continue;
     }
+    view.rule_paths += paths->size();
     for (std::size_t j = 0; j < paths->size(); ++j) {
       IngressBackend backend_of_path;
       backend_of_path.in_rule_path = true;
