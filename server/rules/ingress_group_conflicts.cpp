@@ -4,6 +4,7 @@
 // members are judged in group order (one per set of equal inputs); each kind of conflict is
 // reported once.
 #include <algorithm>
+#include <unordered_map>
 
 #include "rules/ingress_group.hpp"
 
@@ -217,11 +218,22 @@ class GroupJudge {
   /// listens there too) on first sight of the port.
   const MemberConfig& FirstOnPort(std::int64_t port, const MemberConfig& o,
                                   bool candidate_listens) {
-    for (const auto& [seen, member] : first_on_port_) {
-      if (seen == port) return *member;
+    // A scan of the few ports seen so far; an index past 16 (members may list thousands of
+    // ports, and a scan per port and member would be quadratic).
+    if (first_on_port_.size() <= 16) {
+      for (const auto& [seen, member] : first_on_port_) {
+        if (seen == port) return *member;
+      }
+    } else {
+      if (first_on_port_index_.empty()) {
+        first_on_port_index_.insert(first_on_port_.begin(), first_on_port_.end());
+      }
+      auto found = first_on_port_index_.find(port);
+      if (found != first_on_port_index_.end()) return *found->second;
     }
     const MemberConfig* first = candidate_listens && Before(candidate_, o) ? &c_ : &o;
     first_on_port_.emplace_back(port, first);
+    if (!first_on_port_index_.empty()) first_on_port_index_.emplace(port, first);
     return *first;
   }
 
@@ -436,6 +448,7 @@ class GroupJudge {
   /// ListenerAttributeConflicts: per listen port seen, its first member (a member listens on a
   /// few ports: a scan).
   std::vector<std::pair<std::int64_t, const MemberConfig*>> first_on_port_;
+  std::unordered_map<std::int64_t, const MemberConfig*> first_on_port_index_;  // past 16 ports
   const StringMapSorted* resolved_ = &kNoAttributes;  // the first member's params attributes
   static inline const StringMapSorted kNoAttributes;
   GroupOutcome outcome_;

@@ -594,6 +594,34 @@ TEST(IngressGroupMembers, FirstMemberOnTheListenerSettlesItsAttributes) {
                                       "vs false (team-b/web)"}));
 }
 
+// The same with 20 listen ports, HTTP:80 last in port order: the first member on each port is
+// found through an index past 16 ports, with the same answers.
+TEST(IngressGroupMembers, FirstMemberOnTheListenerAmongManyPorts) {
+  const std::string key = "listener-attributes.HTTP-80";
+  std::string ports = "[";
+  for (int p = 1; p < 20; ++p) ports += R"({"HTTP":)" + std::to_string(p) + "},";
+  ports += R"({"HTTP":80}])";
+  json other = Ing("team-b", "web",
+                   Group({{key, "routing.http.response.server.enabled=false"},
+                          {"listen-ports", ports}}));
+  const json candidate = Ing(
+      "team-a", "shop",
+      Group({{key, "routing.http.response.server.enabled=true"}, {"listen-ports", ports}}));
+  json params =
+      Params("p", {{"listeners",
+                    {{{"protocol", "HTTP"},
+                      {"port", 80},
+                      {"listenerAttributes",
+                       {{{"key", "routing.http.response.server.enabled"}, {"value", "true"}}}}}}}});
+  EXPECT_TRUE(GroupDenials(Judge({Class("p"), params, other}, candidate)).empty());
+  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
+  other["metadata"]["annotations"][std::string(kP) + "group.order"] = "-1";
+  EXPECT_EQ(GroupDenials(Judge({Class("p"), params, other}, candidate)),
+            (std::vector<std::string>{"conflicting listener attributes "
+                                      "routing.http.response.server.enabled: true (this Ingress) "
+                                      "vs false (team-b/web)"}));
+}
+
 TEST(IngressGroupMembers, FrontendNlbEqualSuccessCodesOnOneListenerWarn) {
   // mergeFrontendNlbListenPortConfigs compares HealthCheckMatcher values, whose HTTPCode is a
   // *string: two members' settings never compare equal. Equal codes: a warning; different: a
