@@ -86,7 +86,8 @@ void CheckListenPortsAnnotation(const Annotation& a) {
                ? head +
                      "one entry names both, and the LBC takes either at random on each "
                      "reconcile: list it once"
-               : head + "the LBC keeps the last, " + parsed.dual->kept + ", and drops the other");
+               : head + "the LBC keeps the last, " + (parsed.dual->kept_https ? "HTTPS" : "HTTP") +
+                     ", and drops the other");
   }
 }
 

@@ -201,6 +201,19 @@ namespace {
 /// and the first-listed port listed with both protocols. A scan of the kept ports for the usual
 /// few; an index past 16 (a scan per port would be quadratic).
 void KeepOnePerPort(ListenPortsResult& result, const std::vector<std::size_t>& entry_of) {
+  // The usual few distinct ports: nothing to do (no allocation on every request).
+  if (result.ports.size() <= 16) {
+    bool repeated = false;
+    for (std::size_t i = 0; i < result.ports.size() && !repeated; ++i) {
+      for (std::size_t j = i + 1; j < result.ports.size(); ++j) {
+        if (result.ports[i].port == result.ports[j].port) {
+          repeated = true;
+          break;
+        }
+      }
+    }
+    if (!repeated) return;
+  }
   struct Kept {
     std::size_t last_entry;
     bool dual = false;
@@ -246,7 +259,8 @@ void KeepOnePerPort(ListenPortsResult& result, const std::vector<std::size_t>& e
   for (std::size_t k = 0; k < kept.size(); ++k) {
     if (state[k].random) kept[k].protocol = "HTTPS";
     if (state[k].dual && !result.dual) {
-      result.dual = ListenPortsResult::DualPort{kept[k].port, kept[k].protocol, state[k].random};
+      result.dual =
+          ListenPortsResult::DualPort{kept[k].port, kept[k].protocol == "HTTPS", state[k].random};
     }
   }
   result.ports = std::move(kept);

@@ -56,8 +56,8 @@ struct ListenPortsResult {
   /// The first-listed port listed with both protocols, if any.
   struct DualPort {
     std::int64_t port = 0;
-    std::string kept;     // the protocol the LBC keeps
-    bool random = false;  // its last entry names it with both: either, per reconcile
+    bool kept_https = false;  // the protocol the LBC keeps: HTTPS, else HTTP
+    bool random = false;      // its last entry names it with both: either, per reconcile
   };
   std::optional<DualPort> dual;
 };

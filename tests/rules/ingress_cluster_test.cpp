@@ -571,55 +571,40 @@ TEST(IngressGroupMembers, FirstMembersParamsSettleIpamAndCapacity) {
               ::testing::Not(::testing::Contains(::testing::HasSubstr("conflicting"))));
 }
 
+// Also with 20 listen ports, HTTP:80 last in port order: the first member on each port is then
+// found through an index past 16 ports, with the same answers.
 TEST(IngressGroupMembers, FirstMemberOnTheListenerSettlesItsAttributes) {
   const std::string key = "listener-attributes.HTTP-80";
-  json other = Ing("team-b", "web", Group({{key, "routing.http.response.server.enabled=false"}}));
-  const json candidate =
-      Ing("team-a", "shop", Group({{key, "routing.http.response.server.enabled=true"}}));
-  json params =
-      Params("p", {{"listeners",
-                    {{{"protocol", "HTTP"},
-                      {"port", 80},
-                      {"listenerAttributes",
-                       {{{"key", "routing.http.response.server.enabled"}, {"value", "true"}}}}}}}});
-  // team-a/shop is first on HTTP:80 and its params set the key: no conflict.
-  EXPECT_TRUE(GroupDenials(Judge({Class("p"), params, other}, candidate)).empty());
-  // team-b/web first (group.order), of class alb by the class annotation (no params): nothing
-  // settles the key, so the members' values conflict.
-  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
-  other["metadata"]["annotations"][std::string(kP) + "group.order"] = "-1";
-  EXPECT_EQ(GroupDenials(Judge({Class("p"), params, other}, candidate)),
-            (std::vector<std::string>{"conflicting listener attributes "
-                                      "routing.http.response.server.enabled: true (this Ingress) "
-                                      "vs false (team-b/web)"}));
-}
-
-// The same with 20 listen ports, HTTP:80 last in port order: the first member on each port is
-// found through an index past 16 ports, with the same answers.
-TEST(IngressGroupMembers, FirstMemberOnTheListenerAmongManyPorts) {
-  const std::string key = "listener-attributes.HTTP-80";
-  std::string ports = "[";
-  for (int p = 1; p < 20; ++p) ports += R"({"HTTP":)" + std::to_string(p) + "},";
-  ports += R"({"HTTP":80}])";
-  json other = Ing("team-b", "web",
-                   Group({{key, "routing.http.response.server.enabled=false"},
-                          {"listen-ports", ports}}));
-  const json candidate = Ing(
-      "team-a", "shop",
-      Group({{key, "routing.http.response.server.enabled=true"}, {"listen-ports", ports}}));
-  json params =
-      Params("p", {{"listeners",
-                    {{{"protocol", "HTTP"},
-                      {"port", 80},
-                      {"listenerAttributes",
-                       {{{"key", "routing.http.response.server.enabled"}, {"value", "true"}}}}}}}});
-  EXPECT_TRUE(GroupDenials(Judge({Class("p"), params, other}, candidate)).empty());
-  other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
-  other["metadata"]["annotations"][std::string(kP) + "group.order"] = "-1";
-  EXPECT_EQ(GroupDenials(Judge({Class("p"), params, other}, candidate)),
-            (std::vector<std::string>{"conflicting listener attributes "
-                                      "routing.http.response.server.enabled: true (this Ingress) "
-                                      "vs false (team-b/web)"}));
+  std::string many_ports = "[";
+  for (int p = 1; p < 20; ++p) many_ports += R"({"HTTP":)" + std::to_string(p) + "},";
+  many_ports += R"({"HTTP":80}])";
+  for (const std::string& ports : {std::string(), many_ports}) {
+    SCOPED_TRACE(ports);
+    json mine = Group({{key, "routing.http.response.server.enabled=true"}});
+    json theirs = Group({{key, "routing.http.response.server.enabled=false"}});
+    if (!ports.empty()) {
+      mine[std::string(kP) + "listen-ports"] = ports;
+      theirs[std::string(kP) + "listen-ports"] = ports;
+    }
+    json other = Ing("team-b", "web", theirs);
+    const json candidate = Ing("team-a", "shop", mine);
+    json params = Params(
+        "p", {{"listeners",
+               {{{"protocol", "HTTP"},
+                 {"port", 80},
+                 {"listenerAttributes",
+                  {{{"key", "routing.http.response.server.enabled"}, {"value", "true"}}}}}}}});
+    // team-a/shop is first on HTTP:80 and its params set the key: no conflict.
+    EXPECT_TRUE(GroupDenials(Judge({Class("p"), params, other}, candidate)).empty());
+    // team-b/web first (group.order), of class alb by the class annotation (no params): nothing
+    // settles the key, so the members' values conflict.
+    other["metadata"]["annotations"]["kubernetes.io/ingress.class"] = "alb";
+    other["metadata"]["annotations"][std::string(kP) + "group.order"] = "-1";
+    EXPECT_EQ(GroupDenials(Judge({Class("p"), params, other}, candidate)),
+              (std::vector<std::string>{"conflicting listener attributes "
+                                        "routing.http.response.server.enabled: true (this "
+                                        "Ingress) vs false (team-b/web)"}));
+  }
 }
 
 TEST(IngressGroupMembers, FrontendNlbEqualSuccessCodesOnOneListenerWarn) {

@@ -134,13 +134,13 @@ TEST(LbcValuesTest, ListenPortsKeepOneProtocolPerPort) {
   EXPECT_EQ(last.ports[2].protocol, "HTTP");
   ASSERT_TRUE(last.dual.has_value());
   EXPECT_EQ(last.dual->port, 81);  // the first listed of those with both
-  EXPECT_EQ(last.dual->kept, "HTTPS");
+  EXPECT_TRUE(last.dual->kept_https);
   EXPECT_FALSE(last.dual->random);
 
   auto back = ParseListenPorts(R"([{"HTTPS":443},{"HTTP":443}])");
   ASSERT_EQ(back.ports.size(), 1U);
   EXPECT_EQ(back.ports[0].protocol, "HTTP");
-  EXPECT_EQ(back.dual->kept, "HTTP");
+  EXPECT_FALSE(back.dual->kept_https);
 
   auto one_entry = ParseListenPorts(R"([{"HTTP":8443},{"HTTP":8443,"HTTPS":8443}])");
   ASSERT_EQ(one_entry.ports.size(), 1U);
