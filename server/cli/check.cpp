@@ -65,10 +65,7 @@ void FillNamespace(nlohmann::json& object, const std::string& ns) {
     const auto& name = kind->get_ref<const std::string&>();
     if (name == "IngressClass" || name == "IngressClassParams" || name == "Namespace") return;
   }
-  const auto metadata = object.find("metadata");
-  if (metadata == object.end() || !metadata->is_object()) return;
-  const auto current = metadata->find("namespace");
-  if (current == metadata->end() || *current == "") (*metadata)["namespace"] = ns;
+  check::FillMissingNamespace(object, ns);
 }
 
 std::shared_ptr<const cluster::ClusterState> BuildClusterState(

@@ -51,10 +51,7 @@ std::string DisplayName(const json& object, const std::string& ns) {
 // The API server fills in the namespace of a namespaced object before admission.
 json WithNamespace(const json& original, const std::string& ns) {
   json object = original;
-  if (auto metadata = object.find("metadata"); metadata != object.end() && metadata->is_object()) {
-    const auto current = metadata->find("namespace");
-    if (current == metadata->end() || *current == "") (*metadata)["namespace"] = ns;
-  }
+  FillMissingNamespace(object, ns);
   return object;
 }
 
@@ -202,6 +199,14 @@ void Checker::Evaluate(const Source& source, const json& original, const rules::
         .push_back({f.check, f.message, source.doc->LineOf(pointer)});
   }
   report_.Decided(loc, std::move(d));
+}
+
+void FillMissingNamespace(json& object, const std::string& ns) {
+  if (!object.is_object()) return;
+  if (auto metadata = object.find("metadata"); metadata != object.end() && metadata->is_object()) {
+    const auto current = metadata->find("namespace");
+    if (current == metadata->end() || *current == "") (*metadata)["namespace"] = ns;
+  }
 }
 
 }  // namespace albwebhook::cli::check

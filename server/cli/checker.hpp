@@ -26,6 +26,9 @@ namespace albwebhook::cli::check {
 void ForEachObject(const nlohmann::json& doc,
                    const std::function<void(int item, const nlohmann::json& object)>& fn);
 
+/// Sets metadata.namespace to `ns` when `object` has metadata without one (or with "").
+void FillMissingNamespace(nlohmann::json& object, const std::string& ns);
+
 class Checker {
  public:
   Checker(const Options& options, const policy::Policy& policy, std::ostream& out,
