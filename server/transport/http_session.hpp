@@ -44,8 +44,8 @@ namespace beast = boost::beast;
 namespace http = boost::beast::http;
 using Clock = std::chrono::steady_clock;
 
-// One connection's requests until close. Every step runs on the connection's executor (a strand
-// for TLS connections when the server runs more than one thread); every I/O step has a deadline.
+// One connection's requests until close. Every step runs on the connection's executor (its worker
+// loop's, for TLS connections: one thread runs it); every I/O step has a deadline.
 //
 // Per connection, reused from request to request: the read buffer, the request body's string
 // (its capacity kept up to kKeptCapacity, so that a large request does not stay pinned to an

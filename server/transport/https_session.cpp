@@ -31,8 +31,15 @@ class HttpsSession : public HttpSession<HttpsSession<Executor>> {
  public:
   using Socket = net::basic_stream_socket<tcp, Executor>;
 
-  HttpsSession(Socket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& server)
-      : Base(server), ctx_(std::move(ctx)), stream_(std::move(socket), ctx_->native_handle()) {}
+  HttpsSession(Socket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& server,
+               std::atomic<std::size_t>& loop_connections)
+      : Base(server),
+        loop_connections_(loop_connections),
+        ctx_(std::move(ctx)),
+        stream_(std::move(socket), ctx_->native_handle()) {
+    loop_connections_.fetch_add(1, std::memory_order_relaxed);
+  }
+  ~HttpsSession() { loop_connections_.fetch_sub(1, std::memory_order_relaxed); }
 
   void Start() {
     net::dispatch(stream_.get_executor(),
@@ -72,21 +79,17 @@ class HttpsSession : public HttpSession<HttpsSession<Executor>> {
     this->BeginRequests();
   }
 
-  std::shared_ptr<ssl::context> ctx_;  // outlives stream_
+  std::atomic<std::size_t>& loop_connections_;  // its worker loop's count (Server::Impl::Loop)
+  std::shared_ptr<ssl::context> ctx_;           // outlives stream_
   Stream stream_;
 };
 
 }  // namespace
 
-void StartHttpsSession(PlainSocket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& host) {
+void StartHttpsSession(PlainSocket&& socket, std::shared_ptr<ssl::context> ctx, SessionHost& host,
+                       std::atomic<std::size_t>& loop_connections) {
   using Session = HttpsSession<PlainSocket::executor_type>;
-  std::make_shared<Session>(std::move(socket), std::move(ctx), host)->Start();
-}
-
-void StartHttpsSession(StrandSocket&& socket, std::shared_ptr<ssl::context> ctx,
-                       SessionHost& host) {
-  using Session = HttpsSession<StrandSocket::executor_type>;
-  std::make_shared<Session>(std::move(socket), std::move(ctx), host)->Start();
+  std::make_shared<Session>(std::move(socket), std::move(ctx), host, loop_connections)->Start();
 }
 
 }  // namespace albwebhook::transport::detail

@@ -1,6 +1,6 @@
 // The listening sockets: binding an address, the accept loops of the webhook and metrics
-// listeners (connection cap, TCP_NODELAY, one strand per connection), and the drain that closes
-// them and waits for the requests in flight.
+// listeners (connection cap, TCP_NODELAY, each connection on the least loaded worker's loop), and
+// the drain that closes them and waits for the requests in flight.
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/socket_base.hpp>
 #include <charconv>
@@ -55,9 +55,11 @@ Result<tcp::acceptor*> detail::Bind(tcp::acceptor& acceptor, const std::string& 
 }
 
 void Server::Impl::DoAccept() {
-  // One thread: every connection on the io_context's own executor. Several: one strand each.
-  // Either way a concrete executor type (https_session.hpp).
-  auto on_accept = [this](boost::system::error_code ec, auto& socket) {
+  // The next connection goes to the loop serving the fewest now, on that loop's own executor (a
+  // concrete type, no strand: one thread runs each loop; https_session.hpp).
+  Loop& loop = LeastLoaded();
+  acceptor.async_accept(loop.ctx.get_executor(), [this, &loop](boost::system::error_code ec,
+                                                               detail::PlainSocket socket) {
     if (ec == net::error::operation_aborted || !acceptor.is_open()) return;
     if (!ec) {
       if (connections.load() >= config.max_connections) {
@@ -71,24 +73,13 @@ void Server::Impl::DoAccept() {
         // apiserver's language, sets it on every connection.
         boost::system::error_code ignored;
         socket.set_option(tcp::no_delay(true), ignored);
-        detail::StartHttpsSession(std::move(socket), tls->Current(), *this);
+        detail::StartHttpsSession(std::move(socket), tls->Current(), *this, loop.connections);
       }
     } else {
       log::Warn("accept failed", {{"error", ec.message()}});
     }
     DoAccept();
-  };
-  if (config.threads == 1) {
-    acceptor.async_accept(ioc.get_executor(),
-                          [on_accept](boost::system::error_code ec, detail::PlainSocket socket) {
-                            on_accept(ec, socket);
-                          });
-  } else {
-    acceptor.async_accept(net::make_strand(ioc),
-                          [on_accept](boost::system::error_code ec, detail::StrandSocket socket) {
-                            on_accept(ec, socket);
-                          });
-  }
+  });
 }
 
 void Server::Impl::DoAcceptMetrics() {
@@ -132,7 +123,7 @@ void Server::Impl::WaitForInFlight() {
     }
     stopped = true;
     log::Info("stopped");
-    ioc.stop();
+    StopLoops();
     return;
   }
   drain_timer.expires_after(std::chrono::milliseconds(10));

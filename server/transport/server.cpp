@@ -1,12 +1,13 @@
 // The server's lifecycle: Server::Create (TLS store, wiring checks, binding both listeners),
-// Run (accept loops, reload poll, signals, worker threads), Shutdown and Reload, and what a reload
-// does (certificates, then wiring.reload). The pieces: server_impl.hpp (the state),
-// listener.cpp (accept loops, drain), tls_context.cpp (certificates), https_session.cpp and
+// Run (accept loops, reload poll, signals, one event loop per worker thread), Shutdown and Reload,
+// and what a reload does (certificates, then wiring.reload). The pieces: server_impl.hpp (the
+// state), listener.cpp (accept loops, drain), tls_context.cpp (certificates), https_session.cpp and
 // metrics_session.cpp (connections).
 #include "albwebhook/transport/server.hpp"
 
 #include <boost/asio/post.hpp>
 #include <csignal>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -106,10 +107,10 @@ void Server::Run() {
                         {"threads", s.config.threads}});
   // A handler that throws (none should: a parser limit or an allocation failure) unwinds out of
   // run(); the connection it served is dropped with its handler, and the thread runs on.
-  auto run = [&s] {
+  auto run = [&s](net::io_context& ctx) {
     while (true) {
       try {
-        s.ioc.run();
+        ctx.run();
         return;
       } catch (const std::exception& e) {
         log::Error("a connection handler threw; that connection was closed",
@@ -118,9 +119,11 @@ void Server::Run() {
       }
     }
   };
+  // One thread per loop: this one runs the first (with the control strand), each other thread
+  // its own worker's.
   std::vector<std::thread> threads;
-  for (int i = 1; i < s.config.threads; ++i) threads.emplace_back(run);
-  run();
+  for (auto& ctx : s.worker_contexts) threads.emplace_back(run, std::ref(*ctx));
+  run(s.ioc);
   for (auto& t : threads) t.join();
 }
 

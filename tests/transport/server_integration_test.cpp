@@ -9,6 +9,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -431,6 +432,77 @@ TEST(BinaryTest, SigtermDrainsAndExitsZero) {
   const std::string text = ReadFile(bin.log);
   EXPECT_NE(text.find("\"uid\":\"bin\""), std::string::npos);
   EXPECT_EQ(text.find("alice"), std::string::npos) << "no request bodies or users in info logs";
+}
+
+// Context switches (voluntary and not) of each thread of process `pid`, by thread id.
+std::map<std::string, long> SwitchesByThread(pid_t pid) {
+  std::map<std::string, long> out;
+  const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    std::ifstream status(entry.path() / "status");
+    long total = 0;
+    for (std::string line; std::getline(status, line);) {
+      if (line.find("ctxt_switches:") != std::string::npos) {
+        total += std::stol(line.substr(line.find(':') + 1));
+      }
+    }
+    out[entry.path().filename().string()] = total;
+  }
+  return out;
+}
+
+// The thread whose switches grew by at least `at_least` between two readings; "" when none did.
+// Also the largest growth of every other thread.
+std::pair<std::string, long> BusyThread(const std::map<std::string, long>& before,
+                                        const std::map<std::string, long>& after, long at_least,
+                                        long* others_max) {
+  std::string busy;
+  *others_max = 0;
+  long busiest = 0;
+  for (const auto& [tid, count] : after) {
+    auto it = before.find(tid);
+    const long grown = count - (it == before.end() ? 0 : it->second);
+    if (grown >= at_least && grown > busiest) {
+      if (!busy.empty()) *others_max = std::max(*others_max, busiest);
+      busy = tid;
+      busiest = grown;
+    } else {
+      *others_max = std::max(*others_max, grown);
+    }
+  }
+  return {busy, busiest};
+}
+
+// --threads N runs one event loop per thread: a connection's requests are all served by one
+// thread (one wake-up per request, no hand-off to a second thread), and a new connection goes to
+// the loop serving the fewest.
+TEST(BinaryTest, EachConnectionIsServedByOneWorkerThreadAndConnectionsAreSpread) {
+  LiveBinary bin("albwebhook-loops", {"--threads", "2"});
+  ASSERT_NE(bin.server, nullptr);
+  const ClientContext ctx({bin.pki.ca_cert});
+  std::string err;
+  constexpr int kRequests = 300;
+  std::string first_thread;
+  std::unique_ptr<RawConn> first;  // stays open while the second connection is served
+  for (int conn = 0; conn < 2; ++conn) {
+    auto client = RawConn::DialTls(bin.server->port(), ctx, &err);
+    ASSERT_EQ(err, "");
+    ASSERT_EQ(PostAllowed(*client, "warm"), 200);  // the handshake and the first request
+    const auto before = SwitchesByThread(bin.server->pid());
+    for (int i = 0; i < kRequests; ++i) ASSERT_EQ(PostAllowed(*client, std::to_string(i)), 200);
+    const auto after = SwitchesByThread(bin.server->pid());
+    long others = 0;
+    const auto [busy, grown] = BusyThread(before, after, kRequests * 8 / 10, &others);
+    ASSERT_NE(busy, "") << "connection " << conn << ": no thread woke once per request";
+    EXPECT_LE(grown, kRequests * 2) << "connection " << conn;
+    EXPECT_LE(others, kRequests / 4) << "connection " << conn << ": another thread took part";
+    if (conn == 0) {
+      first_thread = busy;
+    } else {
+      EXPECT_NE(busy, first_thread) << "the second connection went to the busy loop";
+    }
+    if (conn == 0) first = std::move(client);
+  }
 }
 
 }  // namespace
