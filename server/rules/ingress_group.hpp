@@ -248,14 +248,13 @@ class ConflictReporter {
 void ListenPortConflicts(const CandidateMember& candidate, const MemberConfig& other,
                          ConflictReporter& reporter);
 
-/// Group order: group.order, then "ns/name".
-inline bool Before(const MemberConfig& a, const MemberConfig& b) {
-  return a.order != b.order ? a.order < b.order : a.key < b.key;
+/// Group order: group.order, then "ns/name" (of members and of the candidate alike).
+template <class A, class B>
+requires requires(const A& a, const B& b) {
+  a.order < b.order;
+  a.key < b.key;
 }
-inline bool Before(const CandidateMember& a, const MemberConfig& b) {
-  return a.order != b.order ? a.order < b.order : a.key < b.key;
-}
-inline bool Before(const MemberConfig& a, const CandidateMember& b) {
+inline bool Before(const A& a, const B& b) {
   return a.order != b.order ? a.order < b.order : a.key < b.key;
 }
 

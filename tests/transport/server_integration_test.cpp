@@ -498,10 +498,10 @@ TEST(BinaryTest, EachConnectionIsServedByOneWorkerThreadAndConnectionsAreSpread)
     EXPECT_LE(others, kRequests / 4) << "connection " << conn << ": another thread took part";
     if (conn == 0) {
       first_thread = busy;
+      first = std::move(client);
     } else {
       EXPECT_NE(busy, first_thread) << "the second connection went to the busy loop";
     }
-    if (conn == 0) first = std::move(client);
   }
 }
 
