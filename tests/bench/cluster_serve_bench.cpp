@@ -13,12 +13,16 @@
 //
 //   latency a request's latency (one connection, requests one after another) with the view, the
 //           candidate joining an IngressGroup of 50, against the same binary with
-//           `--cluster-view off` (issue 13); paired windows as for the storm.
+//           `--cluster-view off` (issue 13); paired windows as for the storm. Then each request
+//           timed on its own, the two servers' requests interleaved one by one (ABBA), so that
+//           the machine's drift falls on both alike: per-request medians and percentiles.
+//           Both servers run pinned to CPU 0 and the client to CPU 1 (the CPUs' speeds differ).
 //
 //   albwebhook_cluster_serve_bench [memory|storm|latency|all] [--binary PATH] [--seconds S]
 //                                  [--rounds R] [--connections C] [--events-per-second N]
 //                                  [--server-arg FLAG]...  (appended to every server's flags,
 //                                  e.g. --server-arg --threads --server-arg 1)
+#include <sched.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -48,6 +52,7 @@ using albwebhook::testing::FakeApiServerOptions;
 using albwebhook::testing::LoadGenerator;
 using albwebhook::testing::LoadOptions;
 using albwebhook::testing::PlainRequest;
+using albwebhook::testing::RawConn;
 using albwebhook::testing::RawResponse;
 using namespace albwebhook::bench;
 using Clock = std::chrono::steady_clock;
@@ -485,6 +490,122 @@ std::string ResourceOf(const json& object) {
   return "services";
 }
 
+/// Every thread of process `pid` (or of this process when 0, only the calling thread) onto CPU
+/// `cpu`. False when the machine has no such CPU or the kernel refuses.
+bool PinToCpu(pid_t pid, int cpu) {
+  cpu_set_t set;
+  CPU_ZERO(&set);
+  CPU_SET(cpu, &set);
+  if (pid == 0) return sched_setaffinity(0, sizeof(set), &set) == 0;
+  bool ok = true;
+  std::error_code ec;
+  for (const auto& task :
+       std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task", ec)) {
+    const pid_t tid = static_cast<pid_t>(std::atol(task.path().filename().c_str()));
+    ok = sched_setaffinity(tid, sizeof(set), &set) == 0 && ok;
+  }
+  return ok && !ec;
+}
+
+/// The value at quantile q (0..1) of v (nearest rank).
+double Quantile(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  const auto k = static_cast<std::size_t>(q * static_cast<double>(v.size() - 1) + 0.5);
+  std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(k), v.end());
+  return v[k];
+}
+
+/// Issue 13, second method: each request timed on its own (write to answer read), one keep-alive
+/// connection to each server, the requests interleaved one by one in ABBA order. A window method
+/// compares seconds apart, and this VM's speed drifts by tens of percent over seconds; here the
+/// two series share every such drift. Per round: the medians and the paired ratio; then the
+/// median of the rounds' ratios and the pooled percentiles.
+void MeasureInterleaved(const Flags& flags, const std::string& body, const ClientContext& ctx,
+                        const BinaryServer& local_server, const BinaryServer& view_server) {
+  const std::uint16_t local_port = local_server.port(), view_port = view_server.port();
+  std::string error;
+  auto local = RawConn::DialTls(local_port, ctx, &error);
+  auto view = local ? RawConn::DialTls(view_port, ctx, &error) : nullptr;
+  if (!local || !view) {
+    std::fprintf(stderr, "interleaved: cannot connect: %s\n", error.c_str());
+    std::exit(2);
+  }
+  const std::string request =
+      albwebhook::testing::PostBytes("/validate-networking-v1-ingress", body);
+  auto timed = [&request](RawConn& conn) {
+    const auto t0 = Clock::now();
+    const bool written = conn.Write(request);
+    const auto response = written ? conn.ReadResponse() : std::nullopt;
+    const auto t1 = Clock::now();
+    if (!response || response->status != 200 ||
+        response->body.find("\"allowed\":true") == std::string::npos) {
+      std::fprintf(stderr, "interleaved: request failed: %s\n",
+                   response ? response->body.substr(0, 300).c_str() : "no answer");
+      std::exit(2);
+    }
+    return std::chrono::duration<double, std::micro>(t1 - t0).count();
+  };
+  constexpr int kWarmup = 2000, kPairs = 5000;
+  for (int i = 0; i < kWarmup; ++i) {
+    timed(*local);
+    timed(*view);
+  }
+  std::printf(
+      "Interleaved: each request timed on its own, object-local and view requests alternating "
+      "one by one (ABBA) on one connection each, %d pairs per round:\n",
+      kPairs);
+  std::vector<double> all_local, all_view, ratios;
+  const auto local_handler0 = HandlerSeconds(local_server.metrics_port());
+  const auto view_handler0 = HandlerSeconds(view_server.metrics_port());
+  for (int round = 0; round < flags.rounds; ++round) {
+    std::vector<double> l, v;
+    l.reserve(kPairs);
+    v.reserve(kPairs);
+    for (int i = 0; i < kPairs; ++i) {
+      if (i % 2 == 0) {
+        l.push_back(timed(*local));
+        v.push_back(timed(*view));
+      } else {
+        v.push_back(timed(*view));
+        l.push_back(timed(*local));
+      }
+    }
+    const double ml = Median(l), mv = Median(v);
+    ratios.push_back(mv / ml);
+    std::printf(
+        "  round %2d: object-local median %6.1f us (p90 %6.1f), view median %6.1f us (p90 "
+        "%6.1f): %+.1f %%\n",
+        round + 1, ml, Quantile(l, 0.9), mv, Quantile(v, 0.9), (mv / ml - 1) * 100);
+    std::fflush(stdout);
+    all_local.insert(all_local.end(), l.begin(), l.end());
+    all_view.insert(all_view.end(), v.begin(), v.end());
+  }
+  const auto local_handler1 = HandlerSeconds(local_server.metrics_port());
+  const auto view_handler1 = HandlerSeconds(view_server.metrics_port());
+  auto per_request_us = [](std::pair<double, double> before, std::pair<double, double> after) {
+    return after.second > before.second && before.second >= 0
+               ? (after.first - before.first) / (after.second - before.second) * 1e6
+               : 0.0;
+  };
+  auto mean = [](const std::vector<double>& v) {
+    double sum = 0;
+    for (double x : v) sum += x;
+    return v.empty() ? 0 : sum / static_cast<double>(v.size());
+  };
+  std::printf(
+      "interleaved, %zu requests each: median of the rounds' ratios %+.1f %% (target within 10 "
+      "%%); pooled median %.1f / %.1f us (%+.1f %%), mean %.1f / %.1f us (%+.1f %%), p90 %.1f / "
+      "%.1f us, p99 %.1f / %.1f us (object-local / view)\n",
+      all_local.size(), (Median(ratios) - 1) * 100, Median(all_local), Median(all_view),
+      (Median(all_view) / Median(all_local) - 1) * 100, mean(all_local), mean(all_view),
+      (mean(all_view) / mean(all_local) - 1) * 100, Quantile(all_local, 0.9),
+      Quantile(all_view, 0.9), Quantile(all_local, 0.99), Quantile(all_view, 0.99));
+  std::printf(
+      "interleaved: the servers' own time per request (their duration histograms): "
+      "object-local %.1f us, view %.1f us\n",
+      per_request_us(local_handler0, local_handler1), per_request_us(view_handler0, view_handler1));
+}
+
 /// Issue 13: a request's latency as the API server sees it (one keep-alive TLS connection,
 /// requests one after another), with the view on an IngressGroup of 50 members, against the same
 /// binary with `--cluster-view off` (object-local), same request. Rounds of two adjacent windows
@@ -511,6 +632,13 @@ void MeasureLatency(const Flags& flags, const std::string& dir,
   }
   const std::string body = ReviewBody(Candidate(kMembers + 1));
   ClientContext ctx({pki.ca_cert});
+  // Both servers on CPU 0, the client on CPU 1: this VM's two CPUs run at different speeds from
+  // minute to minute, and a server left to the scheduler may sit on the other CPU than its
+  // rival for a whole round (interleaved rounds then read -37 % to +87 %).
+  const bool pinned = sysconf(_SC_NPROCESSORS_ONLN) >= 2 && PinToCpu(view.process->pid(), 0) &&
+                      PinToCpu(local->pid(), 0) && PinToCpu(0, 1);
+  std::printf("%s\n", pinned ? "both servers pinned to CPU 0, the client to CPU 1"
+                             : "not pinned (fewer than 2 CPUs, or the kernel refused)");
   std::string first_answer[2];
   struct Window {
     double latency_us = 0, cpu_us = 0;
@@ -615,6 +743,7 @@ void MeasureLatency(const Flags& flags, const std::string& dir,
   };
   std::printf("answers: object-local %zu warnings, view %zu warnings (the group's rule quota)\n",
               warnings(first_answer[0]), warnings(first_answer[1]));
+  MeasureInterleaved(flags, body, ctx, *local, *view.process);
   local->Stop(SIGTERM);
   view.process->Stop(SIGTERM);
 }
