@@ -40,7 +40,13 @@ void ConvertIngressSpec(json& spec) {
     json& paths = rule["http"]["paths"];
     if (!paths.is_array()) continue;
     for (json& path : paths) {
-      if (path.is_object() && path.contains("backend")) ConvertBackend(path["backend"]);
+      if (!path.is_object()) continue;
+      if (path.contains("backend")) ConvertBackend(path["backend"]);
+      // The v1beta1 defaulting (SetDefaults_HTTPIngressPath): a path without a type is served
+      // as ImplementationSpecific.
+      if (auto type = path.find("pathType"); type == path.end() || type->is_null()) {
+        path["pathType"] = "ImplementationSpecific";
+      }
     }
   }
 }

@@ -472,13 +472,53 @@ std::vector<std::string> AnnotationCheckNames() {
 
 namespace {
 
+/// Runs the checks of the annotation `suffix` with `value`: its actions or listener attributes,
+/// its family's key checks, its table checks. False for a family key (judged whole by
+/// CheckFamilyKeyAnnotation).
+bool JudgeAnnotation(const IngressView& view, std::string_view suffix, const std::string& value,
+                     Verdict& verdict) {
+  Annotation a{view, suffix, value, verdict};
+  if (suffix.rfind("actions.", 0) == 0 && suffix.size() > 8) {
+    CheckActions(a);
+  } else if (suffix.rfind("listener-attributes.", 0) == 0) {
+    CheckListenerAttributes(a);
+  } else if (CheckFamilyKeyAnnotation(a)) {
+    return false;
+  }
+  const auto& index = ChecksBySuffix();
+  if (auto checks = index.find(suffix); checks != index.end()) {
+    for (const CheckFn fn : checks->second) fn(a);
+  }
+  return true;
+}
+
+std::size_t Denials(const Verdict& verdict, std::size_t first) {
+  std::size_t n = 0;
+  for (std::size_t i = first; i < verdict.findings.size(); ++i) {
+    n += verdict.findings[i].severity == Severity::kDeny ? 1 : 0;
+  }
+  return n;
+}
+
 /// A denied value that starts or ends with whitespace: most often a YAML block scalar (`>` or
-/// `|` keeps a final newline), which the LBC passes on as it is. Said once, after the denial.
-void HintSurroundingWhitespace(const std::string& key, const std::string& value,
+/// `|` keeps a final newline). Said once, after the denial, and only when the whitespace is what
+/// is refused: the value without it draws fewer denials. (Lists, maps and JSON values are read
+/// with the whitespace around their items trimmed or ignored, as the LBC reads them: there the
+/// whitespace is never the cause.)
+void HintSurroundingWhitespace(const IngressView& view, std::string_view suffix,
+                               const std::string& key, const std::string& value,
                                std::size_t first_finding, Verdict& verdict) {
   if (value.empty()) return;
   auto space = [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; };
   if (!space(value.front()) && !space(value.back())) return;
+  const std::size_t denials = Denials(verdict, first_finding);
+  if (denials == 0) return;
+  std::size_t begin = 0, end = value.size();
+  while (begin < end && space(value[begin])) ++begin;
+  while (end > begin && space(value[end - 1])) --end;
+  Verdict trimmed;
+  JudgeAnnotation(view, suffix, value.substr(begin, end - begin), trimmed);
+  if (Denials(trimmed, 0) >= denials) return;
   for (std::size_t i = first_finding; i < verdict.findings.size(); ++i) {
     if (verdict.findings[i].severity != Severity::kDeny) continue;
     std::string check = verdict.findings[i].check;
@@ -497,20 +537,11 @@ void CheckIngressAnnotations(const IngressView& view, Verdict& verdict) {
   for (const auto& [key, value] : view.annotations) {
     if (key.rfind(kAlbAnnotationPrefix, 0) != 0) continue;
     std::string_view suffix = std::string_view(key).substr(kAlbAnnotationPrefix.size());
-    Annotation a{view, suffix, value, verdict};
     const std::size_t before = verdict.findings.size();
-    if (suffix.rfind("actions.", 0) == 0 && suffix.size() > 8) {
-      CheckActions(a);
-    } else if (suffix.rfind("listener-attributes.", 0) == 0) {
-      CheckListenerAttributes(a);
-    } else if (CheckFamilyKeyAnnotation(a)) {
-      continue;
+    if (!JudgeAnnotation(view, suffix, value, verdict)) continue;
+    if (verdict.findings.size() != before) {
+      HintSurroundingWhitespace(view, suffix, key, value, before, verdict);
     }
-    const auto& index = ChecksBySuffix();
-    if (auto checks = index.find(suffix); checks != index.end()) {
-      for (const CheckFn fn : checks->second) fn(a);
-    }
-    if (verdict.findings.size() != before) HintSurroundingWhitespace(key, value, before, verdict);
   }
   CheckHealthCheckTiming(view, verdict);
   CheckWafExclusive(view, verdict);

@@ -178,6 +178,9 @@ void CheckIngressWithCluster(const Context& ctx, const cluster::ClusterState& cl
 
 // Check groups; each appends findings to the verdict.
 void CheckIngressStructure(const IngressView& view, Verdict& verdict);
+/// The API server's own validation of a new Ingress's spec, in its words, as warnings: what it
+/// refuses before any webhook is called. Offline (`alb-webhook check`) CREATEs only.
+void CheckIngressApiServer(const Context& ctx, const nlohmann::json& object, Verdict& verdict);
 void CheckIngressAnnotations(const IngressView& view, Verdict& verdict);
 void CheckLoadBalancerAttributes(std::string_view raw, Verdict& verdict);
 void CheckTargetGroupAttributes(std::string_view raw, Verdict& verdict);

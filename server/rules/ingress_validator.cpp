@@ -28,6 +28,7 @@ class IngressValidator final : public Validator {
       IngressView view = DefaultsView(policy, object, ctx.ns);  // object with defaults applied
       if (view.name.empty()) view.name = std::string(ctx.name);
       CheckIngressStructure(view, verdict);
+      CheckIngressApiServer(ctx, object, verdict);
       CheckIngressParity(policy, view, object, old_object, verdict);
       CheckIngressAnnotations(view, verdict);
       CheckIngressConditions(view, verdict);
@@ -61,6 +62,8 @@ const std::vector<std::string>& IngressCheckNames() {
     for (const char* name :
          {"listener-attributes", "actions", "conditions", "transforms", "backend", "paths",
           "rule-conditions",
+          // the API server's own validation of a new Ingress (seen offline only)
+          "api-server",
           // cluster view: the LBC's IngressClass checks, IngressGroup conflicts
           "ingress-class", "ingress-group",
           // LBC flag parity

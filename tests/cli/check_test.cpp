@@ -300,8 +300,33 @@ spec:
               "alb.ingress.kubernetes.io/scheme \"public\": must be one of internal, internet-facing"}])"));
   EXPECT_EQ(report["results"][1]["allowed"], true);
   EXPECT_EQ(report["results"][1]["violations"], json::array());
+  // v1beta1 paths without a type are served as ImplementationSpecific (the API server's
+  // defaulting): nothing for the API server's own checks to say.
+  EXPECT_EQ(report["results"][1]["warnings"], json::array());
+  EXPECT_EQ(report["results"][0]["warnings"], json::array());
   EXPECT_EQ(report["results"][2]["kind"], "TargetGroupBinding");
   EXPECT_EQ(report["results"][2]["allowed"], true);
+}
+
+// What the API server refuses before any webhook runs: `check` says so in its words, as a
+// warning (the decision stays the webhook's).
+TEST_F(CheckTest, WhatTheApiServerRefusesIsAWarning) {
+  EXPECT_RUN(Check({"-"}, R"(apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: {name: web, namespace: shop}
+spec:
+  ingressClassName: alb
+  rules:
+  - http:
+      paths:
+      - path: /api
+        backend: {service: {name: web, port: {number: 80}}}
+)"),
+             0,
+             "<stdin>:1 Ingress shop/web: ALLOWED\n"
+             "  warn  [api-server] spec.rules[0].http.paths[0].pathType: Required value: pathType "
+             "must be specified\n"
+             "1 object: 1 allowed, 0 denied, 0 skipped\n");
 }
 
 // Offline, as a cluster with the LBC's webhooks would judge it: the LBC's mutating webhook fills a

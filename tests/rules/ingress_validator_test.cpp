@@ -252,12 +252,24 @@ TEST(IngressValidatorTest, RejectsBadWaf) {
       {"ok_wafv2_none", Alb({{"wafv2-acl-arn", "none"}}), {}, {}},
       {"ok_waf_classic", Alb({{"waf-acl-id", "499e8b99-6671-4614-a86d-adb1810b7fbe"}}), {}, {}},
       {"ok_both_one_none", Alb({{"waf-acl-id", "none"}, {"wafv2-acl-arn", kWafv2}}), {}, {}},
-      // A YAML '>' block keeps a final newline, which the LBC passes on: the denial says why.
+      // A YAML '>' block keeps a final newline, which the LBC passes on: when the newline is
+      // what is refused, the denial says why.
       {"err_wafv2_arn_with_final_newline",
-       Alb({{"wafv2-acl-arn", "my-acl\n"}}),
-       {R"(alb.ingress.kubernetes.io/wafv2-acl-arn "my-acl\u000a": must be a WAFv2 regional web ACL ARN (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>) or none)"},
+       Alb({{"wafv2-acl-arn", kWafv2 + "\n"}}),
+       {R"(alb.ingress.kubernetes.io/wafv2-acl-arn "arn:aws:wafv2:us-west-2:123456789012:regional/webacl/my-a...": must be a WAFv2 regional web ACL ARN (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>) or none)"},
        {"alb.ingress.kubernetes.io/wafv2-acl-arn: ends with a newline (a YAML '>' or '|' block "
         "adds one; '>-' does not)"}},
+      // A value refused with or without its newline: no hint (the newline is not the cause).
+      {"err_wafv2_wrong_arn_with_final_newline_no_hint",
+       Alb({{"wafv2-acl-arn", "my-acl\n"}}),
+       {R"(alb.ingress.kubernetes.io/wafv2-acl-arn "my-acl\u000a": must be a WAFv2 regional web ACL ARN (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>) or none)"},
+       {}},
+      // A list or map is read with the whitespace around its items trimmed, as the LBC's
+      // splitters read it: a denial of such a value is never the newline's.
+      {"err_tags_map_with_final_newline_no_hint",
+       Alb({{"tags", "team=a,\nenv\n"}}),
+       {R"(alb.ingress.kubernetes.io/tags "team=a,\u000aenv\u000a": malformed; accepted: key=value pairs separated by commas (escape a comma in a value as \,))"},
+       {}},
       {"err_wafv2_arn",
        Alb({{"wafv2-acl-arn", "my-acl"}}),
        {R"(alb.ingress.kubernetes.io/wafv2-acl-arn "my-acl": must be a WAFv2 regional web ACL ARN (arn:<partition>:wafv2:<region>:<account>:regional/webacl/<name>/<id>) or none)"},
