@@ -11,6 +11,7 @@
 #include "albwebhook/rules/ingress_class_params.hpp"
 #include "common/aws_formats.hpp"
 #include "rules/ingress_class_params/field_errors.hpp"
+#include "rules/ingress_class_params/schema_checks.hpp"
 
 namespace albwebhook::rules {
 namespace {
@@ -37,8 +38,8 @@ void CheckCidr(const std::string& cidr, const std::string& path, FieldErrors& er
   if (!IsValidCidr(cidr)) {
     std::string detail = "Could not be parsed as a CIDR";
     if (IsIp(cidr)) {
-      detail += " (did you mean \"" + cidr +
-                (cidr.find(':') == std::string::npos ? "/32" : "/64") + "\")";
+      detail += " (did you mean \"" + cidr + (cidr.find(':') == std::string::npos ? "/32" : "/64") +
+                "\")";
     }
     errors.Invalid(path, cidr, detail);
     return;
@@ -109,6 +110,7 @@ class IngressClassParamsValidator final : public Validator {
     if (ctx.operation != api::Operation::kCreate && ctx.operation != api::Operation::kUpdate) {
       return verdict;
     }
+    CheckIngressClassParamsSchema(ctx, object, verdict);
     const json* spec = Member(object, "spec");
     if (spec == nullptr || !spec->is_object()) return verdict;
     FieldErrors cidr_errors;
@@ -139,7 +141,7 @@ KindRules IngressClassParamsKindRules() {
                    "",
                    MakeIngressClassParamsValidator(),
                    nullptr,
-                   {"inboundCIDRs", "subnets"}};
+                   {"inboundCIDRs", "subnets", "api-server"}};
 }
 
 }  // namespace albwebhook::rules

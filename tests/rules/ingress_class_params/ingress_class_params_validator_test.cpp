@@ -58,14 +58,15 @@ TEST(IngressClassParamsValidatorTest, InboundCidrsWithTheLbcMessages) {
 TEST(IngressClassParamsValidatorTest, SubnetSelectorsWithTheLbcMessages) {
   EXPECT_EQ(Denial({{"subnets", json::object()}}),
             "spec.subnets: Required value: must have either `ids` or `tags`");
-  EXPECT_EQ(Denial({{"subnets",
-                     {{"ids", {"subnet-1", "subnet-2"}}, {"tags", {{"Name", {"named"}}}}}}}),
-            "spec.subnets.tags: Forbidden: may not have both `ids` and `tags` set");
+  EXPECT_EQ(
+      Denial({{"subnets", {{"ids", {"subnet-1", "subnet-2"}}, {"tags", {{"Name", {"named"}}}}}}}),
+      "spec.subnets.tags: Forbidden: may not have both `ids` and `tags` set");
   EXPECT_EQ(Denial({{"subnets", {{"ids", {"subnet-1", "subnet-2", "subnet-1"}}}}}),
             "spec.subnets.ids[2]: Duplicate value: \"subnet-1\"");
-  EXPECT_EQ(Denial({{"subnets",
-                     {{"tags", {{"Name", {"name1"}}, {"Other", {"other1", "other2", "other1"}}}}}}}),
-            "spec.subnets.tags[Other][2]: Duplicate value: \"other1\"");
+  EXPECT_EQ(
+      Denial({{"subnets",
+               {{"tags", {{"Name", {"name1"}}, {"Other", {"other1", "other2", "other1"}}}}}}}),
+      "spec.subnets.tags[Other][2]: Duplicate value: \"other1\"");
   EXPECT_EQ(Denial({{"subnets", {{"tags", json::object()}}}}),
             "spec.subnets.tags: Required value: must have at least one tag key");
 }
@@ -93,6 +94,88 @@ TEST(IngressClassParamsValidatorTest, OnlyCreateAndUpdateAndNoThrowOnOddTypes) {
   EXPECT_FALSE(Judge({{"subnets", {{"ids", "subnet-1"}}}}).HasDenials());
   EXPECT_FALSE(Judge({{"subnets", {{"tags", {{"k", "v"}}}}}}).HasDenials());
   EXPECT_FALSE(Judge(json::array()).HasDenials());
+}
+
+}  // namespace
+}  // namespace albwebhook::rules
+
+// What the API server refuses against the CRD's schema, offline only (`check`), as warnings in
+// its words; the server never sees such an object, and fields the schema does not name are
+// pruned, not refused.
+namespace albwebhook::rules {
+namespace {
+
+std::vector<std::string> Warnings(const json& spec, bool offline = true,
+                                  api::Operation op = api::Operation::kCreate) {
+  static const policy::Policy kPolicy{};
+  const Context ctx{op, "", "params", kPolicy, nullptr, offline};
+  const json object = {{"apiVersion", "elbv2.k8s.aws/v1beta1"},
+                       {"kind", "IngressClassParams"},
+                       {"metadata", {{"name", "params"}}},
+                       {"spec", spec}};
+  const Verdict v = MakeIngressClassParamsValidator()->Validate(ctx, object, json());
+  std::vector<std::string> out;
+  for (const Finding& f : v.findings) {
+    if (f.check != "api-server") continue;
+    EXPECT_EQ(f.severity, Severity::kWarn);
+    out.push_back(f.message);
+  }
+  return out;
+}
+
+TEST(IngressClassParamsSchemaTest, ValidSpecsDrawNone) {
+  EXPECT_TRUE(Warnings(json::object()).empty());
+  EXPECT_TRUE(Warnings(json::parse(R"({
+    "scheme": "internal", "ipAddressType": "dualstack-without-public-ipv4", "targetType": "ip",
+    "group": {"name": "shared"}, "tags": [{"key": "team", "value": "a"}],
+    "loadBalancerAttributes": [{"key": "idle_timeout.timeout_seconds", "value": "60"}],
+    "subnets": {"tags": {"kubernetes.io/role/elb": ["1", ""]}}, "certificateArn": ["arn"],
+    "listeners": [{"protocol": "HTTPS", "port": 443,
+                   "listenerAttributes": [{"key": "k", "value": "v"}]}],
+    "minimumLoadBalancerCapacity": {"capacityUnits": 100}, "sslPolicy": null,
+    "namespaceSelector": {"matchLabels": {"team": "a"},
+                          "matchExpressions": [{"key": "team", "operator": "Exists"}]},
+    "someFutureField": {"x": 1}})"))
+                  .empty());
+}
+
+TEST(IngressClassParamsSchemaTest, TypesEnumsRequiredAndPattern) {
+  EXPECT_EQ(Warnings(json::parse(R"({"tags": {"team": "a"}})")),
+            std::vector<std::string>{"spec.tags: Invalid value: \"object\": spec.tags in body must "
+                                     "be of type array: \"object\""});
+  EXPECT_EQ(Warnings(json::parse(R"({"scheme": "public"})")),
+            std::vector<std::string>{"spec.scheme: Unsupported value: \"public\": supported "
+                                     "values: \"internal\", \"internet-facing\""});
+  EXPECT_EQ(Warnings(json::parse(R"({"targetType": "pod", "group": {}})")),
+            (std::vector<std::string>{
+                "spec.group.name: Required value",
+                "spec.targetType: Unsupported value: \"pod\": supported values: \"instance\", "
+                "\"ip\""}));
+  EXPECT_EQ(Warnings(json::parse(
+                R"({"loadBalancerAttributes": [{"key": "a", "value": 60}, {"value": "b"}]})")),
+            (std::vector<std::string>{
+                "spec.loadBalancerAttributes[0].value: Invalid value: \"integer\": "
+                "spec.loadBalancerAttributes[0].value in body must be of type string: "
+                "\"integer\"",
+                "spec.loadBalancerAttributes[1].key: Required value"}));
+  EXPECT_EQ(Warnings(json::parse(R"({"subnets": {"ids": ["sub-1", "subnet-0a1b"]},
+                                     "listeners": [{"port": "443"}]})")),
+            (std::vector<std::string>{
+                "spec.listeners[0].port: Invalid value: \"string\": spec.listeners[0].port in "
+                "body must be of type integer: \"string\"",
+                "spec.subnets.ids[0]: Invalid value: \"sub-1\": spec.subnets.ids[0] in body "
+                "should match 'subnet-[0-9a-f]+'"}));
+  EXPECT_EQ(Warnings(json::parse(R"({"minimumLoadBalancerCapacity": {"capacityUnits": 1.5}})")),
+            std::vector<std::string>{
+                "spec.minimumLoadBalancerCapacity.capacityUnits: Invalid value: \"number\": "
+                "spec.minimumLoadBalancerCapacity.capacityUnits in body must be of type integer: "
+                "\"number\""});
+}
+
+TEST(IngressClassParamsSchemaTest, OnlyOfflineCreates) {
+  const json bad = json::parse(R"({"scheme": "public"})");
+  EXPECT_TRUE(Warnings(bad, /*offline=*/false).empty());
+  EXPECT_TRUE(Warnings(bad, /*offline=*/true, api::Operation::kUpdate).empty());
 }
 
 }  // namespace
