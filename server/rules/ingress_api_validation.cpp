@@ -234,8 +234,10 @@ void CheckPath(ApiErrors& errors, const json& entry, const std::string& path) {
     errors.NotSupported(path + ".pathType", path_type,
                         "\"Exact\", \"ImplementationSpecific\", \"Prefix\"");
   }
-  if (const json* backend = JsonMember(entry, "backend"))
-    CheckBackend(errors, *backend, path + ".backend");
+  // A path's backend is a struct, not a pointer: an absent one is an empty one.
+  static const json kNoBackend = json::object();
+  const json* backend = JsonMember(entry, "backend");
+  CheckBackend(errors, Present(backend) ? *backend : kNoBackend, path + ".backend");
 }
 
 /// validateIngressRules (the rule values of every host: CREATE allows no invalid ones).

@@ -120,6 +120,9 @@ TEST(IngressApiValidationTest, Backends) {
                   "spec.rules[0].http.paths[0].backend: Required value: port name or number is "
                   "required",
               }));
+  EXPECT_THAT(ApiServerWarnings(WithPath({{"path", "/"}, {"pathType", "Prefix"}})),
+              ElementsAreArray({"spec.rules[0].http.paths[0].backend: Invalid value: \"\": "
+                                "resource or service backend is required"}));
   EXPECT_THAT(ApiServerWarnings(path_with(json::object())),
               ElementsAreArray({"spec.rules[0].http.paths[0].backend: Invalid value: \"\": "
                                 "resource or service backend is required"}));
