@@ -13,9 +13,11 @@
 // and supported; paths absolute, without '//', '/./', '/../', '%2f' and not ending in '/..' or
 // '/.' (Exact and Prefix); backends (one of service or resource, a service name, one of port
 // name or number, a number in 1-65535); spec.tls hosts and secret names; ingressClassName; the
-// class annotation matching ingressClassName. Not covered: Service and port name formats (whose
-// rules a feature gate relaxes), metadata, resource backend references (the LBC refuses
-// resource backends anyway, see CheckIngressBackends).
+// class annotation matching ingressClassName. Not covered: the Service name format (a feature
+// gate relaxes it), the port name format (IANA_SVC_NAME), fields the API server cannot decode (a
+// string port number, say: its decoder refuses them in words not reproduced here), metadata,
+// resource backend references (the LBC refuses resource backends anyway, see
+// CheckIngressBackends).
 #include <arpa/inet.h>
 
 #include <array>
@@ -183,6 +185,10 @@ void CheckBackend(ApiErrors& errors, const json& backend, const std::string& pat
   if (port != nullptr && !port->is_object() && !port->is_null()) return;  // a decode error
   if (number != nullptr && !number->is_null() && !number->is_number_integer()) return;
   const bool has_name = port_name != nullptr && !port_name->empty();
+  if (number != nullptr && number->is_number_unsigned() &&
+      number->get<std::uint64_t>() > static_cast<std::uint64_t>(INT32_MAX)) {
+    return;  // int32: a decode error
+  }
   const std::int64_t port_number =
       number != nullptr && number->is_number_integer() ? number->get<std::int64_t>() : 0;
   if (port_number < INT32_MIN || port_number > INT32_MAX) return;  // int32: a decode error
@@ -290,17 +296,22 @@ void CheckTls(ApiErrors& errors, const json& tls) {
 
 void CheckIngressApiServer(const Context& ctx, const json& object, Verdict& verdict) {
   if (!ctx.offline || ctx.operation != api::Operation::kCreate || !object.is_object()) return;
+  // An absent or null spec is an empty one (a struct in the API server); one of another type is
+  // a decode error, which the structure checks report.
+  static const json kNoSpec = json::object();
   const json* spec = JsonMember(object, "spec");
-  if (spec == nullptr || !spec->is_object()) return;  // the structure checks report it
+  if (!Present(spec)) spec = &kNoSpec;
+  if (!spec->is_object()) return;
   ApiErrors errors(verdict);
   const json* rules = JsonMember(*spec, "rules");
   const json* default_backend = JsonMember(*spec, "defaultBackend");
   if (rules != nullptr && !rules->is_array() && !rules->is_null()) return;  // a decode error
   if ((!Present(rules) || rules->empty()) && !Present(default_backend)) {
-    // Go's %#v of the spec's rules: a nil slice when absent, an empty one when `[]`.
-    errors.InvalidRaw(
-        "spec", Present(rules) ? "[]networking.IngressRule{}" : "[]networking.IngressRule(nil)",
-        "either `defaultBackend` or `rules` must be specified");
+    // The spec's rules as the API server renders a complex value since Kubernetes 1.34 (as
+    // JSON: `null` when absent, `[]` when empty); 1.30-1.33 print Go's %#v of the slice
+    // (`[]networking.IngressRule(nil)`).
+    errors.InvalidRaw("spec", Present(rules) ? "[]" : "null",
+                      "either `defaultBackend` or `rules` must be specified");
   }
   if (Present(default_backend)) CheckBackend(errors, *default_backend, "spec.defaultBackend");
   if (Present(rules)) CheckRules(errors, *rules);

@@ -166,13 +166,29 @@ TEST(IngressApiValidationTest, HostsTlsAndClass) {
 TEST(IngressApiValidationTest, RulesOrDefaultBackend) {
   json none = MakeIngress(nullptr);
   none["spec"].erase("rules");
+  // As Kubernetes 1.34 and later render the value (JSON).
   EXPECT_THAT(ApiServerWarnings(none),
-              ElementsAreArray({"spec: Invalid value: []networking.IngressRule(nil): either "
-                                "`defaultBackend` or `rules` must be specified"}));
+              ElementsAreArray({"spec: Invalid value: null: either `defaultBackend` or `rules` "
+                                "must be specified"}));
   none["spec"]["rules"] = json::array();
   EXPECT_THAT(ApiServerWarnings(none),
-              ElementsAreArray({"spec: Invalid value: []networking.IngressRule{}: either "
-                                "`defaultBackend` or `rules` must be specified"}));
+              ElementsAreArray({"spec: Invalid value: []: either `defaultBackend` or `rules` "
+                                "must be specified"}));
+  // No spec, or a null one, is an empty one.
+  json bare = MakeIngress({{"kubernetes.io/ingress.class", "alb"}});  // in scope without a spec
+  bare.erase("spec");
+  EXPECT_THAT(ApiServerWarnings(bare),
+              ElementsAreArray({"spec: Invalid value: null: either `defaultBackend` or `rules` "
+                                "must be specified"}));
+  bare["spec"] = nullptr;
+  EXPECT_THAT(ApiServerWarnings(bare),
+              ElementsAreArray({"spec: Invalid value: null: either `defaultBackend` or `rules` "
+                                "must be specified"}));
+  // A port number past int32 is a decode error, not a wrapped negative number.
+  json huge = MakeIngress(nullptr);
+  huge["spec"]["rules"][0]["http"]["paths"][0]["backend"]["service"]["port"]["number"] =
+      18446744073709551615ULL;
+  EXPECT_THAT(ApiServerWarnings(huge), IsEmpty());
 }
 
 // The server never sees what the API server refuses; an UPDATE may keep values the API server

@@ -7,10 +7,13 @@
 // API server, not refused), the enums (scheme, ipAddressType, targetType), the required members
 // (group.name, tags[].key and value, loadBalancerAttributes[].key and value,
 // listeners[].listenerAttributes[].key and value, minimumLoadBalancerCapacity.capacityUnits,
-// namespaceSelector.matchExpressions[].key and operator) and the subnet ID pattern. A null is
-// pruned before validation, as the API server does for fields that are not nullable.
+// namespaceSelector.matchExpressions[].key and operator), the subnet ID pattern and at least one
+// subnet ID. An object member's null is pruned before validation, as the API server prunes it
+// for fields that are not nullable; a list item's null is not. Not checked: the CRD's CEL rule
+// (not both `prefixListsIDs` and `PrefixListsIDs`), int32 ranges.
 #include "rules/ingress_class_params/schema_checks.hpp"
 
+#include <cmath>
 #include <initializer_list>
 #include <string>
 #include <string_view>
@@ -39,6 +42,7 @@ struct Node {
   std::vector<Property> properties = {};  // kObject: the members the schema names
   const Node* additional = nullptr;       // kObject: the type of every other member (a map)
   bool subnet_id = false;                 // kString: pattern subnet-[0-9a-f]+
+  std::size_t min_items = 0;              // kArray
 };
 
 std::string_view TypeName(Type type) {
@@ -69,8 +73,10 @@ bool HasType(const json& value, Type type) {
   switch (type) {
     case Type::kString:
       return value.is_string();
-    case Type::kInteger:
-      return value.is_number_integer();
+    case Type::kInteger:  // a float without a fraction is an integer to the schema validator
+      return value.is_number_integer() ||
+             (value.is_number_float() && std::isfinite(value.get<double>()) &&
+              std::trunc(value.get<double>()) == value.get<double>());
     case Type::kArray:
       return value.is_array();
     case Type::kObject:
@@ -100,7 +106,7 @@ const Node& SpecSchema() {
       Type::kObject, {}, nullptr, {{"key", &kString, true}, {"value", &kString, true}}};
   static const Node kKeyValues{Type::kArray, {}, &kKeyValue};
   static const Node kSubnetId{Type::kString, {}, nullptr, {}, nullptr, true};
-  static const Node kSubnetIds{Type::kArray, {}, &kSubnetId};
+  static const Node kSubnetIds{Type::kArray, {}, &kSubnetId, {}, nullptr, false, 1};
   static const Node kSubnetTags{Type::kObject, {}, nullptr, {}, &kStrings};
   static const Node kSubnets{
       Type::kObject, {}, nullptr, {{"ids", &kSubnetIds}, {"tags", &kSubnetTags}}};
@@ -132,6 +138,7 @@ const Node& SpecSchema() {
                           {},
                           nullptr,
                           {{"PrefixListsIDs", &kStrings},
+                           {"prefixListsIDs", &kStrings},
                            {"certificateArn", &kStrings},
                            {"group", &kGroup},
                            {"inboundCIDRs", &kStrings},
@@ -139,14 +146,17 @@ const Node& SpecSchema() {
                            {"ipamConfiguration", &kIpam},
                            {"listeners", &kListeners},
                            {"loadBalancerAttributes", &kKeyValues},
+                           {"loadBalancerName", &kString},
                            {"minimumLoadBalancerCapacity", &kCapacity},
                            {"namespaceSelector", &kSelector},
                            {"scheme", &kScheme},
                            {"sslPolicy", &kString},
+                           {"sslRedirectPort", &kString},
                            {"subnets", &kSubnets},
                            {"tags", &kKeyValues},
                            {"targetType", &kTargetType},
-                           {"wafv2AclArn", &kString}}};
+                           {"wafv2AclArn", &kString},
+                           {"wafv2AclName", &kString}}};
   return kSpec;
 }
 
@@ -154,13 +164,12 @@ class Walker {
  public:
   explicit Walker(Verdict& verdict) : verdict_(verdict) {}
 
-  void Walk(const json& value, const Node& node, const std::string& path) {
-    if (value.is_null()) return;  // pruned before validation
+  /// `member`: `value` is an object's member, whose null the API server prunes before
+  /// validation (a list item's null it does not).
+  void Walk(const json& value, const Node& node, const std::string& path, bool member = true) {
+    if (value.is_null() && member) return;
     if (!HasType(value, node.type)) {
-      const std::string_view got = JsonTypeName(value);
-      Warn(path + ": Invalid value: \"" + std::string(got) + "\": " + path +
-           " in body must be of type " + std::string(TypeName(node.type)) + ": \"" +
-           std::string(got) + "\"");
+      TypeError(value, node, path);
       return;
     }
     switch (node.type) {
@@ -169,8 +178,12 @@ class Walker {
       case Type::kInteger:
         return;
       case Type::kArray:
+        if (value.size() < node.min_items) {
+          Warn(path + ": Invalid value: " + std::to_string(value.size()) + ": " + path +
+               " in body should have at least " + std::to_string(node.min_items) + " items");
+        }
         for (std::size_t i = 0; i < value.size(); ++i) {
-          Walk(value[i], *node.items, path + "[" + std::to_string(i) + "]");
+          Walk(value[i], *node.items, path + "[" + std::to_string(i) + "]", false);
         }
         return;
       case Type::kObject:
@@ -179,6 +192,25 @@ class Walker {
   }
 
  private:
+  /// `path: Invalid value: "got": path in body must be of type want: "got"`. The integers here
+  /// are all `format: int32`: a number with a fraction reads as float64 and a boolean or an
+  /// object as "" (kube-openapi's format check), other types as the JSON type.
+  void TypeError(const json& value, const Node& node, const std::string& path) {
+    std::string got(value.is_null() ? std::string_view("null") : JsonTypeName(value));
+    std::string want(TypeName(node.type));
+    if (node.type == Type::kInteger) {
+      if (value.is_number_float()) {
+        got = "float64";
+        want = "int32";
+      } else if (value.is_boolean() || value.is_object()) {
+        got = "";
+        want = "int32";
+      }
+    }
+    Warn(path + ": Invalid value: \"" + got + "\": " + path + " in body must be of type " + want +
+         ": \"" + got + "\"");
+  }
+
   void String(const std::string& value, const Node& node, const std::string& path) {
     if (!node.enum_values.empty()) {
       for (std::string_view allowed : node.enum_values) {

@@ -167,9 +167,33 @@ TEST(IngressClassParamsSchemaTest, TypesEnumsRequiredAndPattern) {
                 "should match 'subnet-[0-9a-f]+'"}));
   EXPECT_EQ(Warnings(json::parse(R"({"minimumLoadBalancerCapacity": {"capacityUnits": 1.5}})")),
             std::vector<std::string>{
-                "spec.minimumLoadBalancerCapacity.capacityUnits: Invalid value: \"number\": "
-                "spec.minimumLoadBalancerCapacity.capacityUnits in body must be of type integer: "
-                "\"number\""});
+                "spec.minimumLoadBalancerCapacity.capacityUnits: Invalid value: \"float64\": "
+                "spec.minimumLoadBalancerCapacity.capacityUnits in body must be of type int32: "
+                "\"float64\""});
+}
+
+// Review findings: what kube-openapi accepts and how it words int32 fields, null list items,
+// fields of newer CRD versions, the subnet IDs' minItems.
+TEST(IngressClassParamsSchemaTest, IntegersNullItemsNewerFieldsAndMinItems) {
+  EXPECT_TRUE(Warnings(json::parse(R"({"minimumLoadBalancerCapacity": {"capacityUnits": 100.0},
+                                       "listeners": [{"port": 443.0}]})"))
+                  .empty());
+  EXPECT_EQ(Warnings(json::parse(R"({"listeners": [{"port": 1.5}, {"port": true}]})")),
+            (std::vector<std::string>{
+                "spec.listeners[0].port: Invalid value: \"float64\": spec.listeners[0].port in "
+                "body must be of type int32: \"float64\"",
+                "spec.listeners[1].port: Invalid value: \"\": spec.listeners[1].port in body "
+                "must be of type int32: \"\""}));
+  EXPECT_EQ(Warnings(json::parse(R"({"certificateArn": [null]})")),
+            std::vector<std::string>{"spec.certificateArn[0]: Invalid value: \"null\": "
+                                     "spec.certificateArn[0] in body must be of type string: "
+                                     "\"null\""});
+  EXPECT_EQ(Warnings(json::parse(R"({"sslRedirectPort": 443, "subnets": {"ids": []}})")),
+            (std::vector<std::string>{
+                "spec.sslRedirectPort: Invalid value: \"integer\": spec.sslRedirectPort in body "
+                "must be of type string: \"integer\"",
+                "spec.subnets.ids: Invalid value: 0: spec.subnets.ids in body should have at "
+                "least 1 items"}));
 }
 
 TEST(IngressClassParamsSchemaTest, OnlyOfflineCreates) {
